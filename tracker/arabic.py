@@ -1,0 +1,252 @@
+"""Pure text helpers: Arabic normalisation for matching, tokens with character offsets,
+proclitic and article variants, and a skeleton key for Latin transliterations.
+
+Nothing here knows about places; the gazetteer decides which variant is a known name.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+# Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks.
+_DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
+_TATWEEL = "\u0640"
+_FOLD = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ة": "ه",
+        "ى": "ي",
+        "ؤ": "و",
+        "ئ": "ي",
+        "ء": "",
+        "ک": "ك",  # Persian keheh
+        "ی": "ي",  # Persian yeh
+        "ڤ": "ف",
+        "گ": "ك",
+        # Arabic-Indic and Persian digits to ASCII
+        **{chr(0x0660 + i): str(i) for i in range(10)},
+        **{chr(0x06F0 + i): str(i) for i in range(10)},
+    }
+)
+# Zero-width and directional marks that copy-pasted text carries.
+_INVISIBLE = re.compile("[\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+_NON_WORD = re.compile(r"[^\w]+")
+_SPACES = re.compile(r"\s+")
+
+#: Word characters: letters and digits of any script (Arabic letters are `\w`), plus the
+#: Arabic diacritics and tatweel so a word with harakat stays one token.
+TOKEN_RE = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+")
+
+ARTICLE = "ال"
+
+#: Single-letter proclitics that attach to a name, and their common stacks.
+PROCLITICS: tuple[str, ...] = ("وبال", "وال", "فال", "بال", "كال", "ولل", "فلل",
+                               "وب", "ول", "فب", "فل", "وك", "لل", "و", "ف", "ب", "ل", "ك")
+
+#: Feature words (normalised) that announce a place name after them.
+FEATURE_WORDS: frozenset[str] = frozenset(
+    {
+        "قريه", "قرية", "بلده", "مدينه", "مخيم", "حي", "ناحيه", "منطقه", "ريف", "باديه",
+        "حقل", "جسر", "بلدات", "قري", "قرى", "مدن", "احياء", "مزرعه", "تجمع", "تله", "تل",
+        "قريتي", "بلدتي", "مدينتي", "منطقتي", "مخيمي", "حيي", "بلدتا", "قريتا",
+        "مركز", "محافظه", "منطقتين", "بلدتين", "قريتين",
+    }
+)
+
+#: Qualifiers that are part of a name when they follow it.
+QUALIFIERS: frozenset[str] = frozenset(
+    {
+        "فوقاني", "الفوقاني", "تحتاني", "التحتاني", "الشرقي", "الغربي", "الشمالي", "الجنوبي",
+        "شرقي", "غربي", "شمالي", "جنوبي", "الكبير", "الصغير", "كبير", "صغير", "الشرقيه",
+        "الغربيه", "الشماليه", "الجنوبيه", "الكبري", "الصغري", "الجديده", "القديمه", "جديد",
+        "قديم", "الجديد", "القديم", "فوقانيه", "تحتانيه",
+    }
+)
+
+#: Forms of "abu" (father of) that begin many village names, normalised.
+ABU_FORMS: tuple[str, ...] = ("ابو", "البو", "بو", "ابي", "ابا")
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    """A word of the original text: its surface form, span, and normalised form."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+
+
+def is_arabic(text: str) -> bool:
+    """True when the text has more Arabic letters than Latin ones."""
+    ar = sum(1 for c in text if "\u0600" <= c <= "\u06ff")
+    la = sum(1 for c in text if c.isascii() and c.isalpha())
+    return ar > la
+
+
+def fold(text: str) -> str:
+    """Fold letters and strip diacritics, tatweel and invisible marks; keep punctuation.
+
+    Length may change (diacritics are removed); use `tokens` when offsets matter.
+    """
+    text = _INVISIBLE.sub("", text)
+    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
+    return text.translate(_FOLD)
+
+
+def normalize(text: str) -> str:
+    """Normalise a name for matching: fold letters, drop punctuation, lowercase Latin.
+
+    >>> normalize("الباغوز فوقاني")
+    'الباغوز فوقاني'
+    >>> normalize("أبو الحسَن")
+    'ابو الحسن'
+    >>> normalize("جانات الصوارنة")
+    'جانات الصوارنه'
+    """
+    text = fold(text)
+    text = _NON_WORD.sub(" ", text).replace("_", " ")
+    return _SPACES.sub(" ", text).strip().lower()
+
+
+def tokens(text: str) -> list[Token]:
+    """Split text into word tokens that keep their character offsets into `text`."""
+    out: list[Token] = []
+    for m in TOKEN_RE.finditer(text):
+        norm = normalize(m.group())
+        if norm:
+            out.append(Token(m.group(), m.start(), m.end(), norm))
+    return out
+
+
+def strip_article(word: str) -> str:
+    """The word without a leading article (``ال``), when something is left."""
+    if word.startswith(ARTICLE) and len(word) > len(ARTICLE) + 1:
+        return word[len(ARTICLE):]
+    return word
+
+
+def proclitic_variants(word: str) -> list[tuple[str, int]]:
+    """Ways to read a normalised word as proclitic(s) + rest: ``[(rest, n_stripped), ...]``.
+
+    The word itself comes first (n_stripped = 0). ``لل`` + rest is also offered as
+    ``ال`` + rest ("للتنظيم" = "ل" + "التنظيم"), ``وال``/``بال`` keep their article.
+    The caller keeps only the variants that are known names.
+
+    >>> [v for v, _ in proclitic_variants("وهجين")]
+    ['وهجين', 'هجين']
+    """
+    seen = {word: 0}
+    for pre in PROCLITICS:
+        if word.startswith(pre) and len(word) - len(pre) >= 2:
+            rest = word[len(pre):]
+            if pre.endswith("ال"):
+                rest = ARTICLE + rest
+                stripped = len(pre) - 2
+            elif pre.endswith("لل"):
+                rest = ARTICLE + rest
+                stripped = len(pre) - 1
+            else:
+                stripped = len(pre)
+            seen.setdefault(rest, stripped)
+    return list(seen.items())
+
+
+def name_keys(name: str) -> set[str]:
+    """Normalised keys under which a name is indexed and looked up.
+
+    The full normalised form; the form with the article dropped from each word; ``ابو X``
+    joined and split (``ابوكمال``), and the ``ابو``/``البو`` alternatives.
+    """
+    base = normalize(name)
+    if not base:
+        return set()
+    keys = {base}
+    words = base.split()
+    keys.add(" ".join(strip_article(w) for w in words))
+    more: set[str] = set()
+    for key in keys:
+        ws = key.split()
+        if ws and ws[0] in ABU_FORMS:
+            rest = ws[1:]
+            if rest:
+                tail = " ".join(rest)
+                for form in ("ابو", "البو"):
+                    more.add(f"{form} {tail}")
+                    more.add(f"{form}{strip_article(rest[0])}" + ("" if len(rest) == 1 else " " + " ".join(rest[1:])))
+                    more.add(f"{form} {strip_article(tail)}")
+        elif ws:
+            for form in ("ابو", "البو"):
+                if ws[0].startswith(form) and len(ws[0]) > len(form) + 1:
+                    tail = ws[0][len(form):]
+                    for f2 in ("ابو", "البو"):
+                        more.add(" ".join([f"{f2} {tail}", *ws[1:]]))
+                        more.add(" ".join([f"{f2} ال{tail}", *ws[1:]]))
+                        more.add(" ".join([f"{f2}{tail}", *ws[1:]]))
+    keys |= more
+    keys |= {" ".join(strip_article(w) for w in k.split()) for k in list(keys)}
+    return {k for k in keys if k}
+
+
+# ---------------------------------------------------------------- Latin transliterations
+
+_LATIN_ARTICLES = ("al", "el", "as", "ash", "ad", "ar", "az", "at", "an", "ath", "adh", "ez",
+                   "es", "et", "ed", "er", "ul", "ol", "us", "ut", "ud", "ur", "uz", "l")
+_ABU_LATIN = ("abu", "abou", "abo", "albu", "albou", "bou", "bu", "abi")
+
+
+def _ascii(text: str) -> str:
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
+def latin_key(name: str) -> str:
+    """A skeleton of a Latin transliteration so spelling variants meet.
+
+    Drops articles (al-/el-/as-/ash-/ad-/ez-...), folds abu/albu/bou to one form,
+    ou->u, ee->i, gh->g, doubled letters, a final h after a vowel, then keeps the
+    first letter and the consonants.
+
+    >>> latin_key("Deir ez-Zor") == latin_key("Dayr az Zawr") == latin_key("Deir Ezzor")
+    True
+    >>> latin_key("Abu Kamal") == latin_key("Albu Kamal") == latin_key("al-Bukamal")
+    True
+    >>> latin_key("Baghuz") == latin_key("Baghouz") == latin_key("Bagouz")
+    True
+    """
+    text = _ascii(name).lower()
+    text = re.sub(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]", "", text)
+    words = re.split(r"[^a-z0-9]+", text)
+    words = [w for w in words if w]
+    out: list[str] = []
+    for i, w in enumerate(words):
+        if w in _LATIN_ARTICLES and i + 1 < len(words):
+            continue
+        # joined article: "ezzor" "alhasakah" "assousa"
+        m = re.match(r"^(al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)(.+)$", w)
+        if m and i > 0 and len(m.group(2)) >= 3 and m.group(2)[0] == m.group(1)[-1]:
+            w = m.group(2)
+        elif w.startswith("al") and len(w) > 5 and i == 0 and w[2:4] not in ("bu", "bo"):
+            pass
+        out.append(w)
+    if out and out[0] in _ABU_LATIN:
+        out[0] = "bu"
+    elif out:
+        for form in ("albou", "albu", "abou", "abu"):
+            if out[0].startswith(form) and len(out[0]) > len(form) + 2:
+                out = ["bu", out[0][len(form):], *out[1:]]
+                break
+    joined = "".join(out)
+    joined = joined.replace("ou", "u").replace("ee", "i").replace("oo", "u")
+    joined = joined.replace("gh", "g").replace("q", "k").replace("dh", "d").replace("th", "t")
+    joined = re.sub(r"([aeiouy])h$", r"\1", joined)
+    joined = re.sub(r"(.)\1+", r"\1", joined)
+    if not joined:
+        return ""
+    head, tail = joined[0], joined[1:]
+    return head + re.sub(r"[aeiouyw]", "", tail)
