@@ -1,0 +1,722 @@
+"""`tracker pocket`, `tracker map`, `tracker animate`: territory, maps, series, animation.
+
+The commands parse, call the library functions below and print. The library functions
+(`load_territory_data`, `write_map`, `write_map_series`, `write_series`,
+`write_animation`, ...) are what the demo calls too. Every file is written to a temporary
+file in the target directory and renamed into place, so a failure leaves nothing
+half-written.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import logging
+import os
+import re
+import tempfile
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+import shapely
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from shapely.geometry.base import BaseGeometry
+
+from tracker._cli_common import DATE, echo_json, fail, json_opt, settings_for, store_opt
+from tracker.errors import (
+    AmbiguousPlaceError,
+    InputError,
+    OutputError,
+    TimelineError,
+    TrackerError,
+    UnknownActorError,
+    UnknownPlaceError,
+)
+from tracker.model import ACTORS, Place
+from tracker.render import (
+    AreaPoint,
+    MapFrame,
+    ReportedArea,
+    map_extent,
+    render_area_chart,
+    render_control_map,
+    render_small_multiples,
+)
+from tracker.settings import Settings
+from tracker.territory import equal_area_transformers, place_cells, pocket_report
+
+logger = logging.getLogger(__name__)
+
+MAP_FORMATS = ("png", "svg", "pdf")
+_EVERY_RE = re.compile(r"^\s*(\d+)\s*([dw])\s*$", re.IGNORECASE)
+#: Radius (km) of the region around a settlement named with --region.
+PLACE_REGION_KM = 3.0
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class TerritoryData:
+    """Everything the maps and pockets need: the control timeline, places, cells, context."""
+
+    timeline: Any
+    gazetteer: Any
+    places: Mapping[str, Place]
+    cells: Mapping[str, BaseGeometry]
+    context: Mapping[str, Any]
+    first_day: dt.date | None
+    last_day: dt.date | None
+
+    def snapshot(self, on: dt.date) -> dict[str, Any]:
+        """The holdings on `on`.
+
+        Raises
+        ------
+        TimelineError
+            When `on` is before the first claim in the store.
+        """
+        if self.first_day is None:
+            msg = "the store holds no dated control claims; run `tracker ingest` first"
+            raise TimelineError(msg)
+        if on < self.first_day:
+            msg = (
+                f"{on.isoformat()} is before the first report in the store "
+                f"({self.first_day.isoformat()}); pick a date from {self.first_day.isoformat()} on"
+            )
+            raise TimelineError(msg)
+        return dict(self.timeline.snapshot(on))
+
+
+def timeline_from_store(store_path: Path) -> Any:
+    """The control `Timeline` of the store at `store_path` (``Store.timeline()``).
+
+    Raises
+    ------
+    StoreError
+        When there is no store at `store_path` or it cannot be read.
+    """
+    from tracker.store import Store
+
+    with Store.open(store_path, create=False) as store:
+        return store.timeline()
+
+
+def _timeline_span(timeline: Any) -> tuple[dt.date | None, dt.date | None]:
+    starts: list[dt.date] = []
+    for iv in timeline.intervals():
+        starts.append(iv.start)
+    return (min(starts), max(starts)) if starts else (None, None)
+
+
+def load_territory_data(
+    settings: Settings,
+    *,
+    timeline: Any | None = None,
+    gazetteer: Any | None = None,
+) -> TerritoryData:
+    """Load the gazetteer, its cells (cached), the context layers and the timeline.
+
+    Parameters
+    ----------
+    settings
+        Where the store, the cache and the bundled gazetteer are.
+    timeline, gazetteer
+        Already built ones (the demo passes its own); else loaded from `settings`.
+    """
+    from tracker.gazetteer_io import load_context_layers, load_gazetteer
+
+    gaz = gazetteer if gazetteer is not None else load_gazetteer(settings)
+    context = load_context_layers(settings.gazetteer_dir)
+    places = {p.place_id: p for p in gaz}
+    countries = [p.geometry for p in places.values() if p.kind == "country" and p.geometry]
+    cells = place_cells(
+        places.values(),
+        study_area=shapely.union_all(countries) if countries else None,
+        barriers=context.get("euphrates"),
+        cache_dir=Path(settings.cache_dir) / "cells",
+    )
+    tl = timeline if timeline is not None else timeline_from_store(settings.store)
+    first, last = _timeline_span(tl)
+    return TerritoryData(tl, gaz, places, cells, context, first, last)
+
+
+def canonical_actor(name: str) -> str:
+    """The canonical id of an actor name or id (the actor lexicon, else the fixed ids).
+
+    Raises
+    ------
+    UnknownActorError
+        When the name is no known actor.
+    """
+    try:
+        from tracker.actors import ActorLexicon
+    except ImportError:  # pragma: no cover - the lexicon module ships with the package
+        ActorLexicon = None  # noqa: N806
+    if ActorLexicon is not None:
+        return str(ActorLexicon.load().canonical(name))
+    key = name.strip().lower()
+    if key in ACTORS:
+        return key
+    msg = f"unknown actor {name!r}; use one of {', '.join(ACTORS)}"
+    raise UnknownActorError(msg)
+
+
+def resolve_region(data: TerritoryData, name: str) -> BaseGeometry:
+    """The area of an admin unit or a place named like in `tracker resolve`.
+
+    An admin unit gives its polygon; a settlement its cell, or a disc of
+    `PLACE_REGION_KM` around it when it has none.
+
+    Raises
+    ------
+    UnknownPlaceError, AmbiguousPlaceError
+        When the name matches nothing, or several places.
+    """
+    gaz = data.gazetteer
+    place: Place | None = None
+    if name in data.places:
+        place = data.places[name]
+    else:
+        admin = gaz.find_admin(name)
+        if admin is not None and admin.geometry is not None:
+            return admin.geometry
+        res = gaz.resolve(name)
+        ids = tuple(c.place.place_id for c in res.candidates)
+        if res.status == "ambiguous":
+            raise AmbiguousPlaceError(name, ids)
+        if res.status != "resolved" or res.place is None:
+            raise UnknownPlaceError(name, ids[:5])
+        place = res.place
+    if place.geometry is not None:
+        return place.geometry
+    if place.place_id in data.cells:
+        return data.cells[place.place_id]
+    fwd, inv = equal_area_transformers(place.lon, place.lat)
+    x, y = fwd.transform(place.lon, place.lat)
+    disc = shapely.Point(x, y).buffer(PLACE_REGION_KM * 1000)
+    return shapely.transform(disc, lambda xy: _xy(inv, xy))
+
+
+def _xy(tr: Any, xy: Any) -> Any:
+    import numpy as np
+
+    x, y = tr.transform(xy[:, 0], xy[:, 1])
+    return np.column_stack([x, y])
+
+
+def parse_every(text: str) -> dt.timedelta:
+    """A step like ``7d`` or ``2w`` as a timedelta.
+
+    Raises
+    ------
+    InputError
+        When the step is not ``<n>d`` or ``<n>w`` with n >= 1.
+    """
+    m = _EVERY_RE.match(text or "")
+    if not m or int(m.group(1)) < 1:
+        msg = f"--every {text!r} is not a step; write a number of days or weeks, e.g. 7d or 2w"
+        raise InputError(msg)
+    n = int(m.group(1))
+    return dt.timedelta(days=n * (7 if m.group(2).lower() == "w" else 1))
+
+
+def date_range(start: dt.date, end: dt.date, step: dt.timedelta) -> list[dt.date]:
+    """Dates from `start` to `end` by `step`; `end` is always included.
+
+    Raises
+    ------
+    InputError
+        When `end` is before `start`.
+    """
+    if end < start:
+        msg = f"--to {end.isoformat()} is before --from {start.isoformat()}"
+        raise InputError(msg)
+    days = []
+    day = start
+    while day < end:
+        days.append(day)
+        day += step
+    days.append(end)
+    return days
+
+
+def source_line(snapshot: Mapping[str, Any], on: dt.date) -> str:
+    """``"from N reports, latest DATE"``: the reports behind the holdings shown on `on`.
+
+    Counts the distinct reports whose claims (dated on or before `on`) support a holding
+    of the snapshot; analyst corrections are counted apart.
+    """
+    reports: set[str] = set()
+    corrections = 0
+    latest: dt.date | None = None
+    for holding in snapshot.values():
+        for sc in getattr(holding, "evidence", ()) or ():
+            claim = getattr(sc, "claim", sc)
+            day = getattr(claim, "date", None)
+            if day is None or day > on:
+                continue
+            if getattr(sc, "is_correction", False):
+                corrections += 1
+                continue
+            reports.add(claim.report_id)
+            latest = day if latest is None or day > latest else latest
+    text = f"from {len(reports)} report{'s' if len(reports) != 1 else ''}"
+    if latest is not None:
+        text += f", latest {latest.isoformat()}"
+    if corrections:
+        text += f" (+{corrections} analyst correction{'s' if corrections != 1 else ''})"
+    return text
+
+
+# --------------------------------------------------------------------------- writing
+
+
+@contextmanager
+def atomic_path(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
+    """A temporary path beside `path`, renamed onto it when the block succeeds.
+
+    Raises
+    ------
+    OutputError
+        When the directory does not exist or is not writable, or `path` exists and
+        `overwrite` is False.
+    """
+    path = Path(path)
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        msg = f"{path}: the directory {parent} does not exist; create it or pick another path"
+        raise OutputError(msg)
+    if path.exists() and not overwrite:
+        msg = f"{path} exists; pass --overwrite or pick another path"
+        raise OutputError(msg)
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.stem}.", suffix=path.suffix)
+        os.close(fd)
+    except OSError as err:
+        msg = f"{path}: cannot write in {parent} ({err.strerror}); pick a writable path"
+        raise OutputError(msg) from err
+    tmp = Path(tmp_name)
+    try:
+        yield tmp
+        os.replace(tmp, path)
+    except OSError as err:
+        msg = f"{path}: cannot write ({err.strerror or err}); pick a writable path"
+        raise OutputError(msg) from err
+    finally:
+        if tmp.exists():
+            tmp.unlink()
+
+
+def figure_format(path: Path) -> str:
+    """The image format of an output path (png, svg or pdf).
+
+    Raises
+    ------
+    OutputError
+        For another extension.
+    """
+    fmt = Path(path).suffix.lower().lstrip(".")
+    if fmt not in MAP_FORMATS:
+        msg = f"{path}: unknown image format {fmt!r}; end the file name in .png, .svg or .pdf"
+        raise OutputError(msg)
+    return fmt
+
+
+def save_figure(fig: Figure, path: Path, *, dpi: float | None = None) -> Path:
+    """Save a Figure atomically in the format of its extension; returns the path."""
+    fmt = figure_format(path)
+    with atomic_path(path) as tmp:
+        fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi)
+    return Path(path)
+
+
+def _extent_for(
+    data: TerritoryData,
+    snapshots: Sequence[Mapping[str, Any]],
+    *,
+    actor: str | None,
+    region: BaseGeometry | None,
+    bbox: tuple[float, float, float, float] | None,
+) -> tuple[float, float, float, float]:
+    """One extent for all snapshots: the bbox, else the region, else the pockets' union."""
+    if bbox is not None:
+        return bbox
+    boxes = [map_extent(s, data.cells, actor=actor, region=region) for s in snapshots]
+    boxes = [b for b in boxes if b is not None]
+    if not boxes:
+        msg = "nothing to map: no place has a known holder on these dates; pass --bbox"
+        raise TimelineError(msg)
+    return (
+        min(b[0] for b in boxes),
+        min(b[1] for b in boxes),
+        max(b[2] for b in boxes),
+        max(b[3] for b in boxes),
+    )
+
+
+def build_map(
+    data: TerritoryData,
+    on: dt.date,
+    *,
+    actor: str | None = "isis",
+    region: BaseGeometry | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    extent: tuple[float, float, float, float] | None = None,
+    labels: str = "ar",
+) -> Figure:
+    """The control map of one date as a Figure (see `render.render_control_map`)."""
+    snap = data.snapshot(on)
+    if extent is None:
+        extent = _extent_for(data, [snap], actor=actor, region=region, bbox=bbox)
+    return render_control_map(
+        snap, data.places.values(), data.cells, on=on, context_layers=data.context,
+        labels=labels, extent=extent, actor=actor, source_line=source_line(snap, on),
+    )
+
+
+def write_map(data: TerritoryData, on: dt.date, out: Path, **options: Any) -> Path:
+    """Write the map of `on` to `out` (.png/.svg/.pdf); options as for `build_map`."""
+    figure_format(out)
+    return save_figure(build_map(data, on, **options), out)
+
+
+def write_map_series(
+    data: TerritoryData,
+    dates: Sequence[dt.date],
+    out_dir: Path,
+    *,
+    actor: str | None = "isis",
+    region: BaseGeometry | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    labels: str = "ar",
+    fmt: str = "png",
+) -> list[Path]:
+    """One map per date with one extent and style, then ``small_multiples.<fmt>``.
+
+    Returns the paths written (maps in date order, the sheet last).
+    """
+    out_dir = Path(out_dir)
+    if not out_dir.is_dir():
+        msg = f"{out_dir}: not a directory; create it first (`mkdir -p {out_dir}`)"
+        raise OutputError(msg)
+    snaps = [data.snapshot(d) for d in dates]
+    extent = _extent_for(data, snaps, actor=actor, region=region, bbox=bbox)
+    written = []
+    for day, snap in zip(dates, snaps, strict=True):
+        fig = render_control_map(
+            snap, data.places.values(), data.cells, on=day, context_layers=data.context,
+            labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
+        )
+        written.append(save_figure(fig, out_dir / f"map_{day.isoformat()}.{fmt}"))
+    frames = [MapFrame(d, s, source_line(s, d)) for d, s in zip(dates, snaps, strict=True)]
+    sheet = render_small_multiples(
+        frames, data.places.values(), data.cells, extent=extent, context_layers=data.context,
+        title=f"{actor.upper() if actor else 'Control'}: {dates[0]} to {dates[-1]}",
+    )
+    written.append(save_figure(sheet, out_dir / f"small_multiples.{fmt}"))
+    return written
+
+
+def area_series(
+    data: TerritoryData,
+    actor: str,
+    dates: Sequence[dt.date],
+    *,
+    region: BaseGeometry | None = None,
+) -> list[AreaPoint]:
+    """The actor's area (total, low, high km²) on each date, pockets kept by `region`."""
+    out = []
+    for day in dates:
+        doc = pocket_report(data.snapshot(day), data.cells, actor, on=day, region=region)
+        out.append(AreaPoint(day, doc["area_km2_total"], doc["area_km2_low"],
+                             doc["area_km2_high"]))
+    return out
+
+
+def read_reported(path: Path) -> list[ReportedArea]:
+    """Read a CSV of reported areas with columns ``date, km2, source``.
+
+    Raises
+    ------
+    InputError
+        Naming the file and line of a missing column, a bad date or a bad number.
+    """
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as err:
+        msg = f"cannot read the reported areas ({err}); give a UTF-8 CSV: date,km2,source"
+        raise InputError(msg, path=str(path)) from err
+    reader = csv.DictReader(io.StringIO(text))
+    cols = {c.strip().lower() for c in reader.fieldnames or ()}
+    if not {"date", "km2"} <= cols:
+        msg = f"needs the columns date, km2 (and source); found {sorted(cols)}"
+        raise InputError(msg, path=str(path), line=1)
+    out = []
+    for n, row in enumerate(reader, start=2):
+        row = {(k or "").strip().lower(): (v or "").strip() for k, v in row.items()}
+        try:
+            day = dt.date.fromisoformat(row["date"])
+        except ValueError:
+            msg = f"date {row['date']!r} is not YYYY-MM-DD"
+            raise InputError(msg, path=str(path), line=n) from None
+        try:
+            km2 = float(row["km2"])
+        except ValueError:
+            msg = f"km2 {row['km2']!r} is not a number"
+            raise InputError(msg, path=str(path), line=n) from None
+        out.append(ReportedArea(day, km2, row.get("source", "")))
+    return out
+
+
+def write_series(
+    series: Sequence[AreaPoint],
+    out: Path,
+    *,
+    actor: str,
+    reported: Sequence[ReportedArea] | None = None,
+) -> Path:
+    """Draw the area chart (our series vs the reported figures) and save it to `out`."""
+    figure_format(out)
+    return save_figure(render_area_chart(series, reported, actor=actor), out)
+
+
+def write_animation(
+    data: TerritoryData,
+    dates: Sequence[dt.date],
+    out: Path,
+    *,
+    actor: str | None = "isis",
+    region: BaseGeometry | None = None,
+    bbox: tuple[float, float, float, float] | None = None,
+    labels: str = "ar",
+    frame_ms: int = 700,
+    progress: Callable[[int], None] | None = None,
+) -> Path:
+    """A GIF with one map per date (same extent), the last frame held longer.
+
+    `progress` is called with 1 after each frame (for a progress bar).
+    """
+    from PIL import Image
+
+    out = Path(out)
+    if out.suffix.lower() != ".gif":
+        msg = f"{out}: an animation is written as GIF; end the file name in .gif"
+        raise OutputError(msg)
+    snaps = [data.snapshot(d) for d in dates]
+    extent = _extent_for(data, snaps, actor=actor, region=region, bbox=bbox)
+    frames = []
+    for day, snap in zip(dates, snaps, strict=True):
+        fig = render_control_map(
+            snap, data.places.values(), data.cells, on=day, context_layers=data.context,
+            labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
+            dpi=80,
+        )
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+        frames.append(img.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT))
+        if progress is not None:
+            progress(1)
+    durations = [frame_ms] * (len(frames) - 1) + [frame_ms * 4]
+    with atomic_path(out) as tmp:
+        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
+                       duration=durations, loop=0, optimize=False)
+    return out
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        w, s, e, n = (float(v) for v in text.split(","))
+    except ValueError:
+        msg = f"--bbox {text!r} is not W,S,E,N in degrees, e.g. 40.7,34.3,41.1,34.7"
+        raise InputError(msg) from None
+    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
+        msg = f"--bbox {text!r}: need W < E and S < N within lon/lat bounds"
+        raise InputError(msg)
+    return (w, s, e, n)
+
+
+def _dates(on: dt.date | None, start: dt.date | None, end: dt.date | None,
+           every: str | None) -> list[dt.date] | None:
+    """None for one date (--on); the date list for --from/--to/--every."""
+    if on is not None:
+        if start or end or every:
+            msg = "give either --on DATE or --from D1 --to D2 --every N, not both"
+            raise InputError(msg)
+        return None
+    if not (start and end):
+        msg = "give --on DATE, or --from D1 --to D2 (with --every, default 7d)"
+        raise InputError(msg)
+    return date_range(start, end, parse_every(every or "7d"))
+
+
+def _pocket_lines(doc: Mapping[str, Any]) -> list[str]:
+    lines = [f"{doc['actor']} on {doc['date']}: {doc['area_km2_total']:.2f} km² "
+             f"(low {doc['area_km2_low']:.2f}, high {doc['area_km2_high']:.2f}) "
+             f"in {len(doc['pockets'])} pocket(s)"]
+    for i, p in enumerate(doc["pockets"], start=1):
+        names = ", ".join((q["name_en"] or q["id"]) + (" (contested)" if q["contested"] else "")
+                          for q in p["places"])
+        lines.append(f"  {i}. {p['area_km2']:.2f} km²: {names}")
+    return lines
+
+
+def register(main: click.Group) -> None:
+    """Add `pocket`, `map` and `animate` to the command group."""
+
+    @main.command("pocket")
+    @click.option("--actor", required=True, help="Actor id or name, e.g. isis.")
+    @click.option("--on", "on", type=DATE, default=None, help="One date.")
+    @click.option("--from", "start", type=DATE, default=None, help="First date of a series.")
+    @click.option("--to", "end", type=DATE, default=None, help="Last date of a series.")
+    @click.option("--every", default=None, help="Series step: Nd or Nw (default 7d).")
+    @click.option("--region", default=None, help="Admin unit or place; keep pockets there.")
+    @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="Series only: write the area chart (.png/.svg/.pdf).")
+    @click.option("--reported", type=click.Path(dir_okay=False, path_type=Path), default=None,
+                  help="CSV of reported areas (date,km2,source) drawn beside the series.")
+    @store_opt
+    @json_opt
+    def pocket_cmd(actor: str, on: dt.date | None, start: dt.date | None,
+                   end: dt.date | None, every: str | None, region: str | None,
+                   chart: Path | None, reported: Path | None, store: Path | None,
+                   as_json: bool) -> None:
+        """The pockets of ACTOR on a date (km²), or the area series over dates."""
+        try:
+            actor_id = canonical_actor(actor)
+            dates = _dates(on, start, end, every)
+            rep = read_reported(reported) if reported else None
+            if chart is not None:
+                figure_format(chart)
+            data = load_territory_data(settings_for(store))
+            area = resolve_region(data, region) if region else None
+            if dates is None:
+                assert on is not None
+                doc = pocket_report(data.snapshot(on), data.cells, actor_id, on=on,
+                                    region=area, places=data.places)
+                if as_json:
+                    echo_json(doc)
+                else:
+                    click.echo("\n".join(_pocket_lines(doc)))
+                return
+            series = area_series(data, actor_id, dates, region=area)
+            if chart is not None:
+                write_series(series, chart, actor=actor_id, reported=rep)
+        except TrackerError as err:
+            raise fail(err) from err
+        rows = [{"date": p.on.isoformat(), "area_km2_total": p.km2, "area_km2_low": p.km2_low,
+                 "area_km2_high": p.km2_high} for p in series]
+        if as_json:
+            echo_json({"actor": actor_id, "series": rows,
+                       "chart": str(chart) if chart else None})
+        else:
+            click.echo(f"{'date':<12}{'km2':>9}{'low':>9}{'high':>9}")
+            for r in rows:
+                click.echo(f"{r['date']:<12}{r['area_km2_total']:>9.2f}"
+                           f"{r['area_km2_low']:>9.2f}{r['area_km2_high']:>9.2f}")
+            if chart is not None:
+                click.echo(f"chart: {chart}", err=True)
+
+    @main.command("map")
+    @click.option("--on", "on", type=DATE, default=None, help="The date of one map.")
+    @click.option("--from", "start", type=DATE, default=None, help="First date of a series.")
+    @click.option("--to", "end", type=DATE, default=None, help="Last date of a series.")
+    @click.option("--every", default=None, help="Series step: Nd or Nw (default 7d).")
+    @click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+                  help="FILE.png|.svg|.pdf for one map; a directory for a series.")
+    @click.option("--region", default=None, help="Admin unit or place the map shows.")
+    @click.option("--bbox", default=None, help="W,S,E,N in degrees.")
+    @click.option("--actor", default="isis", show_default=True,
+                  help="Actor whose pockets set the extent when no region/bbox is given.")
+    @click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="ar",
+                  show_default=True)
+    @store_opt
+    def map_cmd(on: dt.date | None, start: dt.date | None, end: dt.date | None,
+                every: str | None, out: Path, region: str | None, bbox: str | None,
+                actor: str, labels: str, store: Path | None) -> None:
+        """A dated control map, or one map per date plus a small-multiples sheet."""
+        try:
+            dates = _dates(on, start, end, every)
+            if region and bbox:
+                msg = "give --region or --bbox, not both"
+                raise InputError(msg)
+            box = _parse_bbox(bbox)
+            actor_id = canonical_actor(actor)
+            if dates is None:
+                figure_format(out)
+            data = load_territory_data(settings_for(store))
+            area = resolve_region(data, region) if region else None
+            if dates is None:
+                assert on is not None
+                write_map(data, on, out, actor=actor_id, region=area, bbox=box, labels=labels)
+                click.echo(str(out))
+                return
+            for path in write_map_series(data, dates, out, actor=actor_id, region=area,
+                                         bbox=box, labels=labels):
+                click.echo(str(path))
+        except TrackerError as err:
+            raise fail(err) from err
+
+    @main.command("animate")
+    @click.option("--from", "start", type=DATE, required=True, help="First date.")
+    @click.option("--to", "end", type=DATE, required=True, help="Last date.")
+    @click.option("--every", default="3d", show_default=True, help="Step: Nd or Nw.")
+    @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+                  help="FILE.gif")
+    @click.option("--region", default=None, help="Admin unit or place the map shows.")
+    @click.option("--bbox", default=None, help="W,S,E,N in degrees.")
+    @click.option("--actor", default="isis", show_default=True,
+                  help="Actor whose pockets set the extent.")
+    @click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="en",
+                  show_default=True)
+    @store_opt
+    def animate_cmd(start: dt.date, end: dt.date, every: str, out: Path, region: str | None,
+                    bbox: str | None, actor: str, labels: str, store: Path | None) -> None:
+        """An animated GIF of the maps from --from to --to (progress bar on stderr)."""
+        try:
+            dates = date_range(start, end, parse_every(every))
+            box = _parse_bbox(bbox)
+            actor_id = canonical_actor(actor)
+            if out.suffix.lower() != ".gif":
+                msg = f"{out}: an animation is written as GIF; end the file name in .gif"
+                raise OutputError(msg)
+            data = load_territory_data(settings_for(store))
+            area = resolve_region(data, region) if region else None
+            with click.progressbar(length=len(dates), label="frames",
+                                   file=click.get_text_stream("stderr")) as bar:
+                write_animation(data, dates, out, actor=actor_id, region=area, bbox=box,
+                                labels=labels, progress=bar.update)
+        except TrackerError as err:
+            raise fail(err) from err
+        click.echo(str(out))
+
+
+__all__ = [
+    "TerritoryData",
+    "area_series",
+    "build_map",
+    "canonical_actor",
+    "date_range",
+    "load_territory_data",
+    "parse_every",
+    "read_reported",
+    "resolve_region",
+    "source_line",
+    "timeline_from_store",
+    "write_animation",
+    "write_map",
+    "write_map_series",
+    "write_series",
+]

@@ -1,0 +1,269 @@
+"""Analyst corrections: a plain CSV of claims that win over anything extracted from reports.
+
+Columns: ``place, actor, status, date, note`` (required, in any order), and optionally
+``fraction`` (a contested share in (0, 1]), ``besieger`` (an actor) and ``in`` (a
+governorate / district / sub-district that narrows the place name). Lines starting with
+``#`` are comments.
+
+``place`` is a place id (``ocha:C5175``), a name resolved through the gazetteer like
+``tracker resolve`` does, or an admin unit (``adm:SY090201``, a P-code ``SY090201``, or a
+name with an admin word: "ناحية هجين", "Hajin sub-district"). An admin unit stands for
+every place inside it, so a baseline such as "on 2018-09-10 ISIS held every place in these
+sub-districts" is one row per sub-district.
+
+Each place of each row becomes a `ControlClaim` with rule ``correction``, confidence 1.0,
+day precision, and the analyst's note as its evidence sentence.
+
+All or nothing: when any row is bad, `load_corrections` raises one `InputError` that lists
+every bad row (file, line, what is wrong, what to do) and nothing is stored, so a file is
+never half-applied. Fix the rows and load the file again (rows already stored are skipped).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+from tracker.arabic import normalize
+from tracker.errors import InputError, TrackerError, UnknownActorError
+from tracker.model import ACTORS, STATUSES, ControlClaim, Evidence, Place
+from tracker.timeline import CORRECTION_RULE
+
+REQUIRED = ("place", "actor", "status", "date", "note")
+OPTIONAL = ("fraction", "besieger", "in")
+ADMIN_KINDS = frozenset({"country", "governorate", "district", "subdistrict"})
+_ADMIN_CUE = re.compile(
+    r"(?i)^\s*(ناحيه|ناحية|منطقه|منطقة|محافظه|محافظة|ريف)\s|"
+    r"\b(sub-?district|district|governorate|province|nahiya|mantiqa)\s*$"
+)
+_PCODE = re.compile(r"(?i)^SY\d{2}(\d{2}){0,2}$")
+
+
+class _Gazetteer(Protocol):
+    def __contains__(self, place_id: object) -> bool: ...
+    def __iter__(self) -> Any: ...
+    def get(self, place_id: str) -> Place: ...
+    def resolve(self, name: str, context: Any = None) -> Any: ...
+    def find_admin(self, name: str) -> Place | None: ...
+
+
+class _Lexicon(Protocol):
+    def canonical(self, name_or_id: str) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Corrections:
+    """The claims of a corrections file, with the line each came from."""
+
+    path: str
+    claims: tuple[ControlClaim, ...]
+    lines: tuple[int, ...]
+    rows: int
+
+
+def load_corrections(
+    path: str | Path, gazetteer: _Gazetteer, lexicon: _Lexicon | None = None
+) -> Corrections:
+    """Read and check a corrections CSV.
+
+    Parameters
+    ----------
+    path
+        The CSV file (UTF-8).
+    gazetteer
+        Resolves place names and ids, and expands admin units.
+    lexicon
+        Maps actor names to ids (`tracker.actors.ActorLexicon`); default: ids only.
+
+    Returns
+    -------
+    Corrections
+
+    Raises
+    ------
+    InputError
+        When the file cannot be read, lacks a column, or has bad rows (all listed).
+    """
+    label = str(path)
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as err:
+        msg = "is not UTF-8 text; save it as UTF-8 CSV and load it again"
+        raise InputError(msg, path=label) from err
+    except OSError as err:
+        msg = f"cannot read the corrections file ({err.strerror})"
+        raise InputError(msg, path=label) from err
+    return corrections_from_text(text, gazetteer, lexicon, source=label)
+
+
+def corrections_from_text(
+    text: str, gazetteer: _Gazetteer, lexicon: _Lexicon | None = None, *, source: str
+) -> Corrections:
+    """Parse corrections CSV text (see `load_corrections`); `source` names it in messages."""
+    lines = [ln for ln in io.StringIO(text) if not ln.lstrip().startswith("#")]
+    numbers = [i for i, ln in enumerate(io.StringIO(text), start=1)
+               if not ln.lstrip().startswith("#")]
+    reader = csv.DictReader(lines)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in REQUIRED if c not in header]
+    if missing:
+        msg = (f"missing column(s) {', '.join(missing)}; the first line must name the columns "
+               f"{','.join(REQUIRED)} (optional: {','.join(OPTIONAL)})")
+        raise InputError(msg, path=source, line=numbers[0] if numbers else 1)
+    reader.fieldnames = header
+    claims: list[ControlClaim] = []
+    where: list[int] = []
+    errors: list[tuple[int, str]] = []
+    rows = 0
+    for row in reader:
+        line = numbers[reader.line_num - 1] if reader.line_num - 1 < len(numbers) else 0
+        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        if not any(values.values()):
+            continue
+        rows += 1
+        try:
+            made = _row_claims(values, gazetteer, lexicon, source=source, line=line)
+        except TrackerError as err:
+            errors.append((line, str(err)))
+            continue
+        claims.extend(made)
+        where.extend([line] * len(made))
+    if errors:
+        detail = "; ".join(f"{source}:{ln}: {m}" for ln, m in errors)
+        msg = (f"{len(errors)} bad row(s), nothing stored. {detail}. Fix these rows and "
+               "load the file again.")
+        raise InputError(msg, path=source, line=errors[0][0])
+    return Corrections(source, tuple(claims), tuple(where), rows)
+
+
+def _row_claims(
+    row: Mapping[str, str], gazetteer: _Gazetteer, lexicon: _Lexicon | None, *, source: str,
+    line: int,
+) -> list[ControlClaim]:
+    actor = _actor(row["actor"], lexicon)
+    status = row["status"].lower()
+    if status not in STATUSES:
+        msg = f"status {row['status']!r} is not one of {', '.join(STATUSES)}"
+        raise InputError(msg)
+    try:
+        on = dt.date.fromisoformat(row["date"])
+    except ValueError as err:
+        msg = f"date {row['date']!r} is not YYYY-MM-DD (e.g. 2018-09-10)"
+        raise InputError(msg) from err
+    fraction = _fraction(row.get("fraction", ""))
+    besieger = _actor(row["besieger"], lexicon) if row.get("besieger") else None
+    places = _places(row["place"], row.get("in", ""), gazetteer)
+    note = row["note"] or f"analyst correction ({source}:{line})"
+    return [
+        ControlClaim(
+            report_id=f"correction:{source}:{line}",
+            source_file=source,
+            place_text=row["place"],
+            place_id=p.place_id,
+            actor=actor,
+            status=status,
+            date=on,
+            date_precision="day",
+            confidence=1.0,
+            evidence=Evidence(0, len(note), note, CORRECTION_RULE),
+            fraction=fraction,
+            besieger=besieger,
+            name_ar=p.name_ar,
+            name_en=p.name_en,
+            lat=p.lat,
+            lon=p.lon,
+        )
+        for p in places
+    ]
+
+
+def _actor(value: str, lexicon: _Lexicon | None) -> str:
+    if lexicon is not None:
+        return lexicon.canonical(value)
+    if value.strip().lower() in ACTORS:
+        return value.strip().lower()
+    msg = f"Unknown actor {value!r}. Use one of the ids {', '.join(ACTORS)}."
+    raise UnknownActorError(msg)
+
+
+def _fraction(value: str) -> float | None:
+    if not value:
+        return None
+    try:
+        f = float(value)
+    except ValueError:
+        f = -1.0
+    if not 0.0 < f <= 1.0:
+        msg = f"fraction {value!r} must be a number in (0, 1], e.g. 0.5 for half"
+        raise InputError(msg)
+    return f
+
+
+def _places(value: str, within: str, gazetteer: _Gazetteer) -> list[Place]:
+    """The places a ``place`` cell stands for (admin units expand to their places)."""
+    if not value:
+        msg = "the place is empty; give a place name or id (e.g. ocha:C5175)"
+        raise InputError(msg)
+    if _PCODE.match(value):
+        value = f"adm:{value.upper()}"
+    if value in gazetteer:
+        place = gazetteer.get(value)
+        return expand_admin(place, gazetteer) if place.kind in ADMIN_KINDS else [place]
+    if re.match(r"^[a-z]+:\S+$", value):
+        msg = (f"place id {value!r} is not in the gazetteer; check it with "
+               "`tracker gazetteer search`, or import a fuller gazetteer")
+        raise InputError(msg)
+    if _ADMIN_CUE.search(normalize(value)) or _ADMIN_CUE.search(value):
+        admin = gazetteer.find_admin(value)
+        if admin is not None:
+            return expand_admin(admin, gazetteer)
+    context = _context(within, gazetteer) if within else None
+    res = gazetteer.resolve(value, context)
+    if res.status == "resolved" and res.place is not None:
+        p = res.place
+        return expand_admin(p, gazetteer) if p.kind in ADMIN_KINDS else [p]
+    cands = ", ".join(f"{c.place.place_id} ({c.place.name_en or c.place.name_ar})"
+                      for c in res.candidates[:5])
+    if res.status == "ambiguous":
+        msg = (f"place {value!r} matches several places: {cands}. Use a place id, or add an "
+               "`in` column with the governorate or district")
+    else:
+        hint = f" Closest: {cands}." if cands else ""
+        msg = f"no place matches {value!r}.{hint} Use a place id or check the spelling"
+    raise InputError(msg)
+
+
+def _context(within: str, gazetteer: _Gazetteer) -> Any:
+    from tracker.gazetteer import Context
+
+    admin = gazetteer.find_admin(within)
+    if admin is None:
+        msg = f"`in` value {within!r} is not a known governorate, district or sub-district"
+        raise InputError(msg)
+    return Context(admin_pcodes=(admin.place_id.removeprefix("adm:"),))
+
+
+def expand_admin(admin: Place, places: Iterable[Place]) -> list[Place]:
+    """Every non-admin place inside an admin unit (by P-code), sorted by id.
+
+    Raises
+    ------
+    InputError
+        When the unit contains no place of the gazetteer.
+    """
+    code = admin.place_id.removeprefix("adm:")
+    inside = sorted(
+        (p for p in places if p.kind not in ADMIN_KINDS and code in p.admin_pcodes),
+        key=lambda p: p.place_id,
+    )
+    if not inside:
+        msg = (f"admin unit {admin.place_id} ({admin.name_en or admin.name_ar}) contains no "
+               "place of the gazetteer; import a fuller gazetteer or list the places")
+        raise InputError(msg)
+    return inside

@@ -1,0 +1,1288 @@
+"""From a report to dated, sourced control claims (pure: data in, data out).
+
+`extract(report, gazetteer, lexicon)` reads a report the way an analyst does:
+
+1. **Sentences.** The text is split on Arabic and Latin sentence punctuation and newlines;
+   sentences longer than `LONG_SENTENCE` characters (monitoring bulletins run whole
+   paragraphs as one sentence) are cut again at comma + clause opener ("، حيث", "، فيما",
+   "، في حين", ", while" ...). Each piece is a *chunk*; chunks remember their sentence.
+2. **Spotting.** Actors (`lexicon.find`), place names (`gazetteer.spot`, plus a feature word
+   such as قرية/بلدة/مدينة/مخيم/حي/منطقة followed by a name the gazetteer lacks), dates
+   (`dates.find_dates` against the publication date).
+3. **Control phrases** (see `RULES`, after ``GLOSSARY.md``): captured, held, lost,
+   contested (with a fraction: نصف 0.5, معظم/غالبية 0.75, أجزاء من/أطراف/قسم من 0.25),
+   besieged, and pocket statements that enumerate an actor's whole remaining area (those
+   become ``held`` claims sharing one `exclusive_group`). Each phrase is attached to its
+   actor (subject before or after the verb; gender agreement breaks ties) and to its places
+   (the object after the verb, possibly after "على نحو نصف بلدة", a list "قريتي X وY",
+   twenty villages joined by و, an enumeration "وهي X وY ..."; or the antecedent of a
+   pronoun "التي سيطرت عليها"; or "the town" referring back to the place just claimed).
+4. **Not events**: intent and plans, negation, fire control, people moving (see the
+   `_INTENT`, `_NEGATION`, `_FIRE`, `_MOVEMENT` patterns).
+5. **Dates and confidence.** The claim's date is the nearest date expression in its chunk
+   (then its sentence), else the last date before it in the report, else the publication
+   date; "قبيل/before" lowers the precision to a month. Confidence starts at 0.9 and drops
+   for an implicit actor, a borrowed or inferred date, an unresolved place, noun-only
+   phrasing, and partisan sources (`_PARTISAN`).
+
+Every claim keeps its evidence (character span in the report text, the sentence, the rule
+name). Place mentions that do not resolve are returned as `Mention`s with their candidates.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from tracker.arabic import ARTICLE, FEATURE_WORDS, QUALIFIERS, TOKEN_RE, fold
+from tracker.model import PRECISIONS, ControlClaim, Evidence, Mention, Place, Report
+
+logger = logging.getLogger(__name__)
+
+__all__ = ["RULES", "Extraction", "Rule", "extract", "extract_paths", "split_sentences"]
+
+#: Sentences longer than this are cut at comma + clause opener.
+LONG_SENTENCE = 220
+#: Tokens searched after a verb for its object (the place list start).
+OBJECT_WINDOW = 9
+#: Tokens searched before a verb for a pronoun's antecedent place.
+ANTECEDENT_WINDOW = 12
+#: Place kinds that are never the target of a claim (kept as mentions).
+NON_TARGET_KINDS = frozenset({"country", "governorate", "district", "subdistrict"})
+
+
+class _Lexicon(Protocol):
+    def find(self, text: str) -> list[Any]: ...
+
+
+class _Gazetteer(Protocol):
+    def spot(self, text: str) -> list[Any]: ...
+    def resolve(self, name: str, context: Any = None) -> Any: ...
+    def context_from_text(self, text: str) -> Any: ...
+
+
+# ----------------------------------------------------------------------------- result
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one report says: its control claims, every place mention, and warnings.
+
+    `mentions` holds every place mention with its resolution status (``resolved``,
+    ``ambiguous``, ``unresolved``); the last two carry their candidate place ids.
+    """
+
+    report: Report
+    claims: tuple[ControlClaim, ...]
+    mentions: tuple[Mention, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def unresolved(self) -> tuple[Mention, ...]:
+        """Mentions the gazetteer could not pin to one place."""
+        return tuple(m for m in self.mentions if m.status != "resolved")
+
+
+# ----------------------------------------------------------------------------- folding
+
+_FOLD_MAP = {ord(k): v for k, v in {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ة": "ه", "ى": "ي", "ؤ": "و", "ئ": "ي",
+    "ک": "ك", "ی": "ي", "ڤ": "ف", "گ": "ك", "\u201c": '"', "\u201d": '"', "«": '"', "»": '"',
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}.items()}
+_DROPPED = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640"
+                      "\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def _lower(text: str) -> str:
+    """Lower-case without changing the length (Turkish "İ" lower-cases to two characters)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
+
+
+def _fold_keep_offsets(text: str) -> tuple[str, list[int] | None]:
+    """Lower-cased folded text and a map folded index -> original index (None = identity)."""
+    if _DROPPED.search(text) is None:
+        return _lower(text.translate(_FOLD_MAP)), None
+    out: list[str] = []
+    omap: list[int] = []
+    for i, c in enumerate(text):
+        if _DROPPED.match(c):
+            continue
+        out.append(c)
+        omap.append(i)
+    omap.append(len(text))
+    return _lower("".join(out).translate(_FOLD_MAP)), omap
+
+
+def _f(pattern: str) -> str:
+    """Fold an Arabic regex pattern the way the text is folded."""
+    return pattern.translate(_FOLD_MAP).lower()
+
+
+# ----------------------------------------------------------------------------- words
+
+def _ws(*words: str) -> frozenset[str]:
+    return frozenset(_f(w) for w in words)
+
+
+_FEATURES = frozenset(_f(w) for w in FEATURE_WORDS) | _ws(
+    "البلده", "بلدة", "بلدات", "قرى", "قري", "مدينة", "مخيم", "حقل", "مطار", "سد", "معبر",
+    "town", "towns", "village", "villages", "city", "camp", "district", "neighbourhood",
+    "neighborhood", "area", "hamlet", "oilfield", "field", "settlement", "settlements",
+)
+#: Indefinite feature words that introduce an unknown name ("قرية X").
+_TRIGGERS = _ws("قرية", "بلدة", "مدينة", "مخيم", "حي", "منطقة", "قريتي", "بلدتي", "مدينتي",
+                "ناحية", "مزرعة", "حقل", "تجمع", "قريتا", "بلدتا", "منطقتي")
+#: Definite feature words that refer back to a place just named ("the town").
+_ANAPHORS = _ws("المنطقة", "المدينة", "البلدة", "القرية", "المخيم", "الحي", "القريتين",
+                "البلدتين", "المنطقتين")
+_EN_ANAPHOR = re.compile(r"the (?:town|city|village|area|camp)\b")
+_FILLERS = _ws(
+    "على", "علي", "من", "في", "الى", "إلى", "نحو", "حوالي", "قرابة", "زهاء", "كامل", "كافة",
+    "جميع", "عموم", "اكثر", "أكثر", "اقل", "عدد", "عدة", "مناطق", "مواقع", "تلة", "نقاط",
+    "the", "of", "full", "complete", "control", "over", "most", "half", "parts", "part",
+    "much", "all", "several", "some", "key", "strategic", "nearby", "besieged",
+    "سكني", "سكنية", "مزارع", "محيط",
+)
+_FRACTIONS: tuple[tuple[frozenset[str], float], ...] = (
+    (_ws("نصف", "half"), 0.5),
+    (_ws("معظم", "غالبية", "most", "bulk"), 0.75),
+    (_ws("أجزاء", "اجزاء", "أطراف", "اطراف", "قسم", "جزء", "جزءا", "أحياء", "احياء", "parts",
+         "part", "outskirts", "edges"), 0.25),
+)
+#: Words that end a place list / unknown name.
+_STOP = _ws(
+    "في", "من", "على", "علي", "الى", "إلى", "خلال", "بعد", "قبل", "قبيل", "منذ", "حتى", "حيث",
+    "التي", "الذي", "اللتين", "الواقعة", "الواقع", "الواقعتين", "الواقعين", "وسط", "عند", "مع",
+    "ضد", "بين", "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "بريف", "ريف", "اليوم", "أمس",
+    "امس", "بعد", "نقاط", "ومواقع", "مواقع", "أخرى", "اخري", "بالمنطقة", "وغيرها", "عبر",
+    "لتنظيم", "للتنظيم", "التنظيم", "قوات", "عناصر", "جيب", "الجيب", "سيطرة", "وسيطرت",
+    "يوم", "ليل", "صباح", "مساء", "فجر", "الجمعة", "السبت", "الأحد", "الاثنين", "الثلاثاء",
+    "الأربعاء", "الخميس", "كما", "فيما", "إذ", "اذ", "لكن", "بينما", "ان", "أن", "إن",
+    "on", "in", "from", "after", "before", "since", "during", "near", "north", "south",
+    "east", "west", "with", "by", "to", "at", "as", "while", "which", "that", "and", "or",
+    "last", "yesterday", "today", "were", "was", "is", "are", "had", "has", "have",
+    "السورية", "السوري", "العراقية", "العراقي", "الحدود", "الحدودية", "المحتلة", "سوريا",
+    "سورية", "نهر", "الفرات", "the",
+)
+_NAME_STOP = _STOP | _FILLERS | _ws("جنسيات", "شخص", "مدني", "مدنيين", "عنصر", "عنصرا",
+                                    "مقاتل", "مقاتلين", "المتبقية", "الأخيرة", "الاخيره",
+                                    "الأخير", "الاخير", "تابعة", "ذاته", "نفسها", "هذه", "هذا")
+_CLAUSE_OPENERS = re.compile(_f(
+    r"[،,;؛]\s*(?:و)?(?:حيث|فيما|كما|إذ|اذ|في حين|بينما|وسط|بعد|عقب|لكن|كذلك|وذلك|ما |مما|"
+    r"ليرتفع|لتدور|ليقترب|لي|while|as |after|but|which|and then|whereas)"))
+_SENT_END = re.compile(r"(?:(?<![A-Z])[.!?](?=\s|$|[\"'»”)])|[؟؛;…\n]|\.{3})")
+
+_ACTOR_FEMININE = _ws("قوات", "القوات", "هيئة", "الهيئة", "قسد", "وحدات", "فصائل", "ميليشيا",
+                      "ميليشيات", "حركة", "الحكومة", "الفصائل", "الوحدات", "الدولة")
+_ACTOR_MASCULINE = _ws("تنظيم", "التنظيم", "داعش", "الجيش", "جيش", "الحشد", "حزب", "لواء",
+                       "الحرس", "النظام")
+#: Words before an actor that make it the object, not the subject ("against X").
+_OBJECT_MARKERS = _ws("ضد", "حساب", "وجود", "تواجد", "مواقع", "against", "from", "لوجود")
+
+_PARTISAN = re.compile(_f(
+    r"وكالة أعماق|أعماق|وزارة الدفاع الروسية|سانا|الإعلام الحربي|الاعلام الحربي|"
+    r"\bamaq\b|\bsana\b|russian (?:defen[cs]e )?ministry|ministry of defen[cs]e"), re.I)
+_PARTISAN_PUBLISHERS = re.compile(r"amaq|sana|أعماق|سانا|anha|hawar", re.I)
+
+# --------------------------------------------------------------- guards (not events)
+
+_INTENT = re.compile(_f(
+    r"تعتزم|يعتزم|تنوي|ينوي|تستعد|يستعد|استعداد|تهدف|يهدف|تسعى|يسعى|محاولة|محاولات|"
+    r"محاولته|محاولتها|لمحاولة|التحضير|تحضير|تخطط|يخطط|تترقب|يترقب|خطة|في حال|إذا|اذا|"
+    r"لصد|لإرغام|لارغام|بهدف|لإنهاء|تطمح|تأمل|ستعمل|سوف|تتوعد|توعدت|تهدد|هددت|"
+    r"\bplans?\b|\bplanning\b|intends?|\baims?\b|preparing|prepares?|attempts?|attempting|"
+    r"\btry\b|tries|trying|\bwould\b|\bwill\b|\bcould\b|\bmay\b|\bmight\b|seeks?|"
+    r"vow(?:ed|s)?|threaten(?:ed|s)?|\bif\b|in order to|push to"), re.I)
+_NEGATION = re.compile(_f(
+    r"(?:(?<!\w)(?:لم|لن|ليس|ليست|غير|دون|عدم)(?!\w)(?:\s+\S+){0,2}\s*$)|"
+    r"(?:(?<!\w)(?:لا|ما)(?!\s+(?:يزال|تزال|زال|زالت|يزالون|تزالان))(?:\s+\S+){0,1}\s*$)|"
+    r"نفت|نفى|ينفي|تنفي|نفي|\bdenied\b|\bdeny\b|\bdenies\b|\bnot\b|n't\b|\bfailed\b|"
+    r"\bnever\b|\bno longer\b"), re.I)
+_FIRE = re.compile(_f(r"^\s*(?:\S+\s+){0,6}?(?:ناريا|نارياً|بالنار|النيران|ناري)\b|by fire|"
+                      r"within (?:firing )?range|fire control"), re.I)
+_MOVEMENT = re.compile(_f(
+    r"(?<!\w)(?:خروج|نزوح|وصول|فروا|فر|هرب|هروب|نقل|إخراج|اخراج|توجه|عودة|الخارجين|"
+    r"النازحين|الفارين|fled|flee(?:ing)?|displaced|arriv(?:ed|al)|evacuat\w+|leaving)(?!\w)"),
+    re.I)
+_BEFORE_CUE = re.compile(_f(r"(?<!\w)(?:قبيل|قبل|before|prior to|ahead of)(?!\w)"), re.I)
+_PAST_HABIT = re.compile(_f(r"(?<!\w)(?:كان|كانت|كانوا|had been|used to)(?!\w)"), re.I)
+_NUMBER = re.compile(r"\d")
+#: A preposition carrying a pronoun ("عليها" = on it) -> the bare preposition.
+_PRONOUN_OBJECTS = {_f(p + suf): _f(base) for p, base in (("علي", "على"), ("من", "من"),
+                                                          ("في", "في"), ("داخل", "داخل"))
+                    for suf in ("ها", "ه", "هما", "هم")}
+
+
+# ----------------------------------------------------------------------------- rules
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """A control phrase: its regex (on folded, lower-cased text) and how to read it.
+
+    `place` is where the place stands: ``after`` the phrase (its object), ``before`` it
+    (the phrase qualifies the place), or ``either`` (after, else before). `actor` is where
+    the actor stands: ``subject`` (before the verb, or between the verb and the object),
+    ``after`` (the phrase names it: "تحت سيطرة X", "fell to X"). `prep` is the preposition
+    the object needs (searched within the window, e.g. "من" for انسحب). `noun` marks a
+    nominal phrasing (slightly lower confidence).
+    """
+
+    name: str
+    status: str
+    pattern: str
+    place: str = "after"
+    actor: str = "subject"
+    prep: tuple[str, ...] = ()
+    noun: bool = False
+    fraction: float | None = None
+    pocket: bool = False
+    regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        rx = re.compile(r"(?<![\w])(?:" + _f(self.pattern) + r")(?![\w])", re.IGNORECASE)
+        object.__setattr__(self, "regex", rx)
+
+
+_P = r"(?:و|ف|ب|ل|لل|وب|ول|فب|بال|وال|لل|ال|وبال|فال)?"  # proclitics / article
+_PRON = r"(?:ها|ه|هم|هما)?"
+
+#: Rules in priority order: an earlier rule's match wins over a later one it overlaps.
+RULES: tuple[Rule, ...] = (
+    # --- pocket statements (the whole remaining area of an actor)
+    Rule("pocket_contains_ar", "held",
+         r"(?:آخر|اخر) (?:جيب|معقل|منطقة|بقعة)(?: \S+){0,3}?[،,]? ?(?:و)?(?:الذي|التي|والذي|والتي) "
+         r"(?:يتضمن|تتضمن|يضم|تضم|يشمل|تشمل)",
+         place="after", pocket=True),
+    Rule("pocket_last_ar", "held",
+         r"(?:آخر|اخر) (?:منطقتين|بلدتين|قريتين|المناطق|مناطق|البلدات|القرى|معاقل|معقلين|جيبين)"
+         r"(?: (?:متبقيتين|متبقيين|المتبقية|متبقية|المتبقيتين|متبقيه|المتبقيه))?"
+         r"(?: (?:له|لها|لهم|ل\S+|للتنظيم))?",
+         place="either", pocket=True),
+    Rule("pocket_only_ar", "held",
+         r"(?:لم يعد|لم تعد|ولم يعد|ولم تعد) (?:\S+ )?(?:يسيطر|تسيطر|يسيطرون) (?:سوى|الا|إلا) على",
+         place="after", pocket=True),
+    Rule("pocket_en", "held",
+         r"(?:the )?last (?:remaining )?(?:pocket|enclave|holdout|stronghold|area)s?"
+         r"(?: \S+){0,4}? (?:consisting of|comprising|made up of|which includes|including|"
+         r"that includes)|(?:now )?(?:holds?|controls?) only",
+         place="after", pocket=True),
+    # --- held
+    Rule("held_under_ar", "held",
+         r"(?:تحت|لسيطرة|الخاضعة لسيطرة|الخاضع لسيطرة|الخاضعتين لسيطرة|الخاضعين لسيطرة|"
+         r"الخاضعة لسيطرت|الخاضع لسيطرت) ?(?:سيطرة|سيطرت)?" + _PRON,
+         place="before", actor="after"),
+    Rule("held_still_ar", "held",
+         r"(?:لا|ما) (?:يزال|تزال|زال|زالت|يزالون)(?: \S+)? (?:يسيطر|تسيطر|يسيطرون)",
+         prep=("على", "علي")),
+    Rule("held_present_ar", "held", _P + r"(?:يسيطر|تسيطر|يسيطرون)", prep=("على", "علي")),
+    Rule("held_areas_ar", "held", r"مناطق (?:سيطرة|سيطرت|نفوذ)" + _PRON, place="after",
+         actor="after"),
+    Rule("held_en", "held",
+         r"under (?:the )?(?:full )?control of|(?:still )?(?:holds?|controls?)(?! only)",
+         actor="after"),
+    Rule("held_adj_en", "held", r"[a-z]+-(?:held|controlled)", place="after", actor="self"),
+    Rule("held_under_en", "held", r"under [a-z\-]+(?: [a-z\-]+)? control", place="before",
+         actor="self"),
+    # --- besieged
+    Rule("besieged_ar", "besieged",
+         _P + r"(?:حاصر|حاصرت|حاصروا|تحاصر|يحاصر|محاصرة|حصار|بمحاصرة|لمحاصرة)",
+         prep=("في", "داخل")),
+    Rule("besieged_adj_ar", "besieged", _P + r"(?:محاصرين|محاصرون|المحاصرين|المحاصرون|محاصر)",
+         prep=("في", "داخل"), actor="before"),
+    Rule("besieged_en", "besieged",
+         r"(?:besieged|encircled|surrounded|boxed in|trapped)", prep=("in", "inside", "at")),
+    # --- lost
+    Rule("lost_withdrew_ar", "lost",
+         _P + r"(?:انسحب|انسحبت|انسحبوا|انسحاب|الانسحاب|ينسحب|تنسحب)",
+         prep=("من",)),
+    Rule("lost_control_ar", "lost", _P + r"(?:فقد|فقدت|فقدان)(?: \S+)? (?:سيطرته|سيطرتها|السيطرة)",
+         prep=("على", "علي")),
+    Rule("lost_ar", "lost", _P + r"(?:خسر|خسرت|خسروا|خسارة|خسارته|خسارتها)"),
+    Rule("lost_en", "lost",
+         r"(?:withdrew|withdrawn|pulled out|retreated|was driven out|were driven out|"
+         r"driven out|expelled|pushed out)",
+         prep=("from", "of")),
+    Rule("lost_en2", "lost", r"lost(?: control of)?"),
+    # --- captured
+    Rule("expel_ar", "captured", _P + r"(?:طرد|طردت|طردوا|بطرد)", prep=("من",)),
+    Rule("captured_became_ar", "captured",
+         r"(?:باتت|بات|أصبحت|اصبحت|أصبح|صارت|باتت) (?:\S+ ){0,5}?تحت (?:سيطرة|سيطرت)",
+         place="before", actor="after"),
+    Rule("captured_ar", "captured", _P + r"(?:سيطرت|سيطر|سيطروا|سيطرتا)", prep=("على", "علي")),
+    Rule("captured_noun_ar", "captured",
+         _P + r"(?:السيطرة|سيطرة|سيطرت|سيطرتها|سيطرته|سيطرتهم|سيطرتهما)",
+         prep=("على", "علي"), noun=True),
+    Rule("captured_retake_ar", "captured",
+         _P + r"(?:استعادت|استعاد|استعادوا|استعادة|باستعادة)"),
+    Rule("captured_liberate_ar", "captured", _P + r"(?:حررت|حرر|حرروا|تحرير|بتحرير)"),
+    Rule("captured_en", "captured",
+         r"(?:took|taken|take|captured|capture|seized|retook|retaken|recaptured|liberated|"
+         r"cleared|overran|overrun|(?:gained|regained|took|seized|wrested|assumed|established)"
+         r" (?:full |complete |total )?control)"),
+    Rule("fell_en", "captured", r"fell to", place="before", actor="after"),
+    # --- contested
+    Rule("contested_fight_ar", "contested",
+         _P + r"(?:اشتباكات|الاشتباكات|معارك|المعارك|قتال|مواجهات|اقتحام|اقتحمت|اقتحموا)",
+         prep=("في", "داخل")),
+    Rule("contested_enter_ar", "contested", _P + r"(?:دخلت|دخل|دخلوا|دخول)",
+         prep=("إلى", "الى", "الي")),
+    Rule("contested_en", "contested",
+         r"(?:fighting|clashes|battles?|fierce fighting)(?: (?:raged|continued|erupted))?|"
+         r"entered|stormed|advanced into",
+         prep=("in", "inside", "into", "for")),
+)
+
+_SELF_ACTOR = re.compile(r"([a-z]+)-(?:held|controlled)|under ([a-z\-]+(?: [a-z\-]+)?) control")
+
+
+# ----------------------------------------------------------------------------- internals
+
+
+@dataclass(slots=True)
+class _Tok:
+    start: int  # original offsets
+    end: int
+    norm: str  # folded, lower-cased
+    fstart: int  # folded offsets
+    fend: int
+
+
+@dataclass(slots=True)
+class _Chunk:
+    start: int
+    end: int
+    sent: int
+    para: int
+
+
+@dataclass(slots=True)
+class _Place:
+    text: str
+    start: int
+    end: int
+    trigger: bool = False  # found by a feature word, not by the gazetteer
+    anaphor: bool = False
+
+
+@dataclass(slots=True)
+class _Doc:
+    report: Report
+    text: str
+    folded: str
+    fmap: list[int] | None
+    toks: list[_Tok]
+    tok_at: dict[int, int]  # original start offset -> token index
+    chunks: list[_Chunk]
+    chunk_of_tok: list[int]
+    spans: dict[int, tuple[int, _Place]]  # token index -> (end token index, place)
+    actors: list[Any]
+    dates: list[Any]
+    starts: list[int] = field(default_factory=list)
+    claimed: list[tuple[int, int, list[_Place]]] = field(default_factory=list)
+
+    def orig(self, fpos: int) -> int:
+        return fpos if self.fmap is None else self.fmap[fpos]
+
+
+def _tokens(text: str, folded: str, fmap: list[int] | None) -> list[_Tok]:
+    out: list[_Tok] = []
+    for m in TOKEN_RE.finditer(folded):
+        s, e = m.start(), m.end()
+        if fmap is None:
+            out.append(_Tok(s, e, m.group(), s, e))
+        else:
+            out.append(_Tok(fmap[s], fmap[e - 1] + 1, m.group(), s, e))
+    return out
+
+
+def split_sentences(text: str) -> list[tuple[int, int, int, int]]:
+    """Cut a text into chunks ``(start, end, sentence_no, paragraph_no)``.
+
+    Sentences end at ``. ! ? ؟ ؛ ;`` and newlines; a sentence longer than `LONG_SENTENCE`
+    is cut again before a comma followed by a clause opener (``، حيث``, ``، فيما``,
+    ``، في حين``, ``, while`` ...). Leading/trailing whitespace is excluded from the spans.
+    """
+    folded = _lower(text.translate(_FOLD_MAP))  # same length as `text`
+    out: list[tuple[int, int, int, int]] = []
+    para = 0
+    sent = 0
+    pos = 0
+    bounds = [m.end() for m in _SENT_END.finditer(folded)]
+    if not bounds or bounds[-1] != len(text):
+        bounds.append(len(text))
+    for b in bounds:
+        seg_s, seg_e = pos, b
+        pos = b
+        raw = text[seg_s:seg_e]
+        if "\n\n" in raw or (raw.endswith("\n") and seg_s > 0 and text[seg_s - 1] == "\n"):
+            para += 1
+        s = seg_s + (len(raw) - len(raw.lstrip()))
+        e = seg_e - (len(raw) - len(raw.rstrip()))
+        while e > s and text[e - 1] in ".!?؟؛;…\n":
+            e -= 1
+        if e - s < 2:
+            continue
+        cuts = [s]
+        if e - s > LONG_SENTENCE:
+            for m in _CLAUSE_OPENERS.finditer(folded, s, e):
+                if m.start() - cuts[-1] >= 40 and e - m.start() >= 20:
+                    cuts.append(m.start() + 1)
+        cuts.append(e)
+        for a, z in zip(cuts, cuts[1:], strict=False):
+            a2 = a + (len(text[a:z]) - len(text[a:z].lstrip()))
+            if z - a2 >= 2:
+                out.append((a2, z, sent, para))
+        sent += 1
+        if "\n" in text[seg_e - 1: seg_e]:
+            para += 1 if text[seg_e:seg_e + 1] == "\n" else 0
+    return out
+
+
+def _strip_proclitic(word: str) -> str:
+    for pre in ("وبال", "وال", "فال", "بال", "كال", "ولل", "لل", "وب", "ول", "فب", "فل", "و",
+                "ف", "ب", "ل"):
+        if word.startswith(pre) and len(word) - len(pre) >= 2:
+            rest = word[len(pre):]
+            return ARTICLE + rest if pre.endswith("ال") or pre.endswith("لل") else rest
+    return word
+
+
+def _gender_of_actor(text: str) -> str | None:
+    first = _f(text).lower().split()[:1]
+    if not first:
+        return None
+    w = _strip_proclitic(first[0]) if first[0] not in _ACTOR_FEMININE | _ACTOR_MASCULINE \
+        else first[0]
+    if w in _ACTOR_FEMININE:
+        return "f"
+    if w in _ACTOR_MASCULINE:
+        return "m"
+    return None
+
+
+def _gender_of_verb(word: str) -> str | None:
+    w = word.lower()
+    if not re.search("[\u0600-\u06ff]", w):
+        return None
+    if w.endswith(("وا", "هم", "ون", "هما")):
+        return None
+    if w.endswith("ها"):
+        return "f"
+    if w.endswith("ته"):
+        return "m"
+    core = w
+    for pre in ("و", "ف"):
+        if core.startswith(pre) and len(core) > 4:
+            core = core[1:]
+    if core.endswith("ت") and not core.endswith(("ات",)):
+        return "f"
+    if core.startswith("ت") and len(core) > 4:
+        return "f"
+    if core.startswith("ي") and len(core) > 4:
+        return "m"
+    if core.endswith("ه") or core.startswith(("ال", "ب", "ل")):
+        return None  # noun (ta marbuta) or prefixed noun: no gender
+    return "m"
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> Extraction:
+    """Find the control claims and place mentions of one report.
+
+    Parameters
+    ----------
+    report
+        The report (its `published` date anchors relative dates).
+    gazetteer
+        A `tracker.gazetteer.Gazetteer` (or anything with ``spot``, ``resolve`` and
+        ``context_from_text``).
+    lexicon
+        A `tracker.actors.ActorLexicon` (or anything with ``find``).
+
+    Returns
+    -------
+    Extraction
+        Claims in text order, every place mention with its resolution, and warnings (date
+        inconsistencies). Never raises for odd text.
+    """
+    doc = _analyse(report, gazetteer, lexicon)
+    warnings = [f"date {d.text!r} at {d.start}: {d.warning}" for d in doc.dates if d.warning]
+    resolver = _Resolver(doc, gazetteer)
+    raw: list[_RawClaim] = []
+    taken: list[tuple[int, int]] = []
+    for ci, chunk in enumerate(doc.chunks):
+        for rule in RULES:
+            for m in rule.regex.finditer(doc.folded, _fpos(doc, chunk.start), _fpos(doc, chunk.end)):
+                ms, me = doc.orig(m.start()), doc.orig(m.end() - 1) + 1
+                if any(ms < te and ts < me for ts, te in taken):
+                    continue
+                found = _apply(doc, ci, rule, ms, me, m.group())
+                if found is None:
+                    continue
+                taken.append((ms, me))
+                raw.extend(found)
+    claims = _finalise(doc, raw, resolver)
+    mentions = resolver.mentions()
+    logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
+                 len(mentions))
+    return Extraction(report, tuple(claims), tuple(mentions), tuple(warnings))
+
+
+def _fpos(doc: _Doc, orig: int) -> int:
+    if doc.fmap is None:
+        return orig
+    import bisect
+
+    return bisect.bisect_left(doc.fmap, orig)
+
+
+def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
+    from tracker.dates import find_dates
+
+    text = report.text
+    folded, fmap = _fold_keep_offsets(text)
+    toks = _tokens(text, folded, fmap)
+    tok_at = {t.start: i for i, t in enumerate(toks)}
+    chunks = [_Chunk(s, e, si, pi) for s, e, si, pi in split_sentences(text)]
+    chunk_of_tok: list[int] = []
+    ci = 0
+    for t in toks:
+        while ci < len(chunks) - 1 and t.start >= chunks[ci].end:
+            ci += 1
+        chunk_of_tok.append(ci)
+    spans: dict[int, tuple[int, _Place]] = {}
+    starts = [t.start for t in toks]
+    import bisect
+
+    for sp in gazetteer.spot(text):
+        i = bisect.bisect_right(starts, sp.start) - 1
+        if i < 0:
+            continue
+        j = bisect.bisect_left(starts, sp.end) - 1
+        spans[i] = (max(i, j), _Place(sp.text, sp.start, sp.end))
+    # Feature word + a name the gazetteer lacks.
+    for i, t in enumerate(toks):
+        if t.norm not in _TRIGGERS or (i + 1) in spans or i in spans or i + 1 >= len(toks):
+            continue
+        if _boundary_between(text, t, toks[i + 1]):
+            continue
+        k = i + 1
+        while k < len(toks) and k - i <= 3:
+            w = toks[k].norm
+            if k > i + 1 and (_boundary_between(text, toks[k - 1], toks[k]) or w.startswith("و")):
+                break
+            if w in _NAME_STOP or w in _FEATURES or _NUMBER.search(w) or (
+                    k == i + 1 and (len(w) < 3 or w in QUALIFIERS)):
+                break
+            k += 1
+        if k > i + 1:
+            s, e = toks[i + 1].start, toks[k - 1].end
+            spans[i + 1] = (k - 1, _Place(text[s:e], s, e, trigger=True))
+    actors = sorted(lexicon.find(text), key=lambda a: a.start)
+    try:
+        dates = [d for d in find_dates(text, report.published)
+                 if not _f(text[max(0, d.start - 6):d.start + 6]).lower().count("منذ")
+                 and not text[max(0, d.start - 6):d.start].lower().endswith("since ")]
+    except Exception:  # noqa: BLE001 - a date bug must not lose the report's claims
+        logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
+        dates = []
+    return _Doc(report, text, folded, fmap, toks, tok_at, chunks, chunk_of_tok, spans,
+                actors, dates, starts)
+
+
+def _boundary_between(text: str, a: _Tok, b: _Tok) -> bool:
+    gap = text[a.end:b.start]
+    return any(c in gap for c in "،,.;؛:!?؟()\n\"«»“”-–—")
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def _first_tok_after(doc: _Doc, pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_left(doc.starts, pos)
+
+
+def _last_tok_before(doc: _Doc, pos: int) -> int:
+    import bisect
+
+    return bisect.bisect_right(doc.starts, pos - 1) - 1 if pos > 0 else -1
+
+
+def _place_at(doc: _Doc, i: int) -> tuple[int, _Place] | None:
+    got = doc.spans.get(i)
+    if got is not None:
+        return got
+    t = doc.toks[i]
+    if t.norm in _ANAPHORS or _strip_proclitic(t.norm) in _ANAPHORS:
+        return i, _Place(doc.text[t.start:t.end], t.start, t.end, anaphor=True)
+    if t.norm == "the" and i + 1 < len(doc.toks):
+        nxt = doc.toks[i + 1].norm
+        if nxt in ("town", "city", "village", "area", "camp") and not (
+                i + 2 < len(doc.toks) and doc.toks[i + 2].norm == "of"):
+            e = doc.toks[i + 1].end
+            return i + 1, _Place(doc.text[t.start:e], t.start, e, anaphor=True)
+    return None
+
+
+def _parse_list(doc: _Doc, i: int, limit: int, *, enum: bool = False
+                ) -> tuple[list[_Place], float | None, int]:
+    """Parse an object NP from token `i`: fillers, a fraction, then a list of places.
+
+    Returns (places, fraction, index after the list). Stops at a clause boundary, at a
+    non-place word, or at `limit` (exclusive token index).
+    """
+    fraction: float | None = None
+    places: list[_Place] = []
+    k = i
+    n = len(doc.toks)
+    # fillers before the first place
+    while k < min(limit, n) and k - i < OBJECT_WINDOW:
+        if _place_at(doc, k) is not None:
+            break
+        w = doc.toks[k].norm
+        bare = _strip_proclitic(w)
+        hit_fraction = False
+        for words, value in _FRACTIONS:
+            if w in words or bare in words:
+                fraction = value
+                hit_fraction = True
+        if not (hit_fraction or w in _FILLERS or bare in _FILLERS or w in _FEATURES
+                or bare in _FEATURES or _NUMBER.search(w) or w in ("ال",)):
+            return [], fraction, k
+        if k > i and _boundary_between(doc.text, doc.toks[k - 1], doc.toks[k]):
+            return [], fraction, k
+        k += 1
+    while k < min(limit, n):
+        got = _place_at(doc, k)
+        if got is None:
+            if enum and places and doc.toks[k].norm.startswith("و") and \
+                    len(doc.toks[k].norm) > 3 and not _boundary_between(
+                        doc.text, doc.toks[k - 1], doc.toks[k]):
+                got = _unknown_item(doc, k, limit)
+            if got is None:
+                break
+        end_k, place = got
+        if place.anaphor and places:
+            break
+        places.append(place)
+        k = end_k + 1
+        # list continuation: "و" + place, "، " + place, "and" / ", and"
+        if k >= min(limit, n):
+            break
+        gap = doc.text[doc.toks[k - 1].end:doc.toks[k].start]
+        w = doc.toks[k].norm
+        if any(c in gap for c in ".;؛!?؟\n()"):
+            break
+        comma = any(c in gap for c in "،,")
+        if w in ("and", "و", "or") and k + 1 < n:
+            k += 1
+            continue
+        while k < min(limit, n) and doc.toks[k].norm in _FEATURES | _ws("وقرية", "وبلدة",
+                                                                         "ومدينة", "ومنطقة",
+                                                                         "ومخيم", "وحي"):
+            k += 1
+        if k < n and (k in doc.spans) and (doc.spans[k][1].start > doc.toks[k].start
+                                          or comma or enum):
+            # "والباغوز": the span starts after the و proclitic; a comma list also continues
+            if comma and not enum and not doc.toks[k].norm.startswith("و") and len(places) < 1:
+                break
+            continue
+        if enum and k < n and doc.toks[k].norm.startswith("و") and len(doc.toks[k].norm) > 3:
+            continue
+        break
+    return places, fraction, k
+
+
+def _unknown_item(doc: _Doc, k: int, limit: int) -> tuple[int, _Place] | None:
+    """An item of an enumeration the gazetteer lacks: "وX" (+ up to 2 more words)."""
+    t = doc.toks[k]
+    if t.norm in _NAME_STOP or t.norm[1:] in _NAME_STOP or _NUMBER.search(t.norm):
+        return None
+    j = k
+    while j + 1 < min(limit, len(doc.toks)) and j - k < 2:
+        nxt = doc.toks[j + 1]
+        if nxt.norm.startswith("و") or nxt.norm in _NAME_STOP or \
+                _boundary_between(doc.text, doc.toks[j], nxt) or (j + 1) in doc.spans:
+            break
+        j += 1
+    s = t.start + 1  # drop the و
+    e = doc.toks[j].end
+    return j, _Place(doc.text[s:e], s, e, trigger=True)
+
+
+def _antecedent(doc: _Doc, ms: int, chunk: _Chunk) -> list[_Place]:
+    """Places a pronoun ("عليها", "التي ...") or a "before" phrase refers to."""
+    i = _last_tok_before(doc, ms)
+    sent_start = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+    lo = max(0, i - ANTECEDENT_WINDOW)
+    for k in range(i, lo - 1, -1):
+        if doc.toks[k].start < sent_start:
+            break
+        # a place whose span ends at token k
+        for j in range(k, max(lo, k - 5) - 1, -1):
+            got = doc.spans.get(j)
+            if got and got[0] == k:
+                places = [got[1]]
+                # walk back through a list "X و Y" / "قريتي X و Y"
+                p = j - 1
+                while p >= lo:
+                    found = None
+                    for q in range(p, max(lo, p - 4) - 1, -1):
+                        g2 = doc.spans.get(q)
+                        if g2 and g2[0] == p:
+                            found = (q, g2[1])
+                            break
+                    if not found:
+                        break
+                    gap = doc.text[found[1].end:places[0].start]
+                    if any(c in gap for c in ".;؛!?؟\n") or len(gap.strip()) > 3:
+                        # allow "X و Y" (the و is part of the next token) and ", "
+                        if not (doc.text[found[1].end:places[0].start].strip() in ("", "،", ",",
+                                                                                 "و", "and")):
+                            break
+                    places.insert(0, found[1])
+                    p = found[0] - 1
+                return places
+        if _place_at(doc, k) is not None and doc.spans.get(k) is None:
+            # an anaphor word
+            return _recent_claimed(doc, doc.toks[k].start, chunk)
+    return []
+
+
+def _recent_claimed(doc: _Doc, pos: int, chunk: _Chunk) -> list[_Place]:
+    """The places of the last claim made before `pos` in this or the previous sentence."""
+    for s, sent, places in reversed(doc.claimed):
+        if s < pos and sent >= chunk.sent - 1:
+            return [p for p in places if not p.anaphor]
+    return []
+
+
+# ----------------------------------------------------------------------------- actors
+
+
+@dataclass(slots=True)
+class _RawClaim:
+    rule: Rule
+    chunk: int
+    start: int  # evidence span (original offsets)
+    end: int
+    place: _Place
+    actor: str
+    status: str
+    implicit_actor: bool = False
+    fraction: float | None = None
+    group: str | None = None
+    besieger: str | None = None
+    verb_pos: int = 0
+    before_cue: bool = False
+
+
+_MEMBERS = _ws("عناصر", "مسلحي", "مقاتلي", "صفوف", "مواقع", "members", "fighters")
+
+
+def _is_object_position(doc: _Doc, prev: int) -> bool:
+    """An actor after "ضد"/"على حساب"/"من (عناصر)" is an object or a part, not a subject."""
+    w1 = doc.toks[prev].norm
+    w2 = doc.toks[prev - 1].norm if prev > 0 else ""
+    if w1 in _OBJECT_MARKERS:
+        return True
+    if w1 == "من" and w2 not in _ws("قبل"):
+        return True
+    return w1 in _MEMBERS and w2 in _ws("من", "حصر", "ضد", "of", "against")
+
+
+def _actor_of(a: Any) -> str:
+    return str(a.actor)
+
+
+def _actor_candidates(doc: _Doc, chunk: _Chunk) -> list[Any]:
+    s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+    e = max(c.end for c in doc.chunks if c.sent == chunk.sent)
+    out = []
+    for a in doc.actors:
+        if a.start >= s and a.end <= e:
+            prev = _last_tok_before(doc, a.start)
+            if prev >= 0 and _is_object_position(doc, prev):
+                continue
+            out.append(a)
+    return out
+
+
+def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | None,
+                  verb_word: str, *, exclude: tuple[int, int] | None = None) -> tuple[str, bool] | None:
+    """The actor of a verb: between the verb and its object, else the nearest before it."""
+    cands = [a for a in _actor_candidates(doc, chunk)
+             if exclude is None or not (a.start >= exclude[0] and a.end <= exclude[1])]
+    g = _gender_of_verb(verb_word)
+
+    def ok(a: Any) -> bool:
+        ga = _gender_of_actor(a.text)
+        return g is None or ga is None or ga == g
+
+    if obj_start is not None:
+        between = [a for a in cands if a.start >= ve and a.end <= obj_start]
+        if between:
+            return _actor_of(between[0]), False
+    else:
+        between = [a for a in cands if a.start >= ve and a.start - ve <= 40]
+        if between and ok(between[0]):
+            return _actor_of(between[0]), False
+    before = [a for a in cands if a.end <= vs]
+    same_chunk = [a for a in before if a.start >= chunk.start]
+    for pool in (same_chunk, before):
+        good = [a for a in pool if ok(a)]
+        if good:
+            return _actor_of(good[-1]), False
+    # implicit: the last actor named before, within ~600 characters
+    prior = [a for a in doc.actors if a.end <= vs and vs - a.end <= 600]
+    good = [a for a in prior if ok(a)]
+    if good:
+        return _actor_of(good[-1]), True
+    return None
+
+
+def _actor_after(doc: _Doc, chunk: _Chunk, pos: int, window: int = 60) -> str | None:
+    for a in _actor_candidates(doc, chunk):
+        if a.start >= pos and a.start - pos <= window:
+            return _actor_of(a)
+    # proclitic'd actor right after ("للتنظيم") the lexicon may have missed
+    i = _first_tok_after(doc, pos)
+    if i < len(doc.toks) and doc.toks[i].start - pos <= 3:
+        return _actor_by_word(doc, doc.toks[i].norm)
+    return None
+
+
+def _actor_by_word(doc: _Doc, word: str) -> str | None:
+    bare = _strip_proclitic(word)
+    for a in doc.actors:
+        an = _f(a.text).lower().strip()
+        if an and (an == bare or an == word):
+            return _actor_of(a)
+    return None
+
+
+# ----------------------------------------------------------------------------- apply
+
+
+def _guarded(doc: _Doc, chunk: _Chunk, ms: int, me: int, rule: Rule) -> bool:
+    """True when the phrase is intent, negated, fire control or people moving."""
+    before = doc.folded[_fpos(doc, max(chunk.start, ms - 70)):_fpos(doc, ms)]
+    after = doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 60))]
+    if not rule.pocket and _NEGATION.search(before[-30:]):
+        return True
+    near = before[-45:] if rule.status != "captured" else before[-60:]
+    if _INTENT.search(near):
+        return True
+    if _FIRE.search(after) or "ناريا" in doc.folded[_fpos(doc, ms):_fpos(doc, me)]:
+        return True
+    return bool(_MOVEMENT.search(before[-25:]))
+
+
+def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
+           ) -> list[_RawClaim] | None:
+    chunk = doc.chunks[ci]
+    if _guarded(doc, chunk, ms, me, rule):
+        return None
+    verb_word = surface.split()[-1] if surface.split() else surface
+    first_after = _first_tok_after(doc, me)
+    chunk_end_tok = _first_tok_after(doc, chunk.end)
+    places: list[_Place] = []
+    fraction = rule.fraction
+    obj_start: int | None = None
+    pronoun_obj = False
+    if rule.place in ("after", "either"):
+        k = first_after
+        if rule.prep:
+            # the preposition within the window; a pronoun on it points back ("عليها")
+            k = -1
+            for j in range(first_after, min(chunk_end_tok, first_after + OBJECT_WINDOW)):
+                w = doc.toks[j].norm
+                bare = _strip_proclitic(w)
+                if w in _ws(*rule.prep) or bare in _ws(*rule.prep):
+                    k = j + 1
+                    break
+                if w in _PRONOUN_OBJECTS and _PRONOUN_OBJECTS[w] in _ws(*rule.prep):
+                    pronoun_obj = True
+                    k = j + 1
+                    break
+                if j > first_after and _boundary_between(doc.text, doc.toks[j - 1], doc.toks[j]):
+                    break
+            if k < 0:
+                if rule.place != "either":
+                    return None
+                k = first_after
+        if pronoun_obj:
+            places = _antecedent(doc, ms, chunk)
+        elif k < min(len(doc.toks), chunk_end_tok + (12 if rule.pocket else 0)) and (
+                k == 0 or rule.pocket or k == first_after
+                or not _boundary_between(doc.text, doc.toks[k - 1], doc.toks[k])):
+            places, fr, _ = _parse_list(doc, k, chunk_end_tok + (12 if rule.pocket else 0))
+            fraction = fr if fr is not None else fraction
+            if not places and fr is None:
+                places, fraction = _enumeration(doc, k, chunk, fraction)
+            if places:
+                obj_start = places[0].start
+    if not places and rule.place in ("before", "either"):
+        places = _antecedent(doc, ms, chunk) if rule.place == "before" else \
+            _pocket_before(doc, ms, chunk)
+    if not places:
+        return None
+    places = [p for p in places if not p.anaphor] + [
+        q for p in places if p.anaphor for q in _recent_claimed(doc, p.start, chunk)]
+    if not places:
+        return None
+    # --- actors
+    status = rule.status
+    besieger = None
+    implicit = False
+    group = None
+    out_actor: str | None = None
+    extra: list[tuple[str, str]] = []  # (actor, status) additional claims
+    if rule.pocket:
+        inside = [a for a in doc.actors if a.start >= ms and a.end <= me]
+        out_actor = _actor_of(inside[0]) if inside else None
+        if out_actor is None:
+            for t in doc.toks[_first_tok_after(doc, ms):_first_tok_after(doc, me)]:
+                out_actor = out_actor or _actor_by_word(doc, t.norm)
+        if out_actor is None and re.search(_f(r"(?<!\w)(?:له|لها)(?!\w)"),
+                                           doc.folded[_fpos(doc, ms):_fpos(doc, me)]):
+            prev = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
+            out_actor = _actor_of(prev[-1]) if prev else None
+        if out_actor is None:
+            got = _pick_subject(doc, chunk, ms, me, None, verb_word)
+            if got is None:
+                return None
+            out_actor, implicit = got
+        group = f"{doc.report.report_id}:{chunk.sent}"
+        besieger = _besieger(doc, chunk, ms, out_actor)
+    elif rule.actor == "self":
+        m = _SELF_ACTOR.search(doc.folded[_fpos(doc, ms):_fpos(doc, me)])
+        name = (m.group(1) or m.group(2)) if m else ""
+        found = [a for a in doc.actors if a.start >= ms and a.end <= me]
+        if found:
+            out_actor = _actor_of(found[0])
+        elif name:
+            out_actor = _actor_by_word(doc, name)
+        if out_actor is None:
+            return None
+    elif rule.actor == "after":
+        if surface.endswith(("ته", "تها", "تهم")) and rule.name.startswith("held"):
+            got = _pick_subject(doc, chunk, ms, me, None, verb_word)
+            out_actor = got[0] if got else None
+        else:
+            out_actor = _actor_after(doc, chunk, me)
+        if out_actor is None:
+            return None
+    elif rule.name == "expel_ar":
+        sub = [a for a in _actor_candidates(doc, chunk) if a.start >= me and
+               (obj_start is None or a.end <= obj_start)]
+        pre = [a for a in _actor_candidates(doc, chunk) if a.end <= ms and a.start >= chunk.start]
+        if len(sub) >= 2:
+            out_actor, loser = _actor_of(sub[0]), _actor_of(sub[1])
+        elif len(sub) == 1 and pre:
+            out_actor, loser = _actor_of(pre[-1]), _actor_of(sub[0])
+        elif len(sub) == 1:
+            out_actor, loser = None, _actor_of(sub[0])
+        else:
+            return None
+        if loser and loser != out_actor:
+            extra.append((loser, "lost"))
+        if out_actor is None:
+            out_actor, status = extra.pop()
+    elif rule.status == "besieged" and rule.actor == "subject":
+        # "X حاصرت Y في P": Y is besieged, X besieges; "Y besieged in P" (passive)
+        after = [a for a in _actor_candidates(doc, chunk) if a.start >= me and
+                 (obj_start is None or a.end <= obj_start)]
+        before = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
+        passive = bool(re.search(r"(?:is|are|was|were|remain|remains|been|be)\s*$",
+                                 doc.folded[_fpos(doc, max(0, ms - 12)):_fpos(doc, ms)]))
+        if rule.name == "besieged_en" and passive:
+            if not before:
+                return None
+            out_actor = _actor_of(before[-1])
+        elif after:
+            out_actor = _actor_of(after[0])
+            besieger = _actor_of(before[-1]) if before else None
+            if besieger == out_actor:
+                besieger = None
+        else:
+            return None
+    elif rule.actor == "before":
+        before = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
+        if not before:
+            return None
+        out_actor = _actor_of(before[-1])
+        if _NUMBER.search(doc.folded[_fpos(doc, max(chunk.start, before[-1].start - 25)):
+                                     _fpos(doc, ms)]):
+            return None  # a count of people ("240 of the besieged fighters")
+    else:
+        got = _pick_subject(doc, chunk, ms, me, obj_start, verb_word)
+        if got is None:
+            return None
+        out_actor, implicit = got
+        if implicit and rule.status in ("contested", "besieged"):
+            return None
+    # "taken" by the held-with-كان reading: a past holding is background, not a claim
+    if rule.status == "held" and not rule.pocket and _PAST_HABIT.search(
+            doc.folded[_fpos(doc, max(chunk.start, ms - 14)):_fpos(doc, ms)]):
+        return None
+    if rule.name.startswith("captured_became"):
+        status = "captured"
+    if fraction is not None and status in ("captured", "held") and not rule.pocket:
+        status = "contested"
+    if rule.name == "contested_fight_ar" or rule.name == "contested_en":
+        # fighting involves both sides named in the clause
+        names = list(dict.fromkeys(_actor_of(a) for a in _actor_candidates(doc, chunk)
+                                   if a.start >= chunk.start and a.end <= chunk.end))
+        for other in names[:2]:
+            if other != out_actor:
+                extra.append((other, "contested"))
+    before_cue = bool(_BEFORE_CUE.search(
+        doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 40))]))
+    span_s = min([ms, *(p.start for p in places if p.start >= chunk.start)])
+    span_e = max([me, *(p.end for p in places if p.end <= chunk.end)])
+    out: list[_RawClaim] = []
+    for place in places:
+        for actor, st in [(out_actor, status), *extra]:
+            out.append(_RawClaim(rule, ci, span_s, span_e, place, actor, st, implicit,
+                                 fraction if st in ("contested", "held") else None, group,
+                                 besieger, ms, before_cue))
+    doc.claimed.append((ms, chunk.sent, places))
+    return out
+
+
+def _enumeration(doc: _Doc, k: int, chunk: _Chunk, fraction: float | None
+                 ) -> tuple[list[_Place], float | None]:
+    """"السيطرة على أكثر من 20 قرية ... وهي X وY وZ": the list named later in the sentence."""
+    sent_end = max(c.end for c in doc.chunks if c.sent == chunk.sent)
+    seg = doc.folded[_fpos(doc, doc.toks[k].start):_fpos(doc, sent_end)] if k < len(doc.toks) \
+        else ""
+    head = seg[:40]
+    if not re.search(r"\d|" + _f("عدد|عدة|قرى|بلدات|قرية|villages|towns"), head):
+        return [], fraction
+    m = re.search(_f(r"(?:^|[\s،,:])(?:وهي|هي|وهم|وهما|وهن|namely|including|:)\s"), seg[:400])
+    if not m:
+        return [], fraction
+    start = doc.orig(_fpos(doc, doc.toks[k].start) + m.end())
+    j = _first_tok_after(doc, start)
+    places, _, _ = _parse_list(doc, j, _first_tok_after(doc, sent_end), enum=True)
+    return places, fraction
+
+
+def _pocket_before(doc: _Doc, ms: int, chunk: _Chunk) -> list[_Place]:
+    """The list right before a pocket phrase in apposition ("X وY، آخر منطقتين ...")."""
+    gap_ok = doc.text[max(0, ms - 3):ms].strip() in ("", "،", ",")
+    if not gap_ok:
+        return []
+    return _antecedent(doc, ms, chunk)
+
+
+def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str) -> str | None:
+    """Who besieges the pocket: the subject of a siege verb earlier in the sentence."""
+    s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+    seg = doc.folded[_fpos(doc, s):_fpos(doc, pos)]
+    m = None
+    for m in re.finditer(_f(r"(?<!\w)\w{0,3}(?:حاصر|تحاصر|يحاصر|محاصرة|حصار|besieg|encircl|"
+                            r"surround)\w*"), seg):
+        pass
+    if m is None:
+        return None
+    vpos = doc.orig(_fpos(doc, s) + m.start())
+    cands = [a for a in _actor_candidates(doc, chunk) if a.end <= vpos]
+    for a in reversed(cands):
+        if _actor_of(a) != besieged:
+            return _actor_of(a)
+    return None
+
+
+# ----------------------------------------------------------------------------- finalise
+
+
+class _Resolver:
+    """Resolves place mentions with the report's context, remembering what it resolved."""
+
+    def __init__(self, doc: _Doc, gazetteer: _Gazetteer) -> None:
+        self.doc = doc
+        self.gaz = gazetteer
+        self.report_ctx = gazetteer.context_from_text(doc.text)
+        self._ctx_cache: dict[int, Any] = {}
+        self.resolved: list[Place] = []
+        self.results: dict[tuple[int, int], Any] = {}
+
+    def _context(self, start: int) -> Any:
+        i = _last_tok_before(self.doc, start + 1)
+        ci = self.doc.chunk_of_tok[i] if 0 <= i < len(self.doc.chunk_of_tok) else 0
+        if ci not in self._ctx_cache:
+            ch = self.doc.chunks[ci] if self.doc.chunks else None
+            if ch is None:
+                self._ctx_cache[ci] = self.report_ctx
+            else:
+                s = min(c.start for c in self.doc.chunks if c.sent == ch.sent)
+                # the chunk and up to 700 characters before it, within the paragraph
+                para_s = min(c.start for c in self.doc.chunks if c.para == ch.para)
+                lo = max(para_s, min(s, ch.start - 700) if ch.start - s > 700 else s)
+                lo = max(para_s, min(lo, ch.start - 300))
+                local = self.gaz.context_from_text(self.doc.text[lo:ch.end])
+                if getattr(local, "admin_pcodes", ()):
+                    self._ctx_cache[ci] = local
+                else:
+                    self._ctx_cache[ci] = local.merge(self.report_ctx) if hasattr(
+                        local, "merge") else self.report_ctx
+        return self._ctx_cache[ci]
+
+    def resolve(self, p: _Place) -> Any:
+        key = (p.start, p.end)
+        if key in self.results:
+            return self.results[key]
+        ctx = self._context(p.start)
+        if self.resolved and hasattr(ctx, "with_near"):
+            ctx = ctx.with_near(self.resolved[-8:])
+        res = self.gaz.resolve(p.text, ctx)
+        if res.status == "resolved" and res.place is not None:
+            self.resolved.append(res.place)
+        self.results[key] = res
+        return res
+
+    def mentions(self) -> list[Mention]:
+        for _, (_, p) in sorted(self.doc.spans.items()):
+            self.resolve(p)
+        out = []
+        for (s, e), res in sorted(self.results.items()):
+            cands = tuple(c.place.place_id for c in getattr(res, "candidates", ()))
+            place = res.place
+            out.append(Mention(self.doc.text[s:e], s, e, res.status,
+                               place.place_id if place is not None else None,
+                               cands if res.status != "resolved" else (), float(res.score)))
+        return out
+
+
+def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float]:
+    """(date, precision, confidence penalty) for a claim."""
+    chunk = doc.chunks[rc.chunk]
+    sent_s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+    sent_e = max(c.end for c in doc.chunks if c.sent == chunk.sent)
+    in_chunk = [d for d in doc.dates if d.start >= chunk.start and d.end <= chunk.end]
+    in_sent = [d for d in doc.dates if d.start >= sent_s and d.end <= sent_e]
+    penalty = 0.0
+    pick = None
+    for pool in (in_chunk, in_sent):
+        if pool:
+            pick = min(pool, key=lambda d: abs(d.start - rc.verb_pos))
+            break
+    if pick is None:
+        prior = [d for d in doc.dates if d.end <= chunk.start]
+        if prior:
+            pick = prior[-1]
+            penalty += 0.1
+    if pick is not None:
+        date, precision = pick.date, pick.precision
+        if pick.range_start is not None and precision == "day" and pick.range_start != date:
+            span = (date - pick.range_start).days
+            precision = "week" if span <= 10 else "month"
+    elif doc.report.published is not None:
+        date, precision = doc.report.published, doc.report.published_precision
+        if doc.report.published_inferred:
+            penalty += 0.1
+    else:
+        return None, "unknown", 0.2
+    if rc.before_cue and PRECISIONS.index(precision) < PRECISIONS.index("month"):
+        precision = "month"
+        penalty += 0.05
+    if precision != "day":
+        penalty += 0.05
+    return date, precision, penalty
+
+
+def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[ControlClaim]:
+    partisan = bool(_PARTISAN_PUBLISHERS.search(doc.report.publisher or "")) or bool(
+        _PARTISAN_PUBLISHERS.search(doc.report.source_url or ""))
+    out: list[ControlClaim] = []
+    seen: set[tuple[Any, ...]] = set()
+    for rc in sorted(raw, key=lambda r: (r.start, r.place.start)):
+        res = resolver.resolve(rc.place)
+        place = res.place if res.status == "resolved" else None
+        if place is not None and place.kind in NON_TARGET_KINDS:
+            continue
+        chunk = doc.chunks[rc.chunk]
+        sent_s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+        sentence = doc.text[chunk.start:chunk.end]
+        date, precision, penalty = _date_for(doc, rc)
+        conf = 0.9 - penalty
+        if rc.implicit_actor:
+            conf -= 0.2
+        if rc.rule.noun:
+            conf -= 0.05
+        if place is None:
+            conf -= 0.15
+        if rc.place.trigger:
+            conf -= 0.05
+        if partisan or _PARTISAN.search(doc.folded[_fpos(doc, sent_s):_fpos(doc, chunk.end)]):
+            conf -= 0.15
+        conf = round(min(0.95, max(0.05, conf)), 3)
+        key = (place.place_id if place else rc.place.text, rc.actor, rc.status, rc.group)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append(ControlClaim(
+            report_id=doc.report.report_id,
+            source_file=doc.report.source_file,
+            place_text=rc.place.text,
+            place_id=place.place_id if place else None,
+            actor=rc.actor,
+            status=rc.status,
+            date=date,
+            date_precision=precision,
+            confidence=conf,
+            evidence=Evidence(rc.start, rc.end, sentence, rc.rule.name),
+            fraction=rc.fraction,
+            exclusive_group=rc.group,
+            besieger=rc.besieger,
+            name_ar=place.name_ar if place else "",
+            name_en=place.name_en if place else "",
+            lat=place.lat if place else None,
+            lon=place.lon if place else None,
+        ))
+    return out
+
+
+# ----------------------------------------------------------------------------- batch
+
+
+def extract_paths(
+    paths: Iterable[Any],
+    gazetteer: _Gazetteer,
+    lexicon: _Lexicon,
+    *,
+    published: dt.date | None = None,
+) -> Iterator[Any]:
+    """Read report files and extract each: yields `Extraction` or `ReportProblem`.
+
+    The reader is `tracker.reports.read_reports` (so `tracker extract` and `tracker ingest`
+    share it); a problem with one input is yielded and the batch goes on.
+    """
+    from tracker.reports import ReportProblem, read_reports
+
+    for item in read_reports(paths, published=published):
+        if isinstance(item, ReportProblem):
+            yield item
+        else:
+            yield extract(item, gazetteer, lexicon)
+
+
+def claims_of(extractions: Sequence[Extraction]) -> list[ControlClaim]:
+    """All claims of several extractions, in order."""
+    return [c for x in extractions for c in x.claims]

@@ -1,0 +1,956 @@
+"""The gazetteer index: place-name resolution and spotting (pure; no I/O).
+
+`Gazetteer(places)` indexes every name and alias of every `Place` under the Arabic keys of
+`tracker.arabic.name_keys` and the Latin skeletons of `tracker.arabic.latin_key`. A query is
+looked up in tiers, stopping at the first tier that finds something:
+
+1. the whole normalised name (exact, or an indexed variant such as the article dropped or
+   ``ابو``/``البو``);
+2. the name with leading feature words (قرية، بلدة، مدينة ...) and proclitics (و ب ل ف ك
+   and their stacks) removed -- only ever used when the stripped form is a known name;
+3. a trailing qualifier (تحتاني، فوقاني ...) dropped, when only the plain name exists;
+4. fuzzy matching (rapidfuzz) over the key list, restricted to keys of a compatible length.
+
+Candidates are then scored against a `Context` (admin units named near the mention, the
+other places resolved in the same report, a bounding box, the bank of the Euphrates) and
+`resolve` says ``resolved``, ``ambiguous`` or ``unresolved``. Nothing here raises on bad
+input except the explicit `get` / `resolve_strict`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from rapidfuzz import fuzz, process
+
+from tracker.arabic import (
+    FEATURE_WORDS,
+    QUALIFIERS,
+    is_arabic,
+    latin_key,
+    name_keys,
+    normalize,
+    proclitic_variants,
+    tokens,
+)
+from tracker.errors import AmbiguousPlaceError, UnknownPlaceError
+from tracker.model import Place
+
+__all__ = [
+    "ADMIN_KINDS",
+    "Candidate",
+    "Context",
+    "Gazetteer",
+    "NameSpan",
+    "Resolution",
+    "bank_of",
+    "haversine_km",
+]
+
+#: Place kinds that are administrative units (resolved by `find_admin`, used as context).
+ADMIN_KINDS: frozenset[str] = frozenset({"country", "governorate", "district", "subdistrict"})
+_ADMIN_RANK = {"governorate": 0, "district": 1, "subdistrict": 2, "country": 3}
+#: Source preference when two entries are the same place (same name, a few km apart).
+_SOURCE_RANK = {"ocha": 0, "adm": 1, "geonames": 2, "wof": 3}
+
+#: Longest query we look at; longer input is junk, not a place name.
+MAX_QUERY_CHARS = 200
+#: Score a candidate needs to be `resolved`, and the lead it needs over the runner-up.
+RESOLVE_MIN = 0.75
+AMBIGUITY_MARGIN = 0.1
+#: Fuzzy matching: rapidfuzz `ratio` cut-offs for Arabic keys and Latin skeletons.
+FUZZY_CUTOFF_AR = 82.0
+FUZZY_CUTOFF_LATIN = 88.0
+#: Two candidates closer than this, matched by the same name, are the same place.
+SAME_PLACE_KM = 3.0
+#: The `near` cue only counts when some candidate lies within this median distance of the
+#: report's other places (a namesake 90 km away is not "the nearby one").
+NEAR_MAX_KM = 40.0
+#: A point further than this from the river has no bank.
+BANK_MAX_KM = 25.0
+
+# Tier scores (before context).
+_S_EXACT = 1.0
+_S_VARIANT = 0.95
+_S_STRIPPED = 0.93
+_S_QUALIFIER_FALLBACK = 0.8
+_S_FUZZY = 0.85
+# Context penalties.
+_P_ADMIN = 0.3
+_P_BBOX = 0.3
+_P_BANK = 0.3
+_P_NEAR = 0.3
+_NEAR_SCALE_KM = 30.0
+
+_FEATURE_NORM = frozenset(normalize(w) for w in FEATURE_WORDS) - {"تل", "تله"}
+_QUALIFIER_NORM = frozenset(normalize(w) for w in QUALIFIERS)
+#: Words that drop from the front of an admin query ("ريف حماة", "محافظة دير الزور").
+_ADMIN_PREFIX = frozenset(
+    normalize(w) for w in ("ريف", "محافظة", "منطقة", "ناحية", "مدينة", "مركز", "منطقه", "قضاء")
+)
+_DIRECTIONS_AR = frozenset(
+    normalize(w)
+    for w in (
+        "الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقية", "الغربية", "الشمالية",
+        "الجنوبية", "الأوسط", "الاوسط",
+    )
+)
+_LATIN_NOISE = frozenset(
+    {
+        "village", "town", "city", "camp", "of", "the", "neighbourhood", "neighborhood",
+        "district", "subdistrict", "sub", "governorate", "province", "countryside", "rural",
+        "area", "region", "near", "outskirts", "eastern", "western", "northern", "southern",
+        "north", "south", "east", "west", "northeastern", "northwestern", "southeastern",
+        "southwestern", "central", "countryside", "nahiya", "mintaqa", "muhafazat",
+    }
+)
+_LATIN_FEATURE_PREFIX = frozenset({"village", "town", "city", "camp", "of", "the"})
+
+#: Words that are also the names of some village but are far more often something else
+#: (function words, news vocabulary, actor names). `spot` never reports them alone.
+SPOT_STOPWORDS: frozenset[str] = frozenset(
+    normalize(w)
+    for w in (
+        # function words and prepositions
+        "في", "من", "على", "الى", "إلى", "عن", "مع", "بين", "بعد", "قبل", "حتى", "منذ", "عند",
+        "نحو", "ضمن", "خلال", "حول", "لدى", "غير", "كل", "بعض", "التي", "الذي", "الذين", "هذه",
+        "هذا", "ذلك", "تلك", "كما", "فيما", "حيث", "وسط", "شمال", "جنوب", "شرق", "غرب", "شرقي",
+        "غربي", "شمالي", "جنوبي", "الشرق", "الغرب", "الشمال", "الجنوب", "الشرقية", "الغربية",
+        "الشمالية", "الجنوبية", "الشرقي", "الغربي", "الشمالي", "الجنوبي", "محيط", "أطراف",
+        "اطراف", "قرب", "جانب", "الجانب", "آخر", "اخر", "الأخير", "الاخير", "الأخيرة", "نصف",
+        "أكثر", "اكثر", "نحو", "عدة", "عدد", "يوم", "اليوم", "أمس", "امس", "الجاري", "الماضي",
+        "الفائت", "المقبل", "العام", "الشهر", "الساعة", "مساء", "صباح", "ليل", "ليلة",
+        # actors and their nicknames (several are also village names)
+        "قسد", "داعش", "التنظيم", "تنظيم", "الدولة", "الدوله", "النظام", "الجيش", "الهيئة",
+        "التحالف", "الحشد", "النصرة", "النصره", "قوات", "عناصر", "مسلحين", "المرصد", "السوري",
+        "السورية", "سوريا", "سورية", "العراق", "العراقية", "الإسلامية", "الاسلامية", "الكردية",
+        "الديمقراطية", "الديموقراطية", "الأمريكي", "الروسية", "التركية", "حزب", "الله",
+        # geography and war vocabulary
+        "المنطقة", "منطقة", "الجيب", "جيب", "الريف", "ريف", "البادية", "بادية", "الحدود",
+        "النهر", "نهر", "الضفاف", "الضفة", "القرية", "قرية", "البلدة", "بلدة", "المدينة",
+        "مدينة", "مخيم", "المخيم", "حي", "الحي", "القطاع", "المحافظة", "محافظة", "مركز",
+        "معركة", "المعارك", "هجوم", "اشتباكات", "سيطرة", "السيطرة", "الحصار", "حصار", "مواقع",
+        "نقاط", "خطوط", "الجبهة", "جبهة", "القتال", "المدنيين", "مدنيين", "السكان", "النازحين",
+        "الخارجين", "شخص", "عنصر", "الطرفين", "الحرب", "الأراضي", "الاراضي", "البلاد",
+        "الساحل", "الجزيرة", "الشامية", "وادي", "الوادي", "جسر", "الجسر", "حقل", "تل", "التل",
+        "الأمن", "الامن", "السجن", "المستشفى", "منزل", "البلد", "عشيرة", "عشائر", "الحزب",
+        "أبو", "ابو", "البو", "بو", "ام", "أم", "عين", "العين", "رأس", "راس", "بئر", "بير",
+        "كبير", "صغير", "الكبير", "الصغير", "جديد", "الجديد", "الجديدة", "قديم", "القديمة",
+        "فوقاني", "تحتاني", "العليا", "السفلى", "الوسطى",
+    )
+)
+_SPOT_MIN_CHARS = 3
+_SPOT_MAX_TOKENS = 5
+
+
+# ----------------------------------------------------------------------------- value types
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """What is known around a mention that helps choose between same-named places.
+
+    Attributes
+    ----------
+    admin_pcodes
+        OCHA admin P-codes named near the mention (``SY09``, ``SY0902``, ``SY090201``);
+        places under any of them win.
+    near
+        ``(lat, lon)`` of other places resolved in the same report; the candidate closest
+        to them wins.
+    bbox
+        A theatre ``(min_lon, min_lat, max_lon, max_lat)``; places inside win.
+    bank
+        ``"east"`` or ``"west"`` of the Euphrates; places on that bank win (needs the
+        river line given to `Gazetteer`).
+    """
+
+    admin_pcodes: tuple[str, ...] = ()
+    near: tuple[tuple[float, float], ...] = ()
+    bbox: tuple[float, float, float, float] | None = None
+    bank: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.bank not in (None, "east", "west"):
+            msg = f"Context.bank must be 'east', 'west' or None, got {self.bank!r}"
+            raise ValueError(msg)
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the context carries no cue at all."""
+        return not (self.admin_pcodes or self.near or self.bbox or self.bank)
+
+    def merge(self, other: Context | None) -> Context:
+        """Both contexts' cues together (`other` wins on bbox and bank when it has them)."""
+        if other is None:
+            return self
+        return Context(
+            admin_pcodes=tuple(dict.fromkeys((*self.admin_pcodes, *other.admin_pcodes))),
+            near=(*self.near, *other.near),
+            bbox=other.bbox or self.bbox,
+            bank=other.bank or self.bank,
+        )
+
+    def with_near(self, places: Iterable[Place]) -> Context:
+        """This context plus the positions of `places` as `near` cues."""
+        pts = tuple((p.lat, p.lon) for p in places)
+        return Context(self.admin_pcodes, (*self.near, *pts), self.bbox, self.bank)
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """A place that a name may refer to, with a score in [0, 1] and how it matched."""
+
+    place: Place
+    score: float
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {**self.place.to_json(), "score": round(self.score, 3), "reason": self.reason}
+
+
+@dataclass(frozen=True, slots=True)
+class Resolution:
+    """The outcome of resolving one name: ``resolved``, ``ambiguous`` or ``unresolved``."""
+
+    query: str
+    status: str
+    place: Place | None
+    candidates: tuple[Candidate, ...]
+    score: float
+
+    def to_json(self) -> dict[str, Any]:
+        """``{"query", "status", "place", "candidates", "score"}`` (the CLI contract)."""
+        return {
+            "query": self.query,
+            "status": self.status,
+            "place": self.place.to_json() if self.place else None,
+            "candidates": [c.to_json() for c in self.candidates],
+            "score": round(self.score, 3),
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class NameSpan:
+    """A known place name found in a text: ``text[start:end]`` and its index key."""
+
+    start: int
+    end: int
+    text: str
+    key: str
+
+
+# ----------------------------------------------------------------------------- geometry
+
+
+def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance in kilometres (spherical Earth, R = 6371 km)."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+
+
+def _as_lines(river: Any) -> list[list[tuple[float, float]]]:
+    """Coordinate lists of a LineString / MultiLineString / list of (lon, lat) sequences."""
+    if river is None:
+        return []
+    geoms = getattr(river, "geoms", None)
+    if geoms is not None:
+        return [list(g.coords) for g in geoms]
+    coords = getattr(river, "coords", None)
+    if coords is not None:
+        return [list(coords)]
+    seq = list(river)
+    if seq and isinstance(seq[0][0], int | float):
+        return [[(float(x), float(y)) for x, y in seq]]
+    return [[(float(x), float(y)) for x, y in part] for part in seq]
+
+
+def bank_of(lat: float, lon: float, river: Any, *, max_km: float = BANK_MAX_KM) -> str | None:
+    """``"east"``/``"west"``: the side of a south-eastward-flowing river a point lies on.
+
+    The river is oriented so that it runs from west to east overall (true of the Euphrates
+    from Turkey to Iraq); the left bank going downstream is the east bank (الجزيرة), the
+    right bank the west (الشامية). Returns None further than `max_km` from the river.
+    """
+    best: tuple[float, float] | None = None  # (distance km, cross product sign)
+    coslat = math.cos(math.radians(lat))
+    for line in _as_lines(river):
+        if len(line) < 2:
+            continue
+        if line[0][0] > line[-1][0]:
+            line = line[::-1]
+        for (x1, y1), (x2, y2) in zip(line, line[1:], strict=False):
+            ax, ay = (x2 - x1) * coslat, y2 - y1
+            px, py = (lon - x1) * coslat, lat - y1
+            seg2 = ax * ax + ay * ay
+            t = 0.0 if seg2 == 0 else max(0.0, min(1.0, (px * ax + py * ay) / seg2))
+            qx, qy = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
+            d = haversine_km(lat, lon, qy, qx)
+            if best is None or d < best[0]:
+                best = (d, ax * py - ay * px)
+    if best is None or best[0] > max_km or best[1] == 0:
+        return None
+    return "east" if best[1] > 0 else "west"
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _source_of(place_id: str) -> str:
+    return place_id.split(":", 1)[0]
+
+
+def _split_arabic(name: str) -> list[str]:
+    """The name and its parts: OCHA's "<name> - <sub-district>" and "A / B" forms."""
+    out = [name]
+    head = re.split(r"\s+-\s*|\s*-\s+", name)[0]
+    if head and head != name:
+        out.append(head)
+    for part in re.split(r"\s*[/\\]\s*", head):
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def _split_latin(name: str) -> list[str]:
+    """The name, the name without a parenthesised qualifier, and its "/" alternatives."""
+    out = [name]
+    bare = re.sub(r"\([^)]*\)", " ", name).strip()
+    if bare and bare != name:
+        out.append(bare)
+    for part in re.split(r"\s*[/\\]\s*", bare or name):
+        if part and part not in out:
+            out.append(part)
+    return out
+
+
+def _latin_query_key(q: str) -> str:
+    words = [w for w in re.split(r"[\s,]+", q.strip().lower()) if w]
+    while len(words) > 1 and words[0] in _LATIN_FEATURE_PREFIX:
+        words = words[1:]
+    return latin_key(" ".join(words))
+
+
+_LATIN_ARTICLE_RE = re.compile(r"\b(?:al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)\b[\s-]*")
+
+
+def _latin_simple(name: str) -> str:
+    """Lowercase ASCII letters of a Latin name, articles and punctuation dropped."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).lower()
+    text = re.sub(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]", "", text)
+    text = _LATIN_ARTICLE_RE.sub("", text)
+    return re.sub(r"[^a-z0-9]+", "", text)
+
+
+def _surface_offset(surface: str, n_letters: int) -> int:
+    """Index in `surface` after its first `n_letters` letters (diacritics and tatweel ride along)."""
+    if n_letters <= 0:
+        return 0
+    seen = 0
+    for i, ch in enumerate(surface):
+        if normalize(ch):
+            seen += 1
+            if seen == n_letters:
+                j = i + 1
+                while j < len(surface) and not normalize(surface[j]):
+                    j += 1
+                return j
+    return len(surface)
+
+
+# ----------------------------------------------------------------------------- the index
+
+
+class Gazetteer:
+    """An in-memory index over places for resolution, search and spotting.
+
+    Parameters
+    ----------
+    places
+        The entries. Ids must be unique (a later duplicate id is ignored).
+    river
+        Optional Euphrates line (shapely LineString/MultiLineString or ``(lon, lat)``
+        sequences) used to decide `Context.bank`. Without it the bank cue is ignored.
+    description
+        What this index is (shown by ``tracker gazetteer info``).
+    """
+
+    def __init__(
+        self, places: Iterable[Place], *, river: Any = None, description: str = ""
+    ) -> None:
+        self._places: list[Place] = []
+        self._by_id: dict[str, int] = {}
+        for p in places:
+            if p.place_id in self._by_id:
+                continue
+            self._by_id[p.place_id] = len(self._places)
+            self._places.append(p)
+        self.river = river
+        self.description = description
+        self._ar: dict[str, dict[int, float]] = {}
+        self._lat: dict[str, dict[int, float]] = {}
+        self._admin_ar: dict[str, list[int]] = {}
+        self._admin_lat: dict[str, list[int]] = {}
+        for i, p in enumerate(self._places):
+            self._index_place(i, p)
+        self._ar_sorted = sorted(self._ar, key=len)
+        self._ar_lens = [len(k) for k in self._ar_sorted]
+        self._lat_sorted = sorted(self._lat, key=len)
+        self._lat_lens = [len(k) for k in self._lat_sorted]
+        self._max_words = max((k.count(" ") + 1 for k in self._ar), default=1)
+        self._spot_keys = {
+            k for k in self._ar if len(k.replace(" ", "")) >= _SPOT_MIN_CHARS
+            and k not in SPOT_STOPWORDS
+        }
+        self._bank_cache: dict[int, str | None] = {}
+        self._latin_simple_cache: dict[int, list[str]] = {}
+        self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
+
+    # ------------------------------------------------------------------ building
+
+    def _index_place(self, i: int, p: Place) -> None:
+        for name in p.names:
+            if is_arabic(name):
+                for part in _split_arabic(name):
+                    direct = normalize(part)
+                    for key in name_keys(part):
+                        q = _S_EXACT if key == direct else _S_VARIANT
+                        slot = self._ar.setdefault(key, {})
+                        slot[i] = max(slot.get(i, 0.0), q)
+                        if p.kind in ADMIN_KINDS:
+                            self._add_admin(self._admin_ar, key, i)
+                            words = key.split()
+                            if len(words) > 1 and words[0] in _ADMIN_PREFIX:
+                                self._add_admin(self._admin_ar, " ".join(words[1:]), i)
+            else:
+                for part in _split_latin(name):
+                    key = latin_key(part)
+                    if len(key) < 2:
+                        continue
+                    slot = self._lat.setdefault(key, {})
+                    slot[i] = max(slot.get(i, 0.0), _S_EXACT)
+                    if p.kind in ADMIN_KINDS:
+                        self._add_admin(self._admin_lat, key, i)
+
+    @staticmethod
+    def _add_admin(index: dict[str, list[int]], key: str, i: int) -> None:
+        slot = index.setdefault(key, [])
+        if i not in slot:
+            slot.append(i)
+
+    # ------------------------------------------------------------------ container protocol
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+    def __iter__(self) -> Iterator[Place]:
+        return iter(self._places)
+
+    def __contains__(self, place_id: object) -> bool:
+        return place_id in self._by_id
+
+    @property
+    def places(self) -> tuple[Place, ...]:
+        """Every entry, in index order."""
+        return tuple(self._places)
+
+    def get(self, place_id: str) -> Place:
+        """The place with this id.
+
+        Raises
+        ------
+        UnknownPlaceError
+            When no entry has the id.
+        """
+        i = self._by_id.get(place_id)
+        if i is None:
+            raise UnknownPlaceError(place_id)
+        return self._places[i]
+
+    def is_known_name(self, name: str) -> bool:
+        """True when `name` (Arabic, normalised any way) is an indexed key."""
+        return any(k in self._ar for k in name_keys(name)) if name else False
+
+    # ------------------------------------------------------------------ lookup
+
+    def _lookup_uncached(self, q: str) -> tuple[tuple[int, float, str], ...]:
+        """Context-free matches of a normalised query: ``(index, base score, reason)``."""
+        if is_arabic(q):
+            return self._lookup_arabic(q)
+        return self._lookup_latin(q)
+
+    def _exact_ar(self, text: str, factor: float, reason: str) -> dict[int, tuple[float, str]]:
+        out: dict[int, tuple[float, str]] = {}
+        direct = normalize(text)
+        for key in name_keys(text):
+            hits = self._ar.get(key)
+            if not hits:
+                continue
+            qk = 1.0 if key == direct else _S_VARIANT
+            for i, s in hits.items():
+                score = min(s, qk) * factor
+                if score > out.get(i, (0.0, ""))[0]:
+                    why = reason if score >= factor else f"{reason}-variant"
+                    out[i] = (score, why)
+        return out
+
+    def _lookup_arabic(self, q: str) -> tuple[tuple[int, float, str], ...]:
+        words = q.split()
+        # tier 1: the whole name
+        found = self._exact_ar(q, 1.0, "exact")
+        # tier 2: feature words off the front, proclitics off the first word
+        if not found:
+            stripped: list[list[str]] = []
+            ws = list(words)
+            dropped = False
+            while len(ws) > 1:
+                head = ws[0]
+                variants = [v for v, _ in proclitic_variants(head)]
+                if any(v in _FEATURE_NORM for v in variants):
+                    ws = ws[1:]
+                    dropped = True
+                    stripped.append(list(ws))
+                    continue
+                break
+            for cand in ([words, *stripped] if dropped else [words]):
+                for v, n in proclitic_variants(cand[0]):
+                    if n == 0 and cand is words:
+                        continue
+                    stripped.append([v, *cand[1:]])
+            for ws2 in stripped:
+                hits = self._exact_ar(" ".join(ws2), _S_STRIPPED, "stripped")
+                for i, sv in hits.items():
+                    if sv[0] > found.get(i, (0.0, ""))[0]:
+                        found[i] = sv
+        # tier 3: "X تحتاني" -> X when only X exists
+        if not found and len(words) > 1 and words[-1] in _QUALIFIER_NORM:
+            found = self._exact_ar(" ".join(words[:-1]), _S_QUALIFIER_FALLBACK, "qualifier-fallback")
+        if found:
+            return tuple((i, s, why) for i, (s, why) in found.items())
+        # tier 4: fuzzy
+        return self._fuzzy(q, self._ar, self._ar_sorted, self._ar_lens, FUZZY_CUTOFF_AR, words)
+
+    def _lookup_latin(self, q: str) -> tuple[tuple[int, float, str], ...]:
+        key = _latin_query_key(q)
+        if len(key) < 2:
+            return ()
+        hits = self._lat.get(key)
+        reason = "latin"
+        if not hits:
+            fuzzy = self._fuzzy(key, self._lat, self._lat_sorted, self._lat_lens,
+                                FUZZY_CUTOFF_LATIN, None)
+            hits = {i: s for i, s, _ in fuzzy}
+            reason = "latin-fuzzy"
+        # Skeletons are lossy ("Sousa" ~ "Sa'sa'"): rank by how close the spelling is.
+        simple = _latin_simple(q)
+        out = []
+        for i, s in hits.items():
+            best = max((fuzz.ratio(simple, n) for n in self._latin_names(i)), default=0.0)
+            score = s * (1.0 if best == 100 else 0.6 + 0.3 * best / 100.0)
+            out.append((i, score, f"{reason}:{best:.0f}"))
+        return tuple(out)
+
+    def _latin_names(self, i: int) -> list[str]:
+        names = self._latin_simple_cache.get(i)
+        if names is None:
+            names = [_latin_simple(part) for n in self._places[i].names if not is_arabic(n)
+                     for part in _split_latin(n)]
+            self._latin_simple_cache[i] = names
+        return names
+
+    def _fuzzy(
+        self,
+        key: str,
+        index: dict[str, dict[int, float]],
+        sorted_keys: list[str],
+        lens: list[int],
+        cutoff: float,
+        words: list[str] | None,
+    ) -> tuple[tuple[int, float, str], ...]:
+        import bisect
+
+        n = len(key)
+        if n < 3:
+            return ()
+        # ratio = 2M / (la + lb) >= c  needs  lb within [n * c / (2 - c), n * (2 - c) / c]
+        c = cutoff / 100.0
+        lo = bisect.bisect_left(lens, math.floor(n * c / (2 - c)))
+        hi = bisect.bisect_right(lens, math.ceil(n * (2 - c) / c))
+        if lo >= hi:
+            return ()
+        matches = process.extract(
+            key, sorted_keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
+        )
+        qual = words[-1] if words and words[-1] in _QUALIFIER_NORM else None
+        out: dict[int, tuple[float, str]] = {}
+        for choice, ratio, _ in matches:
+            if qual is not None:
+                last = choice.split()[-1]
+                if last in _QUALIFIER_NORM and last != qual:
+                    continue  # "X فوقاني" is not "X تحتاني"
+            score = _S_FUZZY * ratio / 100.0
+            for i in index[choice]:
+                if score > out.get(i, (0.0, ""))[0]:
+                    out[i] = (score, f"fuzzy:{ratio:.0f}")
+        return tuple((i, s, why) for i, (s, why) in out.items())
+
+    # ------------------------------------------------------------------ scoring
+
+    def _bank(self, i: int) -> str | None:
+        if i not in self._bank_cache:
+            p = self._places[i]
+            self._bank_cache[i] = bank_of(p.lat, p.lon, self.river) if self.river else None
+        return self._bank_cache[i]
+
+    def _in_admin(self, p: Place, pcodes: Sequence[str]) -> bool:
+        own = [c for c in p.admin_pcodes if c]
+        if p.place_id.startswith("adm:"):
+            own.append(p.place_id[4:])
+        return any(c.startswith(pc) for c in own for pc in pcodes if pc)
+
+    def _score(
+        self, hits: Sequence[tuple[int, float, str]], ctx: Context | None
+    ) -> list[Candidate]:
+        cands = [(self._places[i], s, why, i) for i, s, why in hits]
+        cands = self._collapse(cands)
+        if ctx is None or ctx.is_empty:
+            out = [Candidate(p, s, why) for p, s, why, _ in cands]
+        else:
+            near_d: list[float] = []
+            if ctx.near:
+                for p, *_ in cands:
+                    ds = sorted(haversine_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
+                    near_d.append(ds[len(ds) // 2])
+            dmin = min(near_d) if near_d else 0.0
+            if dmin > NEAR_MAX_KM:
+                near_d = []  # every candidate is far from the report's places: no cue
+            # A cue only counts when some candidate meets it: a report about Deir ez-Zor
+            # that names Hama still means the one Hama.
+            in_admin = [bool(ctx.admin_pcodes) and self._in_admin(p, ctx.admin_pcodes)
+                        for p, *_ in cands]
+            in_bbox = [ctx.bbox is not None and _in_bbox(p, ctx.bbox) for p, *_ in cands]
+            banks = [self._bank(i) if ctx.bank and self.river is not None else None
+                     for *_, i in cands]
+            use_admin, use_bbox = any(in_admin), any(in_bbox)
+            use_bank = ctx.bank is not None and ctx.bank in banks
+            out = []
+            for k, (p, s, why, _i) in enumerate(cands):
+                notes = [why]
+                if use_admin:
+                    if in_admin[k]:
+                        notes.append("in-admin")
+                    else:
+                        s -= _P_ADMIN
+                if use_bbox:
+                    if in_bbox[k]:
+                        notes.append("in-bbox")
+                    else:
+                        s -= _P_BBOX
+                if use_bank:
+                    if banks[k] == ctx.bank:
+                        notes.append(f"{ctx.bank}-bank")
+                    elif banks[k] is not None:
+                        s -= _P_BANK
+                if near_d:
+                    s -= _P_NEAR * min(1.0, (near_d[k] - dmin) / _NEAR_SCALE_KM)
+                    notes.append(f"near:{near_d[k]:.0f}km")
+                out.append(Candidate(p, max(0.0, s), "+".join(notes)))
+        out.sort(key=lambda c: (-c.score, _SOURCE_RANK.get(_source_of(c.place.place_id), 9),
+                                c.place.place_id))
+        return out
+
+    def _collapse(
+        self, cands: list[tuple[Place, float, str, int]]
+    ) -> list[tuple[Place, float, str, int]]:
+        """Merge entries that are one place: same name within a few km, or an admin unit
+        named like a settlement that lies inside it (the settlement stays)."""
+        cands = sorted(
+            cands,
+            key=lambda c: (-c[1], c[0].kind in ADMIN_KINDS,
+                           _SOURCE_RANK.get(_source_of(c[0].place_id), 9), c[0].place_id),
+        )
+        kept: list[tuple[Place, float, str, int]] = []
+        for c in cands:
+            p = c[0]
+            dup = False
+            for k in kept:
+                q = k[0]
+                if p.kind in ADMIN_KINDS and q.kind not in ADMIN_KINDS:
+                    if self._in_admin(q, (p.place_id[4:],) if p.place_id.startswith("adm:")
+                                      else tuple(x for x in p.admin_pcodes if x)[-1:]):
+                        dup = True
+                        break
+                if (p.kind in ADMIN_KINDS) == (q.kind in ADMIN_KINDS) and haversine_km(
+                    p.lat, p.lon, q.lat, q.lon
+                ) <= SAME_PLACE_KM:
+                    dup = True
+                    break
+            if not dup:
+                kept.append(c)
+        return kept
+
+    # ------------------------------------------------------------------ public queries
+
+    def candidates(
+        self, name: str, context: Context | None = None, *, limit: int = 10
+    ) -> list[Candidate]:
+        """Places `name` may refer to, best first, scored against `context`.
+
+        Never raises: empty, junk or over-long input gives an empty list.
+        """
+        try:
+            if not isinstance(name, str) or len(name) > MAX_QUERY_CHARS:
+                return []
+            q = normalize(name)
+            if not q or len(q.replace(" ", "")) < 2:
+                return []
+            hits = self._lookup(q)
+            return self._score(hits, context)[: max(0, limit)]
+        except (ValueError, TypeError, KeyError, IndexError):  # pragma: no cover - defensive
+            return []
+
+    def resolve(self, name: str, context: Context | None = None) -> Resolution:
+        """Resolve one name: one clear winner, several close ones, or none.
+
+        ``resolved`` needs a score of at least `RESOLVE_MIN` and a lead of
+        `AMBIGUITY_MARGIN` over the runner-up; ``ambiguous`` lists the close candidates;
+        ``unresolved`` lists any weak candidates as suggestions. Never raises.
+        """
+        cands = self.candidates(name, context, limit=10)
+        query = name if isinstance(name, str) else str(name)
+        if not cands:
+            return Resolution(query, "unresolved", None, (), 0.0)
+        top = cands[0]
+        if top.score < RESOLVE_MIN:
+            return Resolution(query, "unresolved", None, tuple(cands[:5]), top.score)
+        close = [c for c in cands if top.score - c.score < AMBIGUITY_MARGIN]
+        if len(close) == 1:
+            return Resolution(query, "resolved", top.place, tuple(cands[:5]), top.score)
+        shown = [c for c in cands if c.score >= RESOLVE_MIN - AMBIGUITY_MARGIN]
+        return Resolution(query, "ambiguous", None, tuple(shown[:10]), top.score)
+
+    def resolve_many(
+        self, names: Sequence[str], context: Context | None = None
+    ) -> list[Resolution]:
+        """Resolve the place names of one report together.
+
+        A first pass resolves each name with `context`; a second pass resolves every name
+        again with the other names' resolved places added as `near` cues, so that the
+        places of one report pull each other's namesakes together. Never raises.
+        """
+        base = context or Context()
+        first = [self.resolve(n, base) for n in names]
+        out = []
+        for k, name in enumerate(names):
+            others = [r.place for j, r in enumerate(first) if j != k and r.place is not None
+                      and r.place.kind not in ADMIN_KINDS]
+            out.append(self.resolve(name, base.with_near(others)) if others else first[k])
+        return out
+
+    def resolve_strict(self, name: str, context: Context | None = None) -> Place:
+        """The place `name` resolves to.
+
+        Raises
+        ------
+        UnknownPlaceError
+            When nothing matches well enough.
+        AmbiguousPlaceError
+            When several places match and the context does not decide.
+        """
+        if isinstance(name, str) and name in self._by_id:
+            return self._places[self._by_id[name]]
+        r = self.resolve(name, context)
+        ids = tuple(c.place.place_id for c in r.candidates)
+        if r.status == "resolved" and r.place is not None:
+            return r.place
+        if r.status == "ambiguous":
+            raise AmbiguousPlaceError(name, ids)
+        raise UnknownPlaceError(name, ids)
+
+    def search(self, text: str, *, limit: int = 10) -> list[Candidate]:
+        """Exact and fuzzy matches for `text`, best first (for ``tracker gazetteer search``)."""
+        if not isinstance(text, str) or not text.strip() or len(text) > MAX_QUERY_CHARS:
+            return []
+        q = normalize(text)
+        if not q:
+            return []
+        hits = {i: (s, why) for i, s, why in self._lookup(q)}
+        if is_arabic(q):
+            key, keys, index = q, self._ar_sorted, self._ar
+        else:
+            key, keys, index = _latin_query_key(q), self._lat_sorted, self._lat
+        if len(key) >= 2:
+            # WRatio also scores a part of a longer name ("باغوز" in "الباغوز فوقاني").
+            for choice, ratio, _ in process.extract(
+                key, keys, scorer=fuzz.WRatio, score_cutoff=75.0, limit=limit * 3
+            ):
+                for i in index[choice]:
+                    score = _S_FUZZY * ratio / 100.0
+                    if score > hits.get(i, (0.0, ""))[0]:
+                        hits[i] = (score, f"search:{ratio:.0f}")
+        scored = [Candidate(self._places[i], s, why) for i, (s, why) in hits.items()]
+        scored.sort(key=lambda c: (-c.score, c.place.place_id))
+        return scored[: max(0, limit)]
+
+    def find_admin(self, name: str) -> Place | None:
+        """The admin unit called `name` ("دير الزور", "Deir ez-Zor", "ريف حماة", "SY09").
+
+        Governorates win over districts over sub-districts of the same name. Leading
+        "ريف"/"محافظة"/"ناحية" and trailing directions ("الشمالي الشرقي") are ignored.
+        """
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_QUERY_CHARS:
+            return None
+        raw = name.strip()
+        if re.fullmatch(r"SY\d{2}(\d{2}){0,2}", raw.upper()):
+            i = self._by_id.get(f"adm:{raw.upper()}")
+            return self._places[i] if i is not None else None
+        if raw.startswith("adm:") and raw in self._by_id:
+            return self._places[self._by_id[raw]]
+        found: list[int] = []
+        q = normalize(raw)
+        if is_arabic(q):
+            words = q.split()
+            while len(words) > 1 and words[0] in _ADMIN_PREFIX:
+                words = words[1:]
+            while len(words) > 1 and words[-1] in _DIRECTIONS_AR:
+                words = words[:-1]
+            while len(words) > 1 and words[0] in _DIRECTIONS_AR:
+                words = words[1:]
+            for key in name_keys(" ".join(words)):
+                found.extend(self._admin_ar.get(key, ()))
+            if not found and words:
+                for variant, n in proclitic_variants(words[0]):
+                    if n:
+                        for key in name_keys(" ".join([variant, *words[1:]])):
+                            found.extend(self._admin_ar.get(key, ()))
+        else:
+            words = [w for w in re.split(r"[\s,]+", raw.lower()) if w and w not in _LATIN_NOISE]
+            key = latin_key(" ".join(words))
+            found.extend(self._admin_lat.get(key, ()))
+        if not found:
+            return None
+        best = min(
+            set(found),
+            key=lambda i: (_ADMIN_RANK.get(self._places[i].kind, 9), self._places[i].place_id),
+        )
+        return self._places[best]
+
+    # ------------------------------------------------------------------ text
+
+    def spot(self, text: str) -> list[NameSpan]:
+        """Every known place name in `text`, longest match first, left to right.
+
+        Windows of up to five tokens are matched against the Arabic name keys; a proclitic
+        (و ب ل ف ك, stacks, ``لل``) on the first word stays outside the span. Names shorter
+        than three letters and `SPOT_STOPWORDS` on their own are skipped. Never raises.
+        """
+        if not isinstance(text, str) or not text:
+            return []
+        toks = tokens(text)
+        out: list[NameSpan] = []
+        i = 0
+        max_n = min(_SPOT_MAX_TOKENS, self._max_words)
+        while i < len(toks):
+            hit: tuple[int, int, str] | None = None  # (n tokens, letters stripped, key)
+            for n in range(min(max_n, len(toks) - i), 0, -1):
+                rest = [t.norm for t in toks[i + 1 : i + n]]
+                for variant, stripped in proclitic_variants(toks[i].norm):
+                    if stripped and variant in SPOT_STOPWORDS and n == 1:
+                        continue
+                    key = " ".join([variant, *rest])
+                    if key in self._spot_keys and not (n == 1 and variant in SPOT_STOPWORDS):
+                        hit = (n, stripped, key)
+                        break
+                if hit:
+                    break
+            if hit is None:
+                i += 1
+                continue
+            n, stripped, key = hit
+            first, last = toks[i], toks[i + n - 1]
+            start = first.start + _surface_offset(first.text, stripped)
+            out.append(NameSpan(start, last.end, text[start : last.end], key))
+            i += n
+        return out
+
+    def context_from_text(self, text: str) -> Context:
+        """Admin and river-bank cues in a text ("ريف دير الزور الشرقي", "شرق الفرات",
+        "محافظة دير الزور", "eastern Deir ez-Zor", "east of the Euphrates") as a Context.
+        Never raises."""
+        if not isinstance(text, str) or not text:
+            return Context()
+        pcodes: list[str] = []
+        norm = normalize(text)
+        for m in _AR_ADMIN_CUE.finditer(norm):
+            pcodes.extend(self._admin_in_words(m.group("name").split()))
+        for m in _EN_ADMIN_CUE.finditer(text):
+            name = m.group("a") or m.group("b") or m.group("c") or ""
+            pcodes.extend(self._admin_in_words(name.replace("-", " - ").split()))
+        east = len(_AR_EAST.findall(norm)) + len(_EN_EAST.findall(text))
+        west = len(_AR_WEST.findall(norm)) + len(_EN_WEST.findall(text))
+        bank = "east" if east > west else "west" if west > east else None
+        return Context(admin_pcodes=tuple(dict.fromkeys(p for p in pcodes if p)), bank=bank)
+
+    def _admin_in_words(self, words: list[str]) -> list[str]:
+        """P-code of the admin unit named by the longest window of `words` (or nothing)."""
+        for n in range(min(4, len(words)), 0, -1):
+            for start in range(len(words) - n + 1):
+                window = " ".join(words[start : start + n]).replace(" - ", "-")
+                place = self.find_admin(window)
+                if place is not None and place.kind != "country":
+                    code = _pcode_of(place)
+                    return [code] if code else []
+        return []
+
+    def admin_places(self) -> list[Place]:
+        """The admin units of the index (governorates, districts, sub-districts)."""
+        return [p for p in self._places if p.kind in ADMIN_KINDS]
+
+
+def _in_bbox(p: Place, bbox: tuple[float, float, float, float]) -> bool:
+    x0, y0, x1, y1 = bbox
+    return x0 <= p.lon <= x1 and y0 <= p.lat <= y1
+
+
+def _pcode_of(place: Place) -> str:
+    if place.place_id.startswith("adm:"):
+        return place.place_id[4:]
+    codes = [c for c in place.admin_pcodes if c]
+    return codes[-1] if codes else ""
+
+
+_AR_ADMIN_CUE = re.compile(
+    r"(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+(?:محافظه\s+)?(?P<name>\S+(?:\s+\S+){0,2})"
+)
+_EN_NAME = r"[A-Z][\w'\u2019]*(?:[\s-]+[A-Za-z][\w'\u2019]*){0,2}"
+_EN_ADMIN_CUE = re.compile(
+    r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?\s+)(?P<a>" + _EN_NAME + ")"
+    r"|(?i:\b(?:countryside|province|governorate|outskirts)\s+of\s+)(?:the\s+)?(?P<b>" + _EN_NAME + ")"
+    r"|(?P<c>" + _EN_NAME + r")(?i:\s+(?:province|governorate|countryside))\b"
+)
+_AR_EAST = re.compile(
+    r"(?:شرق|شرقي|بشرق|وشرق)\s+(?:نهر\s+)?الفرات|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الشرقيه|الجزيره السوريه"
+)
+_AR_WEST = re.compile(
+    r"(?:غرب|غربي|بغرب|وغرب)\s+(?:نهر\s+)?الفرات|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الغربيه"
+)
+_EN_EAST = re.compile(r"(?i)east\s+of\s+the\s+euphrates|east(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?")
+_EN_WEST = re.compile(r"(?i)west\s+of\s+the\s+euphrates|west(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?")
+
+
+def context_from_places(places: Iterable[Place], base: Context | None = None) -> Context:
+    """`base` plus the positions of already resolved `places` as `near` cues."""
+    return (base or Context()).with_near(places)
+
+
+__all__ += ["context_from_places"]

@@ -1,0 +1,660 @@
+"""Maps and charts as matplotlib Figures: control maps, small multiples, the area chart.
+
+Everything here builds a ``matplotlib.figure.Figure()`` (never pyplot, no global state)
+and returns it; the caller saves it (see ``tracker._cli_territory.write_map``). Maps are
+drawn in a Lambert Azimuthal Equal Area projection centred on the map extent, so the
+scale bar is true in metres and "up" is north at the centre.
+
+Arabic labels are shaped (``arabic_reshaper``) and put in visual order (``python-bidi``),
+and drawn with DejaVu Sans, which has the Arabic presentation forms.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import arabic_reshaper
+import numpy as np
+import shapely
+from bidi.algorithm import get_display
+from matplotlib import font_manager
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Patch, PathPatch, Rectangle
+from matplotlib.path import Path as MplPath
+from matplotlib.transforms import Bbox
+from pyproj import Transformer
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from tracker.model import Place
+from tracker.territory import actor_territory, contested_places, pockets, territory_bounds
+
+#: Conventional actor colours.
+ACTOR_COLORS: dict[str, str] = {
+    "isis": "#262626",
+    "sdf": "#f5c518",
+    "government": "#d62728",
+    "hts": "#2e8b3a",
+    "sna": "#9fd98b",
+    "turkey": "#b8e6a0",
+    "coalition": "#2b6cb0",
+    "unknown": "#c8c8c8",
+}
+#: Legend names of the actors.
+ACTOR_NAMES: dict[str, str] = {
+    "isis": "ISIS",
+    "sdf": "SDF",
+    "government": "Syrian government",
+    "hts": "HTS",
+    "sna": "SNA (Turkish-backed)",
+    "turkey": "Turkey",
+    "coalition": "Coalition",
+    "unknown": "Unknown",
+}
+CONTESTED_LABEL = "Contested"
+LABEL_MODES = ("ar", "en", "none")
+
+_RIVER_COLOR = "#4a90c8"
+_BORDER_COLOR = "#555555"
+_POINT_COLOR = "#333333"
+
+
+def actor_color(actor: str) -> str:
+    """The colour of an actor (light grey for actors without a conventional colour)."""
+    return ACTOR_COLORS.get(actor, ACTOR_COLORS["unknown"])
+
+
+def actor_name(actor: str) -> str:
+    """The legend name of an actor."""
+    return ACTOR_NAMES.get(actor, actor)
+
+
+@lru_cache(maxsize=1)
+def matplotlib_does_bidi() -> bool:
+    """True when matplotlib lays out right-to-left text itself (libraqm, matplotlib >= 3.11).
+
+    Probed by laying out "با" (bā then alif): a bidi-aware layout puts the alif first.
+    """
+    try:
+        from matplotlib.ft2font import FT2Font, LoadFlags
+
+        font = FT2Font(font_manager.findfont("DejaVu Sans"))
+        font.set_size(12, 72)
+        items = font._layout("\u0628\u0627", LoadFlags.DEFAULT)
+        return bool(items) and items[0].char == "\u0627"
+    except (AttributeError, ImportError, TypeError, RuntimeError, ValueError):
+        return False
+
+
+def shape_arabic(text: str) -> str:
+    """Arabic text ready for matplotlib: letters joined and laid out right to left.
+
+    ``arabic_reshaper.reshape`` picks the contextual presentation forms (U+FB50-U+FEFF).
+    Older matplotlib lays glyphs out left to right without bidi, so the runs are then put
+    in visual order with ``bidi.algorithm.get_display``; matplotlib >= 3.11 (libraqm) does
+    the bidi itself, and reversing there would print the name backwards, so the reshaped
+    text is kept in logical order. Text without Arabic comes back unchanged.
+    """
+    if not any("\u0600" <= ch <= "\u06ff" for ch in text):
+        return text
+    reshaped = str(arabic_reshaper.reshape(text))
+    return reshaped if matplotlib_does_bidi() else str(get_display(reshaped))
+
+
+def place_label(place: Place, mode: str) -> str:
+    """The label of a place: its bare Arabic or English name (OCHA qualifiers dropped)."""
+    if mode == "ar":
+        name = place.name_ar.split(" - ")[0].split("_")[0].strip() or place.name_en
+        return shape_arabic(name)
+    if mode == "en":
+        return place.name_en.split(" (")[0].strip() or shape_arabic(place.name_ar)
+    return ""
+
+
+# --------------------------------------------------------------------------- projection
+
+
+@dataclass(frozen=True, slots=True)
+class MapProjection:
+    """The map's projection: LAEA centred on the extent, and the extent in metres.
+
+    Build it with `map_projection(extent)`; `xy(lon, lat)` projects points.
+    """
+
+    extent: tuple[float, float, float, float]
+    forward: Transformer
+    limits: tuple[float, float, float, float]
+
+    def xy(self, lon: Any, lat: Any) -> tuple[Any, Any]:
+        """Project lon/lat (scalars or arrays) to map metres."""
+        return self.forward.transform(lon, lat)
+
+    def geom(self, geom: Any) -> Any:
+        """Project a lon/lat shapely geometry (or array) to map metres."""
+
+        def fn(xy: np.ndarray) -> np.ndarray:
+            x, y = self.forward.transform(xy[:, 0], xy[:, 1])
+            return np.column_stack([x, y])
+
+        return shapely.transform(geom, fn)
+
+
+def map_projection(extent: tuple[float, float, float, float]) -> MapProjection:
+    """The projection of a map of `extent` (W, S, E, N in lon/lat).
+
+    Raises
+    ------
+    ValueError
+        When the extent is empty or inverted.
+    """
+    w, s, e, n = (float(v) for v in extent)
+    if not (w < e and s < n):
+        msg = f"map extent must be W,S,E,N with W < E and S < N, got {extent!r}"
+        raise ValueError(msg)
+    crs = (
+        f"+proj=laea +lat_0={(s + n) / 2:.6f} +lon_0={(w + e) / 2:.6f} "
+        "+x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+    )
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    edge_lon = np.concatenate([np.linspace(w, e, 21), np.full(21, e), np.linspace(e, w, 21),
+                               np.full(21, w)])
+    edge_lat = np.concatenate([np.full(21, s), np.linspace(s, n, 21), np.full(21, n),
+                               np.linspace(n, s, 21)])
+    x, y = fwd.transform(edge_lon, edge_lat)
+    return MapProjection((w, s, e, n), fwd, (min(x), min(y), max(x), max(y)))
+
+
+def map_extent(
+    snapshot: Mapping[str, Any],
+    cells: Mapping[str, BaseGeometry],
+    *,
+    actor: str | None = None,
+    region: BaseGeometry | None = None,
+    pad_km: float = 6.0,
+) -> tuple[float, float, float, float] | None:
+    """The extent (W, S, E, N) that fits the region of interest, padded by `pad_km`.
+
+    The region when given; else the pockets of `actor`; else every place with a known
+    holder. None when there is nothing to show.
+    """
+    if region is not None:
+        return territory_bounds([region], pad_km=pad_km)
+    if actor is not None:
+        found = pockets(snapshot, cells, actor)
+        if found:
+            return territory_bounds([p.geometry for p in found], pad_km=pad_km)
+    return territory_bounds([cells[p] for p in snapshot if p in cells], pad_km=pad_km)
+
+
+# --------------------------------------------------------------------------- drawing
+
+
+def _ring_codes(n: int) -> list[np.uint8]:
+    return [MplPath.MOVETO] + [MplPath.LINETO] * (n - 2) + [MplPath.CLOSEPOLY]
+
+
+def geometry_path(geom: BaseGeometry) -> MplPath | None:
+    """A matplotlib Path for a (multi)polygon in map coordinates, holes included."""
+    verts: list[np.ndarray] = []
+    codes: list[np.uint8] = []
+    for poly in shapely.get_parts(geom):
+        if not isinstance(poly, Polygon) or poly.is_empty:
+            continue
+        for ring in (poly.exterior, *poly.interiors):
+            xy = np.asarray(ring.coords)
+            if len(xy) < 3:
+                continue
+            verts.append(xy)
+            codes.extend(_ring_codes(len(xy)))
+    if not verts:
+        return None
+    return MplPath(np.concatenate(verts), codes)
+
+
+def _draw_lines(ax: Axes, geom: BaseGeometry, **style: Any) -> None:
+    for line in shapely.get_parts(geom):
+        if isinstance(line, LineString | MultiLineString):
+            for part in shapely.get_parts(line):
+                xy = np.asarray(part.coords)
+                ax.plot(xy[:, 0], xy[:, 1], **style)
+        elif isinstance(line, Polygon | MultiPolygon):
+            _draw_lines(ax, shapely.boundary(line), **style)
+
+
+def _as_geometry(value: Any) -> BaseGeometry | None:
+    if value is None:
+        return None
+    if isinstance(value, BaseGeometry):
+        return value
+    if isinstance(value, Iterable):
+        geoms = [g for g in value if isinstance(g, BaseGeometry)]
+        return shapely.union_all(geoms) if geoms else None
+    return None
+
+
+def _draw_context(
+    ax: Axes, proj: MapProjection, context_layers: Mapping[str, Any] | None, clip: Polygon
+) -> None:
+    """Rivers in blue, borders in dashed grey, anything else as thin grey lines."""
+    for name, value in (context_layers or {}).items():
+        geom = _as_geometry(value)
+        if geom is None or geom.is_empty:
+            continue
+        local = shapely.intersection(proj.geom(geom), clip)
+        if local.is_empty:
+            continue
+        lname = name.lower()
+        if "river" in lname or "euphrates" in lname or "water" in lname:
+            _draw_lines(ax, local, color=_RIVER_COLOR, lw=1.6, zorder=3, solid_capstyle="round")
+        elif "border" in lname or "country" in lname or "admin" in lname:
+            _draw_lines(ax, local, color=_BORDER_COLOR, lw=1.0, ls=(0, (6, 3)), zorder=3)
+        else:
+            _draw_lines(ax, local, color="#888888", lw=0.6, zorder=3)
+
+
+def _draw_territory(
+    ax: Axes,
+    proj: MapProjection,
+    snapshot: Mapping[str, Any],
+    cells: Mapping[str, BaseGeometry],
+    clip: Polygon,
+) -> tuple[list[str], bool]:
+    """Fill each actor's land and hatch contested places; return actors drawn, any hatch."""
+    drawn: list[str] = []
+    for actor, geom in actor_territory(snapshot, cells).items():
+        local = shapely.intersection(proj.geom(geom), clip)
+        path = geometry_path(local) if not local.is_empty else None
+        if path is None:
+            continue
+        color = actor_color(actor)
+        ax.add_patch(PathPatch(path, facecolor=color, edgecolor="white", lw=0.3, alpha=0.85,
+                               zorder=2, gid=f"territory:{actor}"))
+        drawn.append(actor)
+    hatched = False
+    for cp in contested_places(snapshot, cells):
+        local = shapely.intersection(proj.geom(cp.geometry), clip)
+        path = geometry_path(local) if not local.is_empty else None
+        if path is None:
+            continue
+        color = actor_color(cp.actor)
+        ax.add_patch(PathPatch(path, facecolor=color, alpha=0.45, edgecolor="#444444",
+                               hatch="////", lw=0.6, zorder=2, gid=f"contested:{cp.actor}"))
+        hatched = True
+        if cp.actor not in drawn:
+            drawn.append(cp.actor)
+    return drawn, hatched
+
+
+def _places_in(places: Iterable[Place], proj: MapProjection) -> list[Place]:
+    w, s, e, n = proj.extent
+    return [p for p in places if p.kind not in ("country", "governorate", "district",
+                                                "subdistrict") and w <= p.lon <= e
+            and s <= p.lat <= n]
+
+
+def _place_label_layout(
+    ax: Axes,
+    fig: Figure,
+    proj: MapProjection,
+    candidates: Sequence[Place],
+    mode: str,
+    *,
+    fontsize: float,
+    max_labels: int,
+) -> list[str]:
+    """Greedy label placement: keep a label only if its box overlaps no kept label.
+
+    Text extents are measured with the Agg renderer. Candidates come in priority order.
+    Returns the place ids labelled.
+    """
+    if mode == "none" or not candidates:
+        return []
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    axes_box = ax.get_window_extent(renderer)
+    kept: list[Bbox] = []
+    labelled: list[str] = []
+    for place in candidates:
+        if len(labelled) >= max_labels:
+            break
+        text = place_label(place, mode)
+        if not text:
+            continue
+        x, y = proj.xy(place.lon, place.lat)
+        for dx, ha in ((4, "left"), (-4, "right")):
+            t = ax.annotate(text, (x, y), xytext=(dx, 2), textcoords="offset points",
+                            fontsize=fontsize, ha=ha, va="bottom", zorder=6, color="#111111",
+                            bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
+                                  "alpha": 0.6})
+            box = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1
+                      and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
+            if inside and not any(box.overlaps(k) for k in kept):
+                kept.append(box)
+                labelled.append(place.place_id)
+                break
+            t.remove()
+    return labelled
+
+
+def _nice_length_km(width_km: float) -> float:
+    target = width_km / 5
+    for step in (0.5, 1, 2, 5, 10, 20, 25, 50, 100, 200, 500):
+        if step >= target:
+            return float(step)
+    return 1000.0
+
+
+def _draw_scale_bar(ax: Axes, proj: MapProjection) -> None:
+    x0, y0, x1, y1 = proj.limits
+    length_km = _nice_length_km((x1 - x0) / 1000)
+    length = length_km * 1000
+    bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
+    h = 0.012 * (y1 - y0)
+    for i in range(2):
+        ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, zorder=7,
+                               facecolor="black" if i == 0 else "white", edgecolor="black",
+                               lw=0.8))
+    label = f"{length_km:g} km"
+    ax.text(bx + length / 2, by + 1.8 * h, label, ha="center", va="bottom", fontsize=8,
+            zorder=7, gid="scale-bar")
+
+
+def _draw_north_arrow(ax: Axes) -> None:
+    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
+                textcoords="axes fraction", ha="center", va="top", fontsize=11,
+                fontweight="bold", zorder=7, gid="north-arrow",
+                arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
+
+
+def _setup_axes(ax: Axes, proj: MapProjection) -> Polygon:
+    x0, y0, x1, y1 = proj.limits
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_facecolor("#f7f4ec")
+    return shapely.box(x0, y0, x1, y1)
+
+
+def _draw_frame(
+    ax: Axes,
+    fig: Figure,
+    proj: MapProjection,
+    snapshot: Mapping[str, Any],
+    places: Sequence[Place],
+    cells: Mapping[str, BaseGeometry],
+    context_layers: Mapping[str, Any] | None,
+    *,
+    labels: str,
+    fontsize: float,
+    max_labels: int,
+    point_size: float,
+) -> tuple[list[str], bool]:
+    clip = _setup_axes(ax, proj)
+    drawn, hatched = _draw_territory(ax, proj, snapshot, cells, clip)
+    _draw_context(ax, proj, context_layers, clip)
+    shown = _places_in(places, proj)
+    if shown:
+        x, y = proj.xy([p.lon for p in shown], [p.lat for p in shown])
+        ax.scatter(x, y, s=point_size, c=_POINT_COLOR, zorder=5, linewidths=0, gid="places")
+    # labels: places with a known holder first, then the most populous
+    ordered = sorted(shown, key=lambda p: (p.place_id not in snapshot, -(p.population or 0),
+                                           p.place_id))
+    _place_label_layout(ax, fig, proj, ordered, labels, fontsize=fontsize, max_labels=max_labels)
+    return drawn, hatched
+
+
+def _legend(ax: Axes, drawn: Sequence[str], hatched: bool) -> None:
+    handles: list[Patch] = [
+        Patch(facecolor=actor_color(a), edgecolor="#444444", label=actor_name(a))
+        for a in sorted(drawn, key=lambda a: list(ACTOR_COLORS).index(a)
+                        if a in ACTOR_COLORS else 99)
+    ]
+    if hatched:
+        handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="////",
+                             label=CONTESTED_LABEL))
+    if handles:
+        ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+
+
+def _check_labels(labels: str) -> None:
+    if labels not in LABEL_MODES:
+        msg = f"labels must be one of {', '.join(LABEL_MODES)}, got {labels!r}"
+        raise ValueError(msg)
+
+
+def _new_figure(figsize: tuple[float, float], dpi: float) -> Figure:
+    fig = Figure(figsize=figsize, dpi=dpi)
+    FigureCanvasAgg(fig)  # a renderer to measure label extents with
+    return fig
+
+
+def render_control_map(
+    snapshot: Mapping[str, Any],
+    places: Iterable[Place],
+    cells: Mapping[str, BaseGeometry],
+    *,
+    on: dt.date,
+    context_layers: Mapping[str, Any] | None = None,
+    labels: str = "ar",
+    extent: tuple[float, float, float, float] | None = None,
+    actor: str | None = None,
+    source_line: str | None = None,
+    title: str | None = None,
+    width_in: float = 8.0,
+    dpi: float = 100,
+    max_labels: int = 40,
+) -> Figure:
+    """A dated control map: territory by actor, places, river and borders, legend.
+
+    Territory is filled with the actor's conventional colour (contested places hatched);
+    the legend lists only the actors drawn. Places are dots with labels placed greedily
+    without overlaps (Arabic shaped right to left, or English). The map has a scale bar, a
+    north arrow, the date as title and the source line at the bottom.
+
+    Parameters
+    ----------
+    snapshot
+        ``{place_id: Holding}`` on `on`.
+    places
+        Gazetteer places to draw as dots and labels (those inside the extent).
+    cells
+        ``{place_id: Polygon}`` from ``territory.place_cells``.
+    on
+        The date of the map (the title).
+    context_layers
+        ``{name: geometry or geometries}`` in lon/lat: names containing "river" or
+        "euphrates" are drawn as rivers, "border" as borders.
+    labels
+        ``"ar"``, ``"en"`` or ``"none"``.
+    extent
+        (W, S, E, N) in lon/lat; default: `map_extent` (the pockets of `actor`, else
+        every place with a known holder).
+    actor
+        The actor whose pockets the map is about (extent only).
+    source_line
+        e.g. ``"from 42 reports, latest 2019-01-20"``.
+    title
+        Defaults to the ISO date.
+    width_in, dpi, max_labels
+        Figure width in inches, resolution, most labels drawn.
+
+    Returns
+    -------
+    Figure
+
+    Raises
+    ------
+    ValueError
+        Bad `labels`, or no extent given and nothing to show.
+    """
+    _check_labels(labels)
+    places = list(places)
+    if extent is None:
+        extent = map_extent(snapshot, cells, actor=actor)
+        if extent is None:
+            msg = f"nothing to map on {on.isoformat()}: no place has a known holder"
+            raise ValueError(msg)
+    proj = map_projection(extent)
+    x0, y0, x1, y1 = proj.limits
+    aspect = (y1 - y0) / (x1 - x0)
+    fig = _new_figure((width_in, width_in * min(max(aspect, 0.4), 2.0) + 0.6), dpi)
+    ax = fig.add_axes((0.02, 0.06, 0.96, 0.86))
+    drawn, hatched = _draw_frame(ax, fig, proj, snapshot, places, cells, context_layers,
+                                 labels=labels, fontsize=8, max_labels=max_labels, point_size=9)
+    _legend(ax, drawn, hatched)
+    _draw_scale_bar(ax, proj)
+    _draw_north_arrow(ax)
+    fig.suptitle(title or on.isoformat(), fontsize=14, y=0.975)
+    if source_line:
+        fig.text(0.02, 0.015, source_line, fontsize=8, color="#444444", gid="source-line")
+    fig.text(0.98, 0.015, "Places: OCHA/GeoNames; context: Natural Earth, GSHHG",
+             fontsize=6, color="#777777", ha="right")
+    return fig
+
+
+@dataclass(frozen=True, slots=True)
+class MapFrame:
+    """One date of a series: the snapshot on that date and its source line."""
+
+    on: dt.date
+    snapshot: Mapping[str, Any]
+    source_line: str = ""
+
+
+def render_small_multiples(
+    frames: Sequence[MapFrame],
+    places: Iterable[Place],
+    cells: Mapping[str, BaseGeometry],
+    *,
+    extent: tuple[float, float, float, float],
+    context_layers: Mapping[str, Any] | None = None,
+    ncols: int | None = None,
+    title: str | None = None,
+    panel_in: float = 3.0,
+    dpi: float = 100,
+) -> Figure:
+    """A sheet of small maps, one per frame, all with the same extent and style.
+
+    Panels carry the date and no labels; one legend lists the actors of all panels.
+
+    Raises
+    ------
+    ValueError
+        When `frames` is empty.
+    """
+    if not frames:
+        msg = "no frames to draw"
+        raise ValueError(msg)
+    places = list(places)
+    proj = map_projection(extent)
+    n = len(frames)
+    ncols = ncols or min(n, 4)
+    nrows = math.ceil(n / ncols)
+    x0, y0, x1, y1 = proj.limits
+    aspect = min(max((y1 - y0) / (x1 - x0), 0.4), 2.0)
+    fig = _new_figure((panel_in * ncols, panel_in * aspect * nrows + 0.9), dpi)
+    axes = fig.subplots(nrows, ncols, squeeze=False)
+    all_drawn: list[str] = []
+    any_hatch = False
+    for i, ax in enumerate(axes.flat):
+        if i >= n:
+            ax.set_axis_off()
+            continue
+        frame = frames[i]
+        drawn, hatched = _draw_frame(ax, fig, proj, frame.snapshot, places, cells,
+                                     context_layers, labels="none", fontsize=6, max_labels=0,
+                                     point_size=3)
+        ax.set_title(frame.on.isoformat(), fontsize=9)
+        all_drawn += [a for a in drawn if a not in all_drawn]
+        any_hatch |= hatched
+    handles = [Patch(facecolor=actor_color(a), edgecolor="#444444", label=actor_name(a))
+               for a in all_drawn]
+    if any_hatch:
+        handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="////",
+                             label=CONTESTED_LABEL))
+    if handles:
+        fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 5), fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=12)
+    fig.subplots_adjust(left=0.02, right=0.98, top=0.92 if title else 0.96, bottom=0.08,
+                        wspace=0.05, hspace=0.15)
+    return fig
+
+
+@dataclass(frozen=True, slots=True)
+class AreaPoint:
+    """An actor's area on one date: with contested places by share, left out, counted in."""
+
+    on: dt.date
+    km2: float
+    km2_low: float
+    km2_high: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReportedArea:
+    """An area figure reported at the time (from the user's CSV: date, km2, source)."""
+
+    on: dt.date
+    km2: float
+    source: str = ""
+
+
+def render_area_chart(
+    series: Sequence[AreaPoint],
+    reported: Sequence[ReportedArea] | None = None,
+    *,
+    actor: str = "isis",
+    title: str | None = None,
+    dpi: float = 100,
+) -> Figure:
+    """Area over time: our series (band = contested left out .. counted in) vs reports.
+
+    Parameters
+    ----------
+    series
+        Our areas, one per date.
+    reported
+        Figures reported at the time, drawn as markers labelled with their source.
+    actor
+        Whose area it is (colour and title).
+    title
+        Defaults to "<actor> territory, km²".
+
+    Returns
+    -------
+    Figure
+    """
+    fig = _new_figure((8, 4.5), dpi)
+    ax = fig.add_subplot()
+    color = actor_color(actor)
+    if series:
+        days = [p.on for p in series]
+        ax.fill_between(days, [p.km2_low for p in series], [p.km2_high for p in series],  # type: ignore[arg-type]
+                        color=color, alpha=0.2, lw=0, label="contested left out / counted in")
+        ax.plot(days, [p.km2 for p in series], color=color, marker="o", ms=3, lw=1.8,  # type: ignore[arg-type]
+                label="tracker (from reports)")
+    if reported:
+        ax.scatter([r.on for r in reported], [r.km2 for r in reported], marker="D", s=36,  # type: ignore[arg-type]
+                   color="#d9480f", zorder=4, label="reported at the time")
+        for r in reported:
+            if r.source:
+                ax.annotate(r.source, (r.on, r.km2), xytext=(4, 4), textcoords="offset points",  # type: ignore[arg-type]
+                            fontsize=7, color="#8a2e07")
+    ax.set_ylabel("area, km²")
+    ax.set_ylim(bottom=0)
+    ax.grid(alpha=0.3)
+    ax.set_title(title or f"{actor_name(actor)} territory, km²")
+    if series or reported:
+        ax.legend(fontsize=8, loc="upper right")
+    fig.autofmt_xdate()
+    return fig

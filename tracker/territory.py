@@ -1,0 +1,665 @@
+"""Territory: place cells, actor territory, pockets and their area in km².
+
+Pure functions over shapely geometries in lon/lat (EPSG:4326). Anything metric (buffers in
+km, areas in km²) is computed in a Lambert Azimuthal Equal Area projection centred on the
+data (pyproj), never in degrees.
+
+The chain is::
+
+    places ──place_cells()──► {place_id: cell}
+    snapshot + cells ──actor_territory()──► {actor: MultiPolygon}
+    snapshot + cells ──pockets()/pocket_report()──► connected parts, km² low/total/high
+
+A *snapshot* is ``{place_id: Holding}`` as returned by ``Timeline.snapshot(on)``; only the
+attributes ``actor``, ``status`` and ``fraction`` of a holding are read here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import logging
+import math
+import os
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import shapely
+from pyproj import Transformer
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+
+from tracker.model import Place
+
+logger = logging.getLogger(__name__)
+
+#: Place kinds that are administrative units: they have polygons but are not control cells.
+ADMIN_KINDS: frozenset[str] = frozenset({"country", "governorate", "district", "subdistrict"})
+
+#: Statuses under which the holding's actor controls the place outright.
+HELD_STATUSES: frozenset[str] = frozenset({"captured", "held", "besieged"})
+#: Status under which the place is shared; the holding's fraction is the actor's share.
+CONTESTED_STATUS = "contested"
+#: Share assumed for a contested place whose reports give no fraction.
+DEFAULT_CONTESTED_FRACTION = 0.5
+
+#: Default radius around each settlement that can belong to it (see `place_cells`).
+DEFAULT_BUFFER_KM = 1.0
+#: Parts of an actor's territory closer than this are one pocket (see `pockets`).
+DEFAULT_LINK_KM = 2.0
+
+_CELLS_VERSION = "cells-v1"
+_MEMORY_CACHE: dict[str, dict[str, Polygon]] = {}
+_MEMORY_CACHE_MAX = 8
+
+
+# --------------------------------------------------------------------------- projections
+
+
+@lru_cache(maxsize=64)
+def _laea(lon0: float, lat0: float) -> tuple[Transformer, Transformer]:
+    """Forward and inverse transformers lon/lat <-> LAEA centred on (lon0, lat0), metres."""
+    crs = f"+proj=laea +lat_0={lat0} +lon_0={lon0} +x_0=0 +y_0=0 +datum=WGS84 +units=m +no_defs"
+    fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    inv = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+    return fwd, inv
+
+
+def equal_area_transformers(lon: float, lat: float) -> tuple[Transformer, Transformer]:
+    """Transformers to and from a local equal-area projection (LAEA, metres) near a point.
+
+    The centre is rounded to 0.1° so that nearby calls share one (cached) transformer.
+
+    Parameters
+    ----------
+    lon, lat
+        Where the projection is centred, in degrees.
+
+    Returns
+    -------
+    (forward, inverse)
+        ``forward`` maps lon/lat to metres, ``inverse`` maps metres back; both always_xy.
+    """
+    return _laea(round(lon, 1), round(lat, 1))
+
+
+def _apply(geom: Any, transformer: Transformer) -> Any:
+    def fn(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, fn)
+
+
+def to_metric(geom: Any, transformer: Transformer) -> Any:
+    """Project a lon/lat geometry (or array of them) with `transformer` (e.g. LAEA)."""
+    return _apply(geom, transformer)
+
+
+def area_km2(geom: BaseGeometry | None) -> float:
+    """Area of a lon/lat geometry in km², measured in an equal-area projection.
+
+    The geometry is projected to a Lambert Azimuthal Equal Area projection centred on its
+    own centroid, so the result is exact up to the ellipsoid (no degree areas).
+
+    Parameters
+    ----------
+    geom
+        A polygonal shapely geometry in lon/lat (EPSG:4326); None or empty gives 0.
+
+    Returns
+    -------
+    float
+        Area in square kilometres.
+
+    Examples
+    --------
+    >>> round(area_km2(shapely.box(40.0, 34.0, 40.01, 34.01)), 3)  # ~0.92 x 1.11 km
+    1.023
+    """
+    if geom is None or geom.is_empty:
+        return 0.0
+    c = geom.centroid
+    fwd, _ = equal_area_transformers(c.x, c.y)
+    return float(shapely.area(_apply(geom, fwd))) / 1e6
+
+
+# --------------------------------------------------------------------------- cells
+
+
+def is_settlement(place: Place) -> bool:
+    """True for places that get a control cell: not an admin unit."""
+    return place.kind not in ADMIN_KINDS
+
+
+def cells_key(
+    places: Sequence[Place],
+    *,
+    buffer_km: float,
+    study_area: BaseGeometry | None,
+    barriers: BaseGeometry | None,
+) -> str:
+    """Cache key of a cell computation: hash of ids, coordinates, own polygons and options."""
+    h = hashlib.sha256(_CELLS_VERSION.encode())
+    h.update(f"|{buffer_km:.6f}|".encode())
+    for p in sorted(places, key=lambda q: q.place_id):
+        h.update(f"{p.place_id}|{p.lon:.6f}|{p.lat:.6f}|{p.kind}\n".encode())
+        if p.geometry is not None:
+            h.update(shapely.to_wkb(p.geometry))
+    for extra in (study_area, barriers):
+        h.update(b"|" + (shapely.to_wkb(extra) if extra is not None else b"-"))
+    return h.hexdigest()[:24]
+
+
+def place_cells(
+    places: Iterable[Place],
+    *,
+    study_area: BaseGeometry | None = None,
+    buffer_km: float = DEFAULT_BUFFER_KM,
+    barriers: BaseGeometry | None = None,
+    cache_dir: Path | None = None,
+) -> dict[str, Polygon]:
+    """The area each settlement stands for: its own polygon, or a clipped Voronoi cell.
+
+    Every place that is not an admin unit gets a cell. Places with their own polygon
+    (city neighbourhoods) use it. Every point place gets its Voronoi cell among all point
+    places (the land closer to it than to any other settlement), cut down to
+
+    * the disc of radius `buffer_km` around it: a settlement stands for its houses and
+      fields, not for the desert beyond. Voronoi ∩ (union of all discs) equals
+      Voronoi ∩ own disc, so this is the study area "union of buffers around the
+      settlements". The default, 1 km, is chosen for the Euphrates valley, where the
+      villages sit 1-4 km apart on a cultivated strip 2-3 km wide between the river and
+      the desert escarpment: a village stands for at most π·1² ≈ 3.1 km² (2-3 km² with
+      neighbours close by), so the six villages ISIS still held in mid-January 2019
+      (al-Susah to al-Baghuz) measure about 15-20 km², the order the monitors reported
+      then (~15 km²), and al-Baghuz alone 3-6 km² (reported: under 5 km²). A 1.5 km
+      radius would double these areas; 0.5 km would leave the fields between villages out.
+    * `study_area` (e.g. the country border or a set of admin units) when given;
+    * the side of each `barrier` line (e.g. the Euphrates) the settlement stands on, so a
+      village on the east bank never owns land on the west bank;
+    * minus the own polygons of other places (neighbourhoods inside a city cell).
+
+    Places at identical coordinates share one cell. Cells are computed in a local
+    equal-area projection and returned in lon/lat. Results are cached in memory and,
+    when `cache_dir` is given, on disk (key: hash of ids, coordinates and options).
+
+    Parameters
+    ----------
+    places
+        Gazetteer places (admin units are skipped).
+    study_area
+        Optional polygon (lon/lat) that every cell is clipped to.
+    buffer_km
+        Radius around each settlement beyond which land belongs to nobody (> 0).
+    barriers
+        Optional lines (lon/lat) a cell may not cross, e.g. a river.
+    cache_dir
+        Optional directory for the on-disk cache.
+
+    Returns
+    -------
+    dict
+        ``{place_id: Polygon}`` in lon/lat; places whose cell is empty are left out.
+
+    Raises
+    ------
+    ValueError
+        When `buffer_km` is not positive.
+    """
+    if not buffer_km > 0:
+        msg = f"buffer_km must be positive, got {buffer_km!r}"
+        raise ValueError(msg)
+    settlements = [p for p in places if is_settlement(p)]
+    key = cells_key(settlements, buffer_km=buffer_km, study_area=study_area, barriers=barriers)
+    if key in _MEMORY_CACHE:
+        return dict(_MEMORY_CACHE[key])
+    cells = _read_cells_cache(cache_dir, key) if cache_dir is not None else None
+    if cells is None:
+        cells = _compute_cells(
+            settlements, study_area=study_area, buffer_km=buffer_km, barriers=barriers
+        )
+        if cache_dir is not None:
+            _write_cells_cache(cache_dir, key, cells)
+    if len(_MEMORY_CACHE) >= _MEMORY_CACHE_MAX:
+        _MEMORY_CACHE.pop(next(iter(_MEMORY_CACHE)))
+    _MEMORY_CACHE[key] = cells
+    return dict(cells)
+
+
+def _compute_cells(
+    places: Sequence[Place],
+    *,
+    study_area: BaseGeometry | None,
+    buffer_km: float,
+    barriers: BaseGeometry | None,
+) -> dict[str, Polygon]:
+    if not places:
+        return {}
+    lon0 = float(np.mean([p.lon for p in places]))
+    lat0 = float(np.mean([p.lat for p in places]))
+    fwd, inv = equal_area_transformers(lon0, lat0)
+
+    own = {p.place_id: p.geometry for p in places if p.geometry is not None}
+    points = [p for p in places if p.geometry is None]
+    cells: dict[str, Polygon] = {}
+
+    if points:
+        x, y = fwd.transform([p.lon for p in points], [p.lat for p in points])
+        xy = np.round(np.column_stack([x, y]), 1)  # 10 cm: identical places share a cell
+        uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
+        inverse = np.asarray(inverse).reshape(-1)
+        pts = shapely.points(uniq)
+        radius = buffer_km * 1000.0
+        discs = shapely.buffer(pts, radius, quad_segs=16)
+        if len(uniq) == 1:
+            metric_cells = discs
+        else:
+            # voronoi_polygons(ordered=True) gives one cell per input point, in input order.
+            vor = shapely.voronoi_polygons(
+                shapely.multipoints(uniq), extend_to=shapely.box(*_bounds(uniq, radius * 2)),
+                ordered=True,
+            )
+            metric_cells = shapely.intersection(np.asarray(shapely.get_parts(vor)), discs)
+        if study_area is not None:
+            metric_cells = shapely.intersection(metric_cells, _apply(study_area, fwd))
+        if barriers is not None and not barriers.is_empty:
+            metric_cells = _cut_by_barriers(metric_cells, pts, _apply(barriers, fwd))
+        if own:
+            holes = shapely.union_all(_apply(np.array(list(own.values()), dtype=object), fwd))
+            metric_cells = shapely.difference(metric_cells, holes)
+        metric_cells = shapely.make_valid(metric_cells)
+        lonlat = _apply(metric_cells, inv)
+        for i, p in enumerate(points):
+            cell = _polygonal(lonlat[inverse[i]])
+            if cell is not None:
+                cells[p.place_id] = cell
+    for pid, geom in own.items():
+        cell = _polygonal(geom)
+        if cell is not None:
+            cells[pid] = cell
+    logger.info("Built %d cells for %d places", len(cells), len(places))
+    return cells
+
+
+def _bounds(xy: np.ndarray, pad: float) -> tuple[float, float, float, float]:
+    return (
+        float(xy[:, 0].min() - pad),
+        float(xy[:, 1].min() - pad),
+        float(xy[:, 0].max() + pad),
+        float(xy[:, 1].max() + pad),
+    )
+
+
+def _cut_by_barriers(cells: np.ndarray, pts: np.ndarray, barrier: BaseGeometry) -> np.ndarray:
+    """Keep, of each cell a barrier line crosses, the piece on the settlement's side."""
+    out = np.array(cells, dtype=object)
+    tree_hits = shapely.intersects(cells, barrier)
+    for i in np.flatnonzero(tree_hits):
+        cell = cells[i]
+        if cell.is_empty:
+            continue
+        # clip to a slightly larger cell so the line crosses the boundary (no dangles)
+        lines = shapely.intersection(barrier, shapely.buffer(cell, 1.0))
+        noded = shapely.union_all([shapely.boundary(cell), lines])
+        pieces = [
+            g
+            for g in shapely.get_parts(shapely.polygonize(shapely.get_parts(noded)))
+            if cell.contains(g.representative_point())
+        ]
+        if len(pieces) <= 1:
+            continue
+        dists = [g.distance(pts[i]) for g in pieces]
+        out[i] = pieces[int(np.argmin(dists))]
+    return out
+
+
+def _polygonal(geom: BaseGeometry | None) -> Polygon | MultiPolygon | None:
+    """The polygonal part of a geometry (drops slivers of lines and points), or None."""
+    if geom is None or geom.is_empty:
+        return None
+    if isinstance(geom, Polygon | MultiPolygon):
+        return geom
+    parts = [g for g in shapely.get_parts(geom) if isinstance(g, Polygon | MultiPolygon)]
+    if not parts:
+        return None
+    merged = shapely.union_all(parts)
+    return merged if not merged.is_empty else None
+
+
+def _read_cells_cache(cache_dir: Path, key: str) -> dict[str, Polygon] | None:
+    path = Path(cache_dir) / f"{key}.cells.json"
+    try:
+        doc = json.loads(path.read_text(encoding="utf-8"))
+        if doc.get("version") != _CELLS_VERSION:
+            return None
+        geoms = shapely.from_wkb([bytes.fromhex(h) for h in doc["wkb"]])
+        return dict(zip(doc["ids"], geoms, strict=True))
+    except (OSError, ValueError, KeyError, shapely.errors.GEOSException):
+        return None
+
+
+def _write_cells_cache(cache_dir: Path, key: str, cells: Mapping[str, Polygon]) -> None:
+    """Write the cell cache atomically; a failure only costs the cache, never the result."""
+    ids = list(cells)
+    doc = {
+        "version": _CELLS_VERSION,
+        "ids": ids,
+        "wkb": [shapely.to_wkb(cells[i]).hex() for i in ids],
+    }
+    try:
+        cache_dir = Path(cache_dir)
+        cache_dir.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=cache_dir, suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(doc, fh)
+        os.replace(tmp, cache_dir / f"{key}.cells.json")
+    except OSError as err:
+        logger.warning("Could not write the cell cache in %s: %s", cache_dir, err)
+
+
+# --------------------------------------------------------------------------- territory
+
+
+@dataclass(frozen=True, slots=True)
+class ContestedPlace:
+    """A contested place: its cell, the holding's actor, that actor's share, the other side."""
+
+    place_id: str
+    actor: str
+    geometry: BaseGeometry
+    fraction: float
+    other: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Pocket:
+    """One connected part of an actor's territory.
+
+    `geometry` covers the places held outright and the contested ones. `area_km2` counts
+    contested places by the actor's share; `area_km2_low` leaves them out and
+    `area_km2_high` counts them whole. `places` are the place ids inside, sorted;
+    `contested` the subset that is contested. `bbox` is (west, south, east, north).
+    """
+
+    geometry: BaseGeometry
+    area_km2: float
+    area_km2_low: float
+    area_km2_high: float
+    places: tuple[str, ...]
+    contested: tuple[str, ...]
+    bbox: tuple[float, float, float, float]
+
+
+def _holding_fields(holding: Any) -> tuple[str | None, str, float | None, str | None]:
+    if isinstance(holding, Mapping):
+        return (
+            holding.get("actor"),
+            str(holding.get("status", "held")),
+            holding.get("fraction"),
+            holding.get("by"),
+        )
+    return (
+        getattr(holding, "actor", None),
+        str(getattr(holding, "status", "held")),
+        getattr(holding, "fraction", None),
+        getattr(holding, "by", None),
+    )
+
+
+def _classify(
+    snapshot: Mapping[str, Any], cells: Mapping[str, BaseGeometry]
+) -> tuple[dict[str, list[str]], list[tuple[str, str, float, str | None]]]:
+    """Split a snapshot into held place ids per actor and contested places.
+
+    Contested entries are ``(place_id, actor, actor's share, other side or None)``.
+    """
+    held: dict[str, list[str]] = {}
+    contested: list[tuple[str, str, float, str | None]] = []
+    for pid, holding in snapshot.items():
+        if pid not in cells or holding is None:
+            continue
+        actor, status, fraction, by = _holding_fields(holding)
+        if not actor:
+            continue
+        if status == CONTESTED_STATUS:
+            share = DEFAULT_CONTESTED_FRACTION if fraction is None else float(fraction)
+            contested.append((pid, actor, min(max(share, 0.0), 1.0), by or None))
+        elif status in HELD_STATUSES:
+            held.setdefault(actor, []).append(pid)
+    return held, contested
+
+
+def _shares(
+    contested: Iterable[tuple[str, str, float, str | None]], actor: str
+) -> dict[str, float]:
+    """The share `actor` has of each contested place (as holder or as the other side)."""
+    out: dict[str, float] = {}
+    for pid, holder, share, other in contested:
+        if holder == actor:
+            out[pid] = share
+        elif other == actor:
+            out[pid] = 1.0 - share
+    return out
+
+
+def _as_multi(geom: BaseGeometry) -> MultiPolygon:
+    if geom.is_empty:
+        return MultiPolygon()
+    if isinstance(geom, MultiPolygon):
+        return geom
+    if isinstance(geom, Polygon):
+        return MultiPolygon([geom])
+    return MultiPolygon([g for g in shapely.get_parts(geom) if isinstance(g, Polygon)])
+
+
+def actor_territory(
+    snapshot: Mapping[str, Any], cells: Mapping[str, BaseGeometry]
+) -> dict[str, MultiPolygon]:
+    """The land each actor holds outright on the snapshot's date.
+
+    The union of the cells of the places whose holding is captured/held/besieged by the
+    actor (a besieged place is still held by its holder). Contested places are left out
+    here: see `contested_places`. Places lost, unknown or without a cell count for nobody.
+
+    Parameters
+    ----------
+    snapshot
+        ``{place_id: Holding}`` (``Timeline.snapshot(on)``).
+    cells
+        ``{place_id: Polygon}`` from `place_cells`.
+
+    Returns
+    -------
+    dict
+        ``{actor: MultiPolygon}`` in lon/lat, one entry per actor holding something.
+    """
+    held, _ = _classify(snapshot, cells)
+    return {
+        actor: _as_multi(shapely.union_all([cells[p] for p in pids]))
+        for actor, pids in sorted(held.items())
+    }
+
+
+def contested_places(
+    snapshot: Mapping[str, Any], cells: Mapping[str, BaseGeometry]
+) -> list[ContestedPlace]:
+    """The contested places of a snapshot with their cells and the holding actor's share.
+
+    A contested holding without a fraction counts as half (`DEFAULT_CONTESTED_FRACTION`).
+    """
+    _, contested = _classify(snapshot, cells)
+    return [ContestedPlace(pid, actor, cells[pid], share, other)
+            for pid, actor, share, other in contested]
+
+
+def pockets(
+    snapshot: Mapping[str, Any],
+    cells: Mapping[str, BaseGeometry],
+    actor: str,
+    *,
+    link_km: float = DEFAULT_LINK_KM,
+) -> list[Pocket]:
+    """The connected parts of an actor's territory, largest first.
+
+    Places held outright and places contested by the actor (as holder or as the other
+    side) are merged. Two places are in the same pocket when their cells touch or lie
+    less than `link_km` apart: village cells are discs of land around settlements, and
+    the fields between two villages of one front line (a gap under 2 km by default) do
+    not split a pocket in two. Areas are in km² (equal-area projection) and count only
+    the cells, never the gaps.
+
+    Parameters
+    ----------
+    snapshot
+        ``{place_id: Holding}``.
+    cells
+        ``{place_id: Polygon}`` from `place_cells`.
+    actor
+        Canonical actor id.
+    link_km
+        Largest gap (km) between parts of one pocket; 0 = only touching cells.
+
+    Returns
+    -------
+    list of Pocket
+        Empty when the actor holds nothing.
+    """
+    held, contested = _classify(snapshot, cells)
+    firm = set(held.get(actor, ()))
+    shares = _shares(contested, actor)
+    pids = sorted(firm | set(shares))
+    if not pids:
+        return []
+    c = shapely.centroid(shapely.union_all([cells[p] for p in pids]))
+    fwd, _ = equal_area_transformers(c.x, c.y)
+    metric = _apply(np.array([cells[p] for p in pids], dtype=object), fwd)
+    groups = _link_groups(metric, link_km * 1000.0)
+    areas = shapely.area(metric) / 1e6
+    out: list[Pocket] = []
+    for members in groups:
+        geom = shapely.union_all([cells[pids[i]] for i in members])
+        high = area_km2(geom)
+        c_area = sum(float(areas[i]) for i in members if pids[i] in shares)
+        c_share = sum(float(areas[i]) * shares[pids[i]] for i in members if pids[i] in shares)
+        low = max(high - c_area, 0.0)
+        names = tuple(sorted(pids[i] for i in members))
+        out.append(
+            Pocket(
+                geometry=geom,
+                area_km2=low + c_share,
+                area_km2_low=low,
+                area_km2_high=high,
+                places=names,
+                contested=tuple(p for p in names if p in shares),
+                bbox=tuple(float(v) for v in geom.bounds),  # type: ignore[arg-type]
+            )
+        )
+    out.sort(key=lambda p: (-p.area_km2_high, p.places))
+    return out
+
+
+def _link_groups(metric: np.ndarray, gap_m: float) -> list[list[int]]:
+    """Indices of geometries grouped by chains of distance <= gap_m (union-find)."""
+    parent = list(range(len(metric)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    tree = shapely.STRtree(metric)
+    left, right = tree.query(metric, predicate="dwithin", distance=max(gap_m, 1e-6))
+    for a, b in zip(left.tolist(), right.tolist(), strict=True):
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[ra] = rb
+    groups: dict[int, list[int]] = {}
+    for i in range(len(metric)):
+        groups.setdefault(find(i), []).append(i)
+    return list(groups.values())
+
+
+def pocket_report(
+    snapshot: Mapping[str, Any],
+    cells: Mapping[str, BaseGeometry],
+    actor: str,
+    *,
+    on: dt.date | None = None,
+    region: BaseGeometry | None = None,
+    places: Mapping[str, Place] | None = None,
+) -> dict[str, Any]:
+    """The JSON document of `tracker pocket --json` for one actor and date.
+
+    Parameters
+    ----------
+    snapshot, cells, actor
+        As for `pockets`.
+    on
+        The date (written as ISO into ``date``).
+    region
+        Optional polygon (lon/lat): keep only the pockets that intersect it.
+    places
+        Optional ``{place_id: Place}`` to name the places of each pocket.
+
+    Returns
+    -------
+    dict
+        ``{"actor", "date", "pockets": [{"area_km2", "area_km2_low", "area_km2_high",
+        "places": [{"id", "name_ar", "name_en", "contested"}], "bbox": [W, S, E, N]}],
+        "area_km2_total", "area_km2_low", "area_km2_high"}``; areas rounded to 0.01 km².
+    """
+    found = pockets(snapshot, cells, actor)
+    if region is not None:
+        found = [p for p in found if p.geometry.intersects(region)]
+    places = places or {}
+
+    def place_doc(pid: str, pocket: Pocket) -> dict[str, Any]:
+        p = places.get(pid)
+        return {
+            "id": pid,
+            "name_ar": p.name_ar if p else "",
+            "name_en": p.name_en if p else "",
+            "contested": pid in pocket.contested,
+        }
+
+    return {
+        "actor": actor,
+        "date": on.isoformat() if on else None,
+        "pockets": [
+            {
+                "area_km2": round(p.area_km2, 2),
+                "area_km2_low": round(p.area_km2_low, 2),
+                "area_km2_high": round(p.area_km2_high, 2),
+                "places": [place_doc(pid, p) for pid in p.places],
+                "bbox": [round(v, 5) for v in p.bbox],
+            }
+            for p in found
+        ],
+        "area_km2_total": round(sum(p.area_km2 for p in found), 2),
+        "area_km2_low": round(sum(p.area_km2_low for p in found), 2),
+        "area_km2_high": round(sum(p.area_km2_high for p in found), 2),
+    }
+
+
+def territory_bounds(
+    geoms: Iterable[BaseGeometry], *, pad_km: float = 5.0
+) -> tuple[float, float, float, float] | None:
+    """Bounding box (W, S, E, N, lon/lat) of some geometries, padded by `pad_km` each side.
+
+    Returns None when there is nothing to bound.
+    """
+    geoms = [g for g in geoms if g is not None and not g.is_empty]
+    if not geoms:
+        return None
+    w, s, e, n = shapely.total_bounds(np.array(geoms, dtype=object))
+    dlat = pad_km / 111.32
+    dlon = pad_km / (111.32 * max(math.cos(math.radians((s + n) / 2)), 0.1))
+    return (float(w - dlon), float(s - dlat), float(e + dlon), float(n + dlat))
