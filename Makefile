@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test bench lint system-test-deps clean
+.PHONY: install demo test bench lint system-test-deps test-assets clean
 
 install: $(STAMP)
 
@@ -22,10 +22,19 @@ system-test-deps:
 	    ($$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium >/dev/null) \
 	    || echo "warning: could not install chromium; the browser test will be skipped"; }
 
+# Leaflet for the browser test, the version folium references, from the npm registry
+# (cached in tests/.assets/, git-ignored; the test skips when it cannot be fetched).
+test-assets: install
+	@mkdir -p tests/.assets
+	@V=$$($(BIN)/python -c "from tracker.export import leaflet_version; print(leaflet_version())"); \
+	  test -f tests/.assets/leaflet-$$V.tgz || \
+	  (command -v npm >/dev/null 2>&1 && npm pack --silent leaflet@$$V --pack-destination tests/.assets >/dev/null) || \
+	  echo "warning: could not fetch leaflet@$$V with npm; the browser test will be skipped"
+
 demo: install
 	$(BIN)/python -m tracker.demo --out outputs
 
-test: install system-test-deps
+test: install system-test-deps test-assets
 	$(BIN)/python -m pytest -n 2 -q
 
 bench: install

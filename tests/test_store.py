@@ -59,7 +59,8 @@ def test_same_report_twice_is_stored_once(tmp_path):
         (report,) = store.reports()
         assert report == make_report(1)
         (rid, mention), = store.mentions()
-        assert rid == "rep00001" and mention.candidates == ("ocha:C1", "ocha:C2")
+        assert rid == "rep00001"
+        assert mention.candidates == ("ocha:C1", "ocha:C2")
     with Store.open(tmp_path / "t.db") as again:  # and across processes/opens
         assert ingest(again, 1) is False
         assert again.schema_version == SCHEMA_VERSION
@@ -88,7 +89,7 @@ def test_store_is_in_wal_mode_and_claims_are_append_only(tmp_path):
     conn.close()
 
 
-class Boom(RuntimeError):
+class BoomError(RuntimeError):
     pass
 
 
@@ -97,19 +98,22 @@ class ExplodingExtraction:
 
     @property
     def mentions(self):
-        raise Boom("crash inside the transaction")
+        msg = "crash inside the transaction"
+        raise BoomError(msg)
 
 
 def test_crash_mid_batch_keeps_committed_reports_and_rerun_adds_the_rest(tmp_path):
     path = tmp_path / "t.db"
     with Store.open(path) as store:
         assert ingest(store, 1)
-        with pytest.raises(Boom):
+        with pytest.raises(BoomError):
             store.add_report(make_report(2), ExplodingExtraction())
-        assert store.counts()["reports"] == 1 and store.counts()["claims"] == 2
+        assert store.counts()["reports"] == 1
+        assert store.counts()["claims"] == 2
     with Store.open(path) as store:  # the re-run of the batch
         assert [ingest(store, n) for n in (1, 2, 3)] == [False, True, True]
-        assert store.counts()["reports"] == 3 and store.counts()["claims"] == 6
+        assert store.counts()["reports"] == 3
+        assert store.counts()["claims"] == 6
 
 
 def test_keyboard_interrupt_rolls_back_the_report_in_flight(tmp_path):
@@ -128,9 +132,10 @@ def test_keyboard_interrupt_rolls_back_the_report_in_flight(tmp_path):
 def test_not_a_store_is_refused_with_the_file_name(tmp_path):
     junk = tmp_path / "notes.db"
     junk.write_bytes(b"this is not sqlite at all\n" * 100)
-    with pytest.raises(StoreError, match="notes.db") as err:
+    with pytest.raises(StoreError, match=r"notes\.db") as err:
         Store.open(junk)
-    assert isinstance(err.value, TrackerError) and isinstance(err.value, RuntimeError)
+    assert isinstance(err.value, TrackerError)
+    assert isinstance(err.value, RuntimeError)
     assert "--store" in str(err.value)
     other = tmp_path / "other.sqlite"
     conn = sqlite3.connect(other)
@@ -180,8 +185,10 @@ def test_corrections_are_stored_once_and_come_back_as_correction_claims(tmp_path
         assert store.add_corrections([fix], "f.csv", lines=[2]) == 1
         assert store.add_corrections([fix], "f.csv", lines=[2]) == 0
         (sc,) = store.claims()
-    assert sc.claim_id == "correction:1" and sc.is_correction
-    assert sc.claim.evidence.sentence == "baseline" and sc.claim.confidence == 1.0
+    assert sc.claim_id == "correction:1"
+    assert sc.is_correction
+    assert sc.claim.evidence.sentence == "baseline"
+    assert sc.claim.confidence == 1.0
 
 
 def test_reliability_table_reads_user_file(tmp_path, monkeypatch):
@@ -189,8 +196,10 @@ def test_reliability_table_reads_user_file(tmp_path, monkeypatch):
     extra.write_text("publisher,reliability\nMy Outlet,0.9\nunknown,0.3\n", encoding="utf-8")
     monkeypatch.setenv("TRACKER_SOURCES", str(extra))
     rel = load_reliability()
-    assert rel.of("my outlet") == 0.9 and rel.of("nobody") == 0.3
-    assert rel.of("المرصد السوري لحقوق الإنسان") == 0.8 and rel.of("Amaq") == 0.4
+    assert rel.of("my outlet") == 0.9
+    assert rel.of("nobody") == 0.3
+    assert rel.of("المرصد السوري لحقوق الإنسان") == 0.8
+    assert rel.of("Amaq") == 0.4
     extra.write_text("publisher,reliability\nBad,2\n", encoding="utf-8")
     with pytest.raises(InputError, match=r"mine.csv:2: .*from 0 to 1"):
         load_reliability()
@@ -256,4 +265,13 @@ def test_two_processes_ingesting_the_same_files_make_no_duplicates(tmp_path):
     assert [_finish(p) for p in procs] == [0, 0]
     reports, claims, mentions, integrity = _dump(path)
     assert integrity == "ok"
-    assert len(reports) == 150 and len(claims) == 300 and len(mentions) == 150
+    assert len(reports) == 150
+    assert len(claims) == 300
+    assert len(mentions) == 150
+
+
+def test_report_by_id(tmp_path):
+    with Store.open(tmp_path / "t.db") as store:
+        ingest(store, 4)
+        assert store.report("rep00004") == make_report(4)
+        assert store.report("nope") is None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 
 import pytest
 from hypothesis import given, settings
@@ -62,7 +63,8 @@ def test_handover_closes_the_previous_interval_and_keeps_evidence(handover):
     assert set(second.supporting) == {"2", "3"}  # the capture and the loss agree
     assert second.conflicting == ()
     h = handover.held_by(HAJIN, D(2018, 12, 20))
-    assert h.since == D(2018, 12, 14) and h.until is None
+    assert h.since == D(2018, 12, 14)
+    assert h.until is None
     assert {c.claim.report_id for c in h.evidence} == {"r2", "r3"}
 
 
@@ -106,7 +108,8 @@ def test_pocket_statement_hands_every_other_pocket_place_over(besieger, new_hold
     assert actor_on(tl, HAJIN, on) == new_holder
     assert actor_on(tl, KISHMAH, on) == new_holder
     assert actor_on(tl, HAJIN, on - dt.timedelta(days=1)) == "isis"
-    assert actor_on(tl, BAGHUZ, on) == "isis" and actor_on(tl, SUSAH, on) == "isis"
+    assert actor_on(tl, BAGHUZ, on) == "isis"
+    assert actor_on(tl, SUSAH, on) == "isis"
     assert actor_on(tl, SHAFAH, on) == "isis"  # its own claim that day wins
     assert actor_on(tl, FAR, on) == "isis"  # 180 km away: another theatre
     h = tl.held_by(HAJIN, on)
@@ -130,11 +133,13 @@ def test_week_precise_claim_does_not_override_a_day_precise_one_inside_its_windo
     tl = Timeline.from_claims([
         claim(HAJIN, "isis", "held", D(2018, 12, 1), n=1),
         claim(HAJIN, "sdf", "captured", D(2018, 12, 14), n=2),
-        claim(HAJIN, "isis", "held", D(2018, 12, 16), n=3, precision="week", published=D(2019, 1, 1)),
+        claim(HAJIN, "isis", "held", D(2018, 12, 16), n=3, precision="week",
+              published=D(2019, 1, 1)),
         claim(HAJIN, "sdf", "held", D(2018, 12, 15), n=4, precision="week"),
     ])
     h = tl.held_by(HAJIN, D(2018, 12, 16))
-    assert h.actor == "sdf" and h.since == D(2018, 12, 14)
+    assert h.actor == "sdf"
+    assert h.since == D(2018, 12, 14)
     assert [c.claim_id for c in h.conflicts] == ["3"]
     assert "4" in [c.claim_id for c in h.evidence]
 
@@ -156,7 +161,8 @@ def test_conflict_settled_by_a_correction():
     fix = claim(HAJIN, "sdf", "held", on, n=7, rule=CORRECTION_RULE, confidence=1.0,
                 published=D(2000, 1, 1))
     h = Timeline.from_claims([*reports, fix]).held_by(HAJIN, on)
-    assert h.actor == "sdf" and h.confidence == 1.0
+    assert h.actor == "sdf"
+    assert h.confidence == 1.0
     assert {c.claim_id for c in h.evidence} == {"2", "correction:7"}
     assert [c.claim_id for c in h.conflicts] == ["1"]
 
@@ -168,7 +174,8 @@ def test_later_report_about_the_same_day_beats_confidence_and_reliability():
     late = claim(HAJIN, "sdf", "held", on, n=2, confidence=0.5, published=on + dt.timedelta(2),
                  publisher="Amaq")
     h = Timeline.from_claims([late, early]).held_by(HAJIN, on)
-    assert h.actor == "sdf" and [c.claim_id for c in h.conflicts] == ["1"]
+    assert h.actor == "sdf"
+    assert [c.claim_id for c in h.conflicts] == ["1"]
 
 
 def test_source_reliability_breaks_a_tie():
@@ -178,7 +185,9 @@ def test_source_reliability_breaks_a_tie():
     b = claim(HAJIN, "sdf", "held", on, n=2, publisher="Syrian Observatory for Human Rights")
     assert actor_on(Timeline.from_claims([b, a], reliability=rel), HAJIN, on) == "sdf"
     assert actor_on(Timeline.from_claims([b, a], reliability={"SANA": 0.5}), HAJIN, on) == "isis"
-    assert rel.of("") == 0.5 and rel.of("Someone") == 0.5 and rel.of("amaq") == 0.4
+    assert rel.of("") == 0.5
+    assert rel.of("Someone") == 0.5
+    assert rel.of("amaq") == 0.4
 
 
 def test_loss_passes_to_the_besieger_else_unknown():
@@ -224,21 +233,25 @@ def test_unknown_place_and_undated_claims_are_answers_not_errors():
     undated = ControlClaim("r", "r.txt", "x", None, "isis", "held", None, "unknown", 0.5,
                            Evidence(0, 1, "s", "verb"))
     tl = Timeline.from_claims([undated, claim(HAJIN, "isis", "held", D(2018, 9, 10)).claim])
-    assert tl.skipped == 1 and tl.claims == 2
+    assert tl.skipped == 1
+    assert tl.claims == 2
     assert tl.held_by("ocha:nowhere", D(2018, 9, 10)) is None
     assert tl.history("ocha:nowhere") == []
-    assert HAJIN in tl and len(tl) == 1
+    assert HAJIN in tl
+    assert len(tl) == 1
 
 
 def test_changes_rejects_a_reversed_range(handover):
     with pytest.raises(TimelineError) as err:
         handover.changes(D(2018, 12, 31), D(2018, 12, 1))
-    assert isinstance(err.value, TrackerError) and isinstance(err.value, ValueError)
+    assert isinstance(err.value, TrackerError)
+    assert isinstance(err.value, ValueError)
 
 
 def test_empty_timeline():
     tl = Timeline.from_claims([])
-    assert tl.snapshot(D(2018, 1, 1)) == {} and tl.held_by_many(["a"], D(2018, 1, 1)) == [None]
+    assert tl.snapshot(D(2018, 1, 1)) == {}
+    assert tl.held_by_many(["a"], D(2018, 1, 1)) == [None]
     assert tl.changes(D(2018, 1, 1), D(2018, 2, 1)) == []
 
 
@@ -264,11 +277,25 @@ def test_held_by_is_as_of_and_agrees_with_the_batch_queries(rows, offset):
     single = [tl.held_by(p, on) for p in PLACES]
     for h in single:
         if h is not None:
-            assert h.since <= on and (h.until is None or on <= h.until)
+            assert h.since <= on
+            assert (h.until is None or on <= h.until)
             assert 0.0 <= h.confidence <= 1.0
     assert tl.held_by_many(PLACES, on) == single
     assert tl.snapshot(on) == {p: h for p, h in zip(PLACES, single, strict=True) if h}
     for p in PLACES:
         hist = tl.history(p)
-        for a, b in zip(hist, hist[1:], strict=False):
+        for a, b in itertools.pairwise(hist):
             assert a.end == b.start - dt.timedelta(days=1)
+
+
+def test_pocket_statement_that_contradicts_its_own_places_or_is_imprecise_hands_nothing_over():
+    base = [claim(p, "isis", "held", D(2018, 9, 10), n=i)
+            for i, p in enumerate((HAJIN, SUSAH, BAGHUZ), start=1)]
+    wrong_actor = claim(BAGHUZ, "sdf", "held", D(2019, 2, 1), n=9, group="g")
+    tl = Timeline.from_claims([*base, claim(HAJIN, "sdf", "held", D(2018, 12, 14), n=8),
+                               wrong_actor])
+    assert actor_on(tl, HAJIN, D(2019, 2, 2)) == "sdf"  # not handed to unknown
+    assert actor_on(tl, BAGHUZ, D(2019, 2, 2)) == "sdf"  # the claim itself still counts
+    monthly = claim(BAGHUZ, "isis", "held", D(2019, 2, 1), n=9, group="g", precision="month")
+    tl = Timeline.from_claims([*base, monthly])
+    assert actor_on(tl, HAJIN, D(2019, 2, 20)) == "isis"

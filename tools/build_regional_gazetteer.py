@@ -92,16 +92,19 @@ def _in_theatre(p: Place) -> bool:
     return bool(sub) and (sub[:6] in EUPHRATES_DISTRICTS or sub in HAMA_SUBDISTRICTS)
 
 
-def _is_seat(p: Place, subdistrict_names: dict[str, set[str]]) -> bool:
-    names = subdistrict_names.get(p.admin_pcodes[2], set())
-    return normalize(p.name_ar) in names if p.name_ar else False
+def _is_seat(p: Place, admin_names: dict[str, set[str]]) -> bool:
+    """True for a community named like its sub-district, district or governorate."""
+    if not p.name_ar:
+        return False
+    own = normalize(p.name_ar)
+    return any(own in admin_names.get(code, set()) for code in p.admin_pcodes if code)
 
 
 def select_places(merged: Sequence[Place]) -> list[Place]:
     """The places of the bundled table: theatre points, towns and seats, admin units."""
-    subs = [p for p in merged if p.kind == "subdistrict"]
+    units = [p for p in merged if p.kind in ("governorate", "district", "subdistrict")]
     sub_names: dict[str, set[str]] = {}
-    for s in subs:
+    for s in units:
         names = {normalize(n) for n in (s.name_ar, *s.aliases) if n}
         names |= {n.removeprefix("مركز ").strip() for n in names}
         sub_names[_pcode(s)] = names

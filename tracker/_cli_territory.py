@@ -15,6 +15,7 @@ import io
 import logging
 import os
 import re
+import sys
 import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -695,7 +696,7 @@ def register(main: click.Group) -> None:
             data = load_territory_data(settings_for(store))
             area = resolve_region(data, region) if region else None
             with click.progressbar(length=len(dates), label="frames",
-                                   file=click.get_text_stream("stderr")) as bar:
+                                   file=sys.stderr) as bar:
                 write_animation(data, dates, out, actor=actor_id, region=area, bbox=box,
                                 labels=labels, progress=bar.update)
         except TrackerError as err:

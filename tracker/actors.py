@@ -26,11 +26,11 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from tracker.arabic import PROCLITICS, Token, fold, tokens
+from tracker.arabic import PROCLITICS, TOKEN_RE, fold, normalize, tokens
 from tracker.errors import InputError, UnknownActorError
 from tracker.model import ACTORS
 
-__all__ = ["ActorEntry", "ActorLexicon", "ActorMention", "ENV_VAR"]
+__all__ = ["ENV_VAR", "ActorEntry", "ActorLexicon", "ActorMention"]
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +48,20 @@ class ActorMention:
     end: int
     text: str
     actor: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A token of the text: surface form, span, normalised form, index keys it may start."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+    starts: tuple[tuple[str, int], ...]
+
+
+_CACHE_MAX = 200_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,6 +212,7 @@ class ActorLexicon:
             bucket.sort(key=lambda e: len(e.key), reverse=True)
         self._index = index
         self._by_name = {" ".join(e.key): e.actor for e in self._entries}
+        self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
     @classmethod
     def load(cls, extra_paths: Sequence[str | os.PathLike[str]] = ()) -> ActorLexicon:
@@ -281,21 +296,35 @@ class ActorLexicon:
         """
         if not isinstance(text, str) or not text:
             return []
-        toks = tokens(text)
+        toks = [self._word(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+        toks = [t for t in toks if t.norm]
         plain = self._scan(text, toks, frozenset())
         if not plain:
             return []
         named = frozenset(m.actor for m, _ in plain)
         return [m for m, _ in self._scan(text, toks, named)]
 
-    def _scan(self, text: str, toks: list[Token], named: frozenset[str]
+    def _word(self, surface: str, start: int, end: int) -> _Word:
+        """A token of the text with its normalised form and the index keys it can start."""
+        cached = self._cache.get(surface)
+        if cached is None:
+            if len(self._cache) > _CACHE_MAX:
+                self._cache.clear()
+            norm = normalize(surface)
+            starts = () if not norm or " " in norm else tuple(
+                (v, skip) for v, skip in _strip_proclitic(norm)
+                if v in self._index and not (skip and surface.isascii()))
+            cached = self._cache[surface] = (norm, starts)
+        return _Word(surface, start, end, cached[0], cached[1])
+
+    def _scan(self, text: str, toks: list[_Word], named: frozenset[str]
               ) -> list[tuple[ActorMention, ActorEntry]]:
         """One left-to-right longest-match pass; `requires` rows need their actor in `named`."""
         out: list[tuple[ActorMention, ActorEntry]] = []
         i = 0
         while i < len(toks):
             best: tuple[int, int, ActorEntry] | None = None  # (n tokens, surface skip, entry)
-            for variant, skip in _strip_proclitic(toks[i].norm):
+            for variant, skip in toks[i].starts:
                 for entry in self._index.get(variant, ()):
                     n = len(entry.key)
                     if best is not None and n <= best[0]:
@@ -308,8 +337,6 @@ class ActorLexicon:
                         continue
                     if entry.case_sensitive and (skip or toks[i].text != entry.name.strip()):
                         continue
-                    if skip and toks[i].text.isascii():
-                        continue  # proclitics are Arabic
                     best = (n, skip, entry)
                     break
             if best is None:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
-from tracker.arabic import normalize
+from tracker.arabic import latin_key, normalize
 from tracker.errors import InputError, TrackerError, UnknownActorError
 from tracker.model import ACTORS, STATUSES, ControlClaim, Evidence, Place
 from tracker.timeline import CORRECTION_RULE
@@ -38,10 +38,14 @@ from tracker.timeline import CORRECTION_RULE
 REQUIRED = ("place", "actor", "status", "date", "note")
 OPTIONAL = ("fraction", "besieger", "in")
 ADMIN_KINDS = frozenset({"country", "governorate", "district", "subdistrict"})
-_ADMIN_CUE = re.compile(
-    r"(?i)^\s*(ناحيه|ناحية|منطقه|منطقة|محافظه|محافظة|ريف)\s|"
-    r"\b(sub-?district|district|governorate|province|nahiya|mantiqa)\s*$"
-)
+_ADMIN_CUE_AR = re.compile(r"^(?P<cue>ناحيه|منطقه|محافظه)\s")
+_ADMIN_CUE_EN = re.compile(
+    r"\s(?P<cue>sub district|subdistrict|district|governorate|province|nahiya)$")
+_CUE_KIND = {
+    "ناحيه": "subdistrict", "منطقه": "district", "محافظه": "governorate",
+    "sub district": "subdistrict", "subdistrict": "subdistrict", "nahiya": "subdistrict",
+    "district": "district", "governorate": "governorate", "province": "governorate",
+}
 _PCODE = re.compile(r"(?i)^SY\d{2}(\d{2}){0,2}$")
 
 
@@ -219,10 +223,9 @@ def _places(value: str, within: str, gazetteer: _Gazetteer) -> list[Place]:
         msg = (f"place id {value!r} is not in the gazetteer; check it with "
                "`tracker gazetteer search`, or import a fuller gazetteer")
         raise InputError(msg)
-    if _ADMIN_CUE.search(normalize(value)) or _ADMIN_CUE.search(value):
-        admin = gazetteer.find_admin(value)
-        if admin is not None:
-            return expand_admin(admin, gazetteer)
+    admin = _admin_named(value, gazetteer)
+    if admin is not None:
+        return expand_admin(admin, gazetteer)
     context = _context(within, gazetteer) if within else None
     res = gazetteer.resolve(value, context)
     if res.status == "resolved" and res.place is not None:
@@ -237,6 +240,23 @@ def _places(value: str, within: str, gazetteer: _Gazetteer) -> list[Place]:
         hint = f" Closest: {cands}." if cands else ""
         msg = f"no place matches {value!r}.{hint} Use a place id or check the spelling"
     raise InputError(msg)
+
+
+def _admin_named(value: str, gazetteer: _Gazetteer) -> Place | None:
+    """The admin unit a name with an admin word stands for ("ناحية هجين", "Hajin district")."""
+    folded = normalize(value)
+    m = _ADMIN_CUE_AR.match(folded) or _ADMIN_CUE_EN.search(folded)
+    if m is None:
+        return None
+    kind = _CUE_KIND[m.group("cue")]
+    bare = (folded[m.end():] if m.start() == 0 else folded[: m.start()]).strip()
+    key = latin_key(bare)
+    for p in gazetteer:
+        if p.kind != kind:
+            continue
+        if normalize(p.name_ar) == bare or (key and latin_key(p.name_en) == key):
+            return p
+    return gazetteer.find_admin(value)
 
 
 def _context(within: str, gazetteer: _Gazetteer) -> Any:

@@ -12,7 +12,11 @@ A small grammar of our own (general-purpose parsers do not know the Levantine mo
   (the month of the previous date in the text), weekdays ("يوم الخميس", "الخميس الفائت",
   "on Tuesday"), اليوم، أمس، أمس الأول، قبل يومين، قبل N أيام، الشهر الماضي، الأسبوع الفائت,
   "yesterday", "last month", and periods: "منذ مطلع الشهر", "خلال الأسبوع الفائت",
-  "خلال الـ 24 ساعة الأخيرة" (these carry `range_start`).
+  "خلال الـ 24 ساعة الأخيرة" (these carry `range_start`, as do spans of days such as
+  "بين 21 و26 تشرين الثاني 2017").
+
+Overlapping expressions keep the longest ("ليل أمس الأربعاء الـ 26 من كانون الأول 2018" is
+one mention, not four). "الـ 26 من الشهر ذاته" takes the month of the previous mention.
 
 Matching runs on a folded copy of the text (`tracker.arabic.fold`: no diacritics, tatweel or
 hamza variants, ASCII digits) with a map back to the original offsets, so every span points
@@ -22,17 +26,19 @@ weekday that contradicts the date beside it keeps the explicit date and sets `wa
 
 from __future__ import annotations
 
+import bisect
 import calendar
 import datetime as dt
 import re
-from collections.abc import Callable
+import warnings
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from tracker.arabic import fold
+from tracker.errors import DateWarning
 
 __all__ = ["DateMention", "find_dates", "infer_published"]
 
-PRECISIONS = ("day", "week", "month", "year")
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,12 +107,19 @@ _DELETED = frozenset(chr(cp) for cp, v in _TABLE.items() if v is None)
 _TRAILING = _DROP_MARKS | {"\u0621"}
 
 
-def _fold_with_map(text: str) -> tuple[str, list[int]]:
-    """The folded text and, for each of its characters, the index in `text`."""
+_DELETED_RE = re.compile("[" + "".join(sorted(_DELETED)) + "]")
+
+
+def _fold_with_map(text: str) -> tuple[str, Callable[[int], int]]:
+    """The folded text and a function from its offsets to offsets in `text`."""
     folded = text.translate(_TABLE)
-    if len(folded) == len(text):
-        return folded, list(range(len(text)))
-    return folded, [i for i, c in enumerate(text) if c not in _DELETED]
+    # Offset in the folded text at which each deleted character stood.
+    gaps = [m.start() - n for n, m in enumerate(_DELETED_RE.finditer(text))]
+
+    def to_original(j: int) -> int:
+        return j + bisect.bisect_right(gaps, j)
+
+    return folded, to_original
 
 
 def _f(pattern: str) -> str:
@@ -160,13 +173,13 @@ _AR_NUMBER_WORDS: dict[str, int] = {
 }
 _AR_NUM = {fold(k): v for k, v in _AR_NUMBER_WORDS.items()}
 _EN_NUM = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten".split())}
+    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
 _EN_NUM["a"] = 1
 
 
-def _alt(words: object) -> str:
+def _alt(words: Iterable[str]) -> str:
     """A regex alternation, longest first so "كانون الأول" beats shorter names."""
-    ws = sorted({str(w) for w in words}, key=len, reverse=True)  # type: ignore[attr-defined]
+    ws = sorted(set(words), key=len, reverse=True)
     return "|".join(re.escape(w).replace(r"\ ", r"\s+") for w in ws)
 
 
@@ -183,7 +196,8 @@ _PAST = _f("الماضي|الفائت|المنصرم|السابق")
 _NEXT = _f("المقبل|القادم")
 _QUAL = f"{_CUR}|{_PAST}|{_NEXT}"
 _PART = _f("ليل|ليلة|مساء|صباح|فجر|ظهر|عصر|ظهيرة|منتصف ليل|يوم")
-_ANCHOR = _f(r"(?:أمس\s+الأول|أول\s+(?:من\s+)?أمس|يوم\s+أمس|بالأمس|أمس|اليوم)")
+_ANCHOR = _f(r"(?:أمس\s+الأول|أول\s+(?:من\s+)?أمس|يوم\s+أمس|بالأمس|أمس|اليوم"
+             r"|الليلة\s+الماضية|ليلة\s+أمس)")
 _YEAR_WORD = _f(r"(?:ال)?(?:عام|سنة)")
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
 _YEAR_PHRASE = (
@@ -195,13 +209,17 @@ _MONTHX = (
 )
 _SAME = _f("ذاته|ذاتها|نفسه|نفسها|عينه")
 
+# "21 و26", "21-26", "21 حتى الـ 26": the first day of a span of days.
+_DAY0 = (r"(?:(?P<day0>\d{1,2})\s*(?:[-–]|" + _f("(?:و|الى|إلى|حتى)") + r")\s*(?:" + _f("ال")
+         + r"\s*)?)?")
 # Day + month (+ year), with optional anchor and weekday in front.
 _AR_DAY_RE = re.compile(
     _B + _PROC
     + r"(?:(?:(?P<part>" + _PART + r")\s+)?(?P<anchor>" + _ANCHOR + r")\s+)?"
     + r"(?:(?:" + _f("يوم") + r"\s+)?(?P<wd>" + _WD + r")\s*(?:(?P<wdq>" + _PAST + r"|" + _NEXT
     + r")\s*)?[،,]?\s*)?"
-    + r"(?:(?:" + _f("ال") + r"\s*)?(?P<day>\d{1,2})(?!\d)\s*(?:" + _f("من") + r"\s+)?"
+    + r"(?:(?:" + _f("ال") + r"\s*)?" + _DAY0 + r"(?P<day>\d{1,2})(?!\d)\s*(?:" + _f("من")
+    + r"\s+)?"
     + r"|(?P<first>" + _f("الأول|أول") + r")\s+" + _f("من") + r"\s+)"
     + r"(?:(?:" + _f("شهر") + r"\s+)?" + _MONTHX
     + r"(?:\s+(?P<q>" + _QUAL + r"))?(?:" + _YEAR_PHRASE + r")?(?:\s+(?P<q2>" + _QUAL + r"))?"
@@ -224,8 +242,12 @@ _AR_YEAR_REL_RE = re.compile(
     _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية)") + r")\s+)?" + _PROC + _YEAR_WORD
     + r"\s+(?P<q>" + _QUAL + r")" + _E + r"(?!\s*[،,]?\s*\d)"
 )
+#: "اليوم التالي" (the next day), "اليوم الثالث" (the third day), "اليوم ذاته": not today.
+_NOT_TODAY = _f(r"(?<=اليوم)(?!\s+(?:التالي|الموالي|السابق|الأول|الثاني|الثالث|الرابع|الخامس"
+                r"|السادس|السابع|الثامن|التاسع|العاشر|الأخير|ذاته|نفسه|عينه|الذي|التي|من\s))")
 _AR_ANCHOR_RE = re.compile(
     _B + _PROC + r"(?:(?P<part>" + _PART + r")\s+)?(?P<anchor>" + _ANCHOR + r")" + _E
+    + r"(?:" + _NOT_TODAY + r"|(?<!اليوم))"
     + r"(?:\s+(?P<wd>" + _WD + r")" + _E + r")?"
 )
 _AR_WD_RE = re.compile(
@@ -254,6 +276,10 @@ _AR_HOURS_RE = re.compile(
     + r"|" + _f("الأيام") + r"\s+(?P<w>" + _f("(?:ال)?") + r"(?:" + _alt(_AR_NUM) + r"))"
     + r")\s+" + _f("(?:الأخيرة|الماضية|الفائتة|المنصرمة|السابقة)") + _E
 )
+_AR_RECENT_RE = re.compile(
+    _B + r"(?:" + _f("(?:خلال|في|طيلة|طوال)") + r"\s+)?(?P<u>" + _f("اليومين|الساعات|الأيام")
+    + r")\s+" + _f("(?:الماضيين|الأخيرين|الفائتين|الماضية|الأخيرة|الفائتة|المنصرمة)") + _E
+)
 
 _NUMERIC_RE = re.compile(
     r"(?<![\d/.\-])(?:(?P<a>\d{1,2})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)\d\d)"
@@ -261,25 +287,32 @@ _NUMERIC_RE = re.compile(
 )
 _I = re.IGNORECASE
 _EN_ANCHOR = r"(?:(?P<anchor>the\s+day\s+before\s+yesterday|yesterday|today)\s*,?\s*)?"
+_EN_START = r"(?=[A-Za-z0-9])\b"
+_EN_WD_PREFIX = r"(?:(?:on\s+)?(?P<wd>" + _EN_WD + r")\s*,?\s*)?"
 _EN_DMY_RE = re.compile(
-    r"\b" + _EN_ANCHOR + r"(?:(?:on\s+)?(?P<wd>" + _EN_WD + r")\s*,?\s*)?(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+    _EN_START + _EN_ANCHOR + _EN_WD_PREFIX + r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
     r"\s+(?:of\s+)?(?P<mon>" + _EN_MN + r")(?![a-z])(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?",
     _I,
 )
 _EN_MDY_RE = re.compile(
-    r"\b" + _EN_ANCHOR + r"(?:(?:on\s+)?(?P<wd>" + _EN_WD + r")\s*,?\s*)?(?P<mon>" + _EN_MN + r")\s+"
+    _EN_START + _EN_ANCHOR + _EN_WD_PREFIX + r"(?P<mon>" + _EN_MN + r")\s+"
     r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?",
     _I,
 )
 _EN_MY_RE = re.compile(
-    r"\b(?:(?P<pre>since\s+(?:the\s+(?:start|beginning)\s+of\s+)?|in\s+|during\s+|early\s+"
+    _EN_START
+    + r"(?:(?P<pre>since\s+(?:the\s+(?:start|beginning)\s+of\s+)?|in\s+|during\s+|early\s+"
     r"|late\s+|mid-?\s*|last\s+|this\s+|next\s+|until\s+|by\s+)?)?(?P<mon>" + _EN_MN
     + r")(?![a-z])(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?",
     _I,
 )
-_EN_YEAR_RE = re.compile(r"\b(?:in|since|during|of|year)\s+(?P<year>(?:19|20)\d\d)(?![\d/\-])", _I)
+_EN_YEAR_RE = re.compile(
+    _EN_START + r"(?:in|since|during|of|year)\s+(?P<year>(?:19|20)\d\d)(?![\d/\-])", _I
+)
 _EN_REL_RE = re.compile(
-    r"\b(?:(?P<dbY>the\s+day\s+before\s+yesterday)|(?P<yest>yesterday)|(?P<today>today)"
+    _EN_START + r"(?:(?P<dbY>the\s+day\s+before\s+yesterday)"
+    r"|(?P<yest>yesterday|last\s+night|overnight)|(?P<today>today|tonight"
+    r"|this\s+(?:morning|afternoon|evening))"
     r"|(?P<q>last|this|next|past)\s+(?P<unit>week|month|year)"
     r"|(?P<n>\d{1,3}|" + "|".join(_EN_NUM) + r")\s+(?P<u2>days?|weeks?)\s+ago"
     r"|(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?P<h>\d{1,3})\s+hours"
@@ -287,7 +320,7 @@ _EN_REL_RE = re.compile(
     _I,
 )
 _EN_WD_RE = re.compile(
-    r"\b(?:(?P<on>on)\s+)?(?:(?P<q>last|this|next|past)\s+)?(?P<wd>" + _EN_WD + r")"
+    _EN_START + r"(?:(?P<on>on)\s+)?(?:(?P<q>last|this|next|past)\s+)?(?P<wd>" + _EN_WD + r")"
     r"(?:\s+(?:night|morning|evening|afternoon))?\b",
     _I,
 )
@@ -306,18 +339,45 @@ class _Cand:
     groups: dict[str, str | None]
 
 
+def _words(*words: str) -> tuple[str, ...]:
+    return tuple(fold(w) for w in words)
+
+
+_LATIN = re.compile("[A-Za-z]")
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+_NUMERIC_HINT = re.compile(r"\d[/.\-]\d")
+_DAY_HINT = re.compile(r"\d|" + fold("أول"))
+#: (kind, regex, substrings of which one must be in the folded text, or a hint regex).
+_SPECS: tuple[tuple[str, re.Pattern[str], tuple[str, ...] | re.Pattern[str]], ...] = (
+    ("ar_day", _AR_DAY_RE, _DAY_HINT),
+    ("ar_month", _AR_MONTH_RE, tuple(_AR_MONTH_NUM)),
+    ("ar_year", _AR_YEAR_RE, _YEARISH),
+    ("ar_year_rel", _AR_YEAR_REL_RE, _words("عام", "سنة")),
+    ("ar_anchor", _AR_ANCHOR_RE, _words("أمس", "اليوم", "الليلة")),
+    ("ar_wd", _AR_WD_RE, tuple(w[2:] for w in _AR_WD_NUM)),
+    ("ar_ago", _AR_AGO_RE, _words("قبل", "منذ")),
+    ("ar_period", _AR_PERIOD_RE, _words("شهر", "أسبوع")),
+    ("ar_som", _AR_START_OF_MONTH_RE, _words("منذ")),
+    ("ar_hours", _AR_HOURS_RE, _words("ساع", "أيام", "يوما")),
+    ("ar_recent", _AR_RECENT_RE, _words("اليومين", "الساعات", "الأيام")),
+    ("numeric", _NUMERIC_RE, _NUMERIC_HINT),
+    ("en_dmy", _EN_DMY_RE, _LATIN),
+    ("en_mdy", _EN_MDY_RE, _LATIN),
+    ("en_my", _EN_MY_RE, _LATIN),
+    ("en_year", _EN_YEAR_RE, _LATIN),
+    ("en_rel", _EN_REL_RE, _LATIN),
+    ("en_wd", _EN_WD_RE, _LATIN),
+)
+
+
 def _cands(folded: str) -> list[_Cand]:
     out: list[_Cand] = []
-    specs: list[tuple[str, re.Pattern[str]]] = [
-        ("ar_day", _AR_DAY_RE), ("ar_month", _AR_MONTH_RE), ("ar_year", _AR_YEAR_RE),
-        ("ar_year_rel", _AR_YEAR_REL_RE), ("ar_anchor", _AR_ANCHOR_RE), ("ar_wd", _AR_WD_RE),
-        ("ar_ago", _AR_AGO_RE), ("ar_period", _AR_PERIOD_RE),
-        ("ar_som", _AR_START_OF_MONTH_RE), ("ar_hours", _AR_HOURS_RE),
-        ("numeric", _NUMERIC_RE), ("en_dmy", _EN_DMY_RE), ("en_mdy", _EN_MDY_RE),
-        ("en_my", _EN_MY_RE), ("en_year", _EN_YEAR_RE), ("en_rel", _EN_REL_RE),
-        ("en_wd", _EN_WD_RE),
-    ]
-    for kind, rx in specs:
+    for kind, rx, hint in _SPECS:
+        if isinstance(hint, re.Pattern):
+            if not hint.search(folded):
+                continue
+        elif not any(h in folded for h in hint):
+            continue  # the regex cannot match without one of these words
         for m in rx.finditer(folded):
             if m.end() > m.start():
                 out.append(_Cand(m.start(), m.end(), kind, m.groupdict()))
@@ -347,20 +407,20 @@ class _Res:
     month: tuple[int, int] | None = None  # (year, month) this mention refers to
 
 
-class _Skip(Exception):
+class _SkipError(Exception):
     """The candidate cannot be resolved (needs a publication date, impossible date)."""
 
 
 def _need(published: dt.date | None) -> dt.date:
     if published is None:
-        raise _Skip
+        raise _SkipError
     return published
 
 
 def _month_of(g: dict[str, str | None], key: str = "m1") -> int:
     name = g.get(key)
     if name is None:
-        raise _Skip
+        raise _SkipError
     return _AR_MONTH_NUM[re.sub(r"\s+", " ", name)]
 
 
@@ -376,7 +436,7 @@ def _qual(word: str | None) -> str | None:
 
 def _year_for_month(month: int, qual: str | None, published: dt.date | None,
                     day: int | None = None) -> tuple[int, str | None]:
-    """Year of a month named without one; raises _Skip without a publication date."""
+    """Year of a month named without one; raises _SkipError without a publication date."""
     p = _need(published)
     warning = None
     if qual == "cur":
@@ -436,14 +496,14 @@ def _with_anchor_check(res: _Res, anchor: int | None, published: dt.date | None)
 
 def _r_ar_day(g: dict[str, str | None], p: dt.date | None,
               last_month: tuple[int, int, bool] | None) -> _Res:
-    day = int(g["day"]) if g.get("day") else 1
+    day = int(g.get("day") or 1)
     relative = False
     warning = None
     rel = g.get("rel")
     if rel:  # "الـ 26 من الشهر ذاته / الجاري / الماضي"
         if re.fullmatch(_SAME, rel):
             if last_month is None:
-                raise _Skip
+                raise _SkipError
             year, month, relative = last_month
         else:
             q = _qual(rel)
@@ -467,21 +527,23 @@ def _r_ar_day(g: dict[str, str | None], p: dt.date | None,
     try:
         date = dt.date(year, month, day)
     except ValueError as err:
-        raise _Skip from err
+        raise _SkipError from err
     wd_num = _AR_WD_NUM.get(g["wd"] or "") if g.get("wd") else None
     warning = warning or _wd_check(wd_num, date, g.get("wd"))
     anchor = _anchor_days(g.get("anchor"))
-    res = _Res(date, "day", relative, warning, None, anchor, (year, month))
+    first = int(g.get("day0") or 0)
+    range_start = date.replace(day=first) if 0 < first < day else None
+    res = _Res(date, "day", relative, warning, range_start, anchor, (year, month))
     return _with_anchor_check(res, anchor, p)
 
 
-def _r_ar_month(g: dict[str, str | None], p: dt.date | None, text: str) -> _Res:
+def _r_ar_month(g: dict[str, str | None], p: dt.date | None) -> _Res:
     month = _month_of(g)
     name = re.sub(r"\s+", " ", g["m1"] or "")
     q = _qual(g.get("q") or g.get("q2"))
     has_context = bool(g.get("shahr") or g.get("year") or g.get("m2") or q)
     if not has_context and (name in _AR_AMBIGUOUS or not g.get("pre")):
-        raise _Skip
+        raise _SkipError
     warning = None
     if g.get("m2") and _month_of(g, "m2") != month:
         warning = f"the two month names {g['m1']!r} / {g['m2']!r} disagree; the first is used"
@@ -551,9 +613,9 @@ def _r_ago(g: dict[str, str | None], p: dt.date | None) -> _Res:
         while m < 1:
             y, m = y - 1, m + 12
         return _Res(dt.date(y, m, 1), "month", True)
-    n = int(g["n"]) if g.get("n") else _AR_NUM.get(g.get("w") or g.get("w2") or "", 0)
+    n = int(g.get("n") or 0) or _AR_NUM.get(g.get("w") or g.get("w2") or "", 0)
     if n <= 0:
-        raise _Skip
+        raise _SkipError
     return _Res(pub - dt.timedelta(days=n), "day", True)
 
 
@@ -571,7 +633,7 @@ def _r_period(g: dict[str, str | None], p: dt.date | None) -> _Res:
     if unit == fold("شهر"):
         y, m = _shift_month(pub.year, pub.month, by)
         first = dt.date(y, m, 1)
-        if pre.startswith(fold("منذ")) and by == 0:
+        if pre.startswith(fold("منذ")) and by <= 0:
             return _Res(pub, "day", True, None, first)
         return _Res(first, "month", True, None, None, None, (y, m))
     # week
@@ -598,8 +660,18 @@ def _r_hours(g: dict[str, str | None], p: dt.date | None) -> _Res:
         w = (g.get("w") or "").removeprefix("ال")
         days = int(g.get("d1") or g.get("d2") or 0) or _AR_NUM.get(w, 0)
     if days <= 0:
-        raise _Skip
+        raise _SkipError
     return _Res(pub, "day", True, None, pub - dt.timedelta(days=days))
+
+
+def _r_recent(g: dict[str, str | None], p: dt.date | None) -> _Res:
+    pub = _need(p)
+    unit = g.get("u") or ""
+    if unit == fold("الساعات"):
+        return _Res(pub, "day", True, None, pub - dt.timedelta(days=1))
+    if unit == fold("اليومين"):
+        return _Res(pub, "day", True, None, pub - dt.timedelta(days=2))
+    return _Res(pub, "week", True, None, pub - dt.timedelta(days=7))  # "الأيام الأخيرة"
 
 
 def _r_numeric(g: dict[str, str | None]) -> _Res:
@@ -611,11 +683,14 @@ def _r_numeric(g: dict[str, str | None]) -> _Res:
     try:
         return _Res(dt.date(y, m, d), "day", False)
     except ValueError as err:
-        raise _Skip from err
+        raise _SkipError from err
 
 
 def _r_en_day(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    month = _EN_MONTHS[(g.get("mon") or "").rstrip(".").lower()]
+    mon = (g.get("mon") or "").rstrip(".")
+    if mon.lower() in _EN_AMBIGUOUS and not mon[:1].isupper():
+        raise _SkipError  # "5 may have died", "to mar 3 ..."
+    month = _EN_MONTHS[mon.lower()]
     day = int(g["day"] or 0)
     relative = False
     warning = None
@@ -627,7 +702,7 @@ def _r_en_day(g: dict[str, str | None], p: dt.date | None) -> _Res:
     try:
         date = dt.date(year, month, day)
     except ValueError as err:
-        raise _Skip from err
+        raise _SkipError from err
     wd = g.get("wd")
     warning = warning or _wd_check(_EN_WD_NUM.get(wd.lower()) if wd else None, date, wd)
     word = re.sub(r"\s+", " ", g.get("anchor") or "").lower()
@@ -636,15 +711,15 @@ def _r_en_day(g: dict[str, str | None], p: dt.date | None) -> _Res:
     return _with_anchor_check(res, anchor, p)
 
 
-def _r_en_month(g: dict[str, str | None], p: dt.date | None, raw: str) -> _Res:
+def _r_en_month(g: dict[str, str | None], p: dt.date | None) -> _Res:
     mon = (g.get("mon") or "").rstrip(".")
     month = _EN_MONTHS[mon.lower()]
     pre = (g.get("pre") or "").strip().lower()
     if not g.get("year"):
         if not pre or (mon.lower() in _EN_AMBIGUOUS and not mon[:1].isupper()):
-            raise _Skip
+            raise _SkipError
         if mon.lower() not in _EN_FULL:
-            raise _Skip  # "in Jan" alone is too thin
+            raise _SkipError  # "in Jan" alone is too thin
     q = "past" if pre.startswith("last") else "next" if pre.startswith("next") else (
         "cur" if pre.startswith("this") else None)
     if g.get("year"):
@@ -700,7 +775,7 @@ def _r_en_rel(g: dict[str, str | None], p: dt.date | None) -> _Res:
 
 def _r_en_wd(g: dict[str, str | None], p: dt.date | None, raw: str) -> _Res:
     if not (g.get("on") or g.get("q")) and not raw[:1].isupper():
-        raise _Skip
+        raise _SkipError
     return _r_weekday(g, p, _EN_WD_NUM)
 
 
@@ -709,7 +784,7 @@ def _resolve(c: _Cand, p: dt.date | None, last_month: tuple[int, int, bool] | No
     g = c.groups
     handlers: dict[str, Callable[[], _Res]] = {
         "ar_day": lambda: _r_ar_day(g, p, last_month),
-        "ar_month": lambda: _r_ar_month(g, p, raw),
+        "ar_month": lambda: _r_ar_month(g, p),
         "ar_year": lambda: _r_ar_year(g, p),
         "ar_year_rel": lambda: _r_ar_year_rel(g, p),
         "ar_anchor": lambda: _r_anchor(g, p, _AR_WD_NUM),
@@ -718,10 +793,11 @@ def _resolve(c: _Cand, p: dt.date | None, last_month: tuple[int, int, bool] | No
         "ar_period": lambda: _r_period(g, p),
         "ar_som": lambda: _r_som(p),
         "ar_hours": lambda: _r_hours(g, p),
+        "ar_recent": lambda: _r_recent(g, p),
         "numeric": lambda: _r_numeric(g),
         "en_dmy": lambda: _r_en_day(g, p),
         "en_mdy": lambda: _r_en_day(g, p),
-        "en_my": lambda: _r_en_month(g, p, raw),
+        "en_my": lambda: _r_en_month(g, p),
         "en_year": lambda: _Res(dt.date(int(g["year"] or 0), 1, 1), "year", False),
         "en_rel": lambda: _r_en_rel(g, p),
         "en_wd": lambda: _r_en_wd(g, p, raw),
@@ -735,7 +811,8 @@ def _normalize_groups(c: _Cand) -> _Cand:
     return replace(c, groups=g)
 
 
-def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
+def find_dates(text: str, published: dt.date | None, *, warn: bool = False
+               ) -> list[DateMention]:
     """Every date expression in a text, resolved against the publication date.
 
     Parameters
@@ -746,6 +823,9 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         The day the report was written; without it, expressions that need it ("أمس",
         "الشهر الماضي", a day and month without a year, weekdays) are skipped and absolute
         dates are still returned.
+    warn
+        Also emit a `tracker.errors.DateWarning` for each mention whose `warning` is set
+        (off by default: the `warning` field carries the same message).
 
     Returns
     -------
@@ -755,8 +835,8 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
 
     Examples
     --------
-    >>> [m.date.isoformat() for m in find_dates("ليل أمس الأربعاء الـ 26 من كانون الأول 2018", None)]
-    ['2018-12-26']
+    >>> find_dates("ليل أمس الأربعاء الـ 26 من كانون الأول 2018", None)[0].date
+    datetime.date(2018, 12, 26)
     >>> find_dates("سيطرت أمس على القرية", dt.date(2018, 12, 27))[0].date
     datetime.date(2018, 12, 26)
     """
@@ -766,44 +846,94 @@ def find_dates(text: str, published: dt.date | None) -> list[DateMention]:
         published = published.date()
     elif not isinstance(published, dt.date):
         published = None
-    folded, index = _fold_with_map(text)
+    folded, to_original = _fold_with_map(text)
     out: list[DateMention] = []
     last_month: tuple[int, int, bool] | None = None
     for cand in _cands(folded):
         c = _normalize_groups(cand)
-        start = index[c.start]
-        end = index[c.end - 1] + 1
+        start = to_original(c.start)
+        end = to_original(c.end - 1) + 1
         while end < len(text) and text[end] in _TRAILING:
             end += 1
         raw = text[start:end]
         try:
             res = _resolve(c, published, last_month, raw)
-        except (_Skip, ValueError, OverflowError, KeyError):
+        except (_SkipError, ValueError, OverflowError, KeyError):
             continue
         if res.month is not None:
             last_month = (*res.month, res.relative)
         out.append(DateMention(start, end, raw, res.date, res.precision, res.relative,
                                res.warning, res.range_start, res.anchor))
+        if warn and res.warning:
+            warnings.warn(f"{raw!r} at {start}: {res.warning}", DateWarning, stacklevel=2)
     return out
+
+
+def _latest(mentions: list[DateMention]) -> tuple[tuple[dt.date, str] | None,
+                                                   tuple[dt.date, str] | None]:
+    """The latest day bound (rules 1-3 of `infer_published`) and the latest month (rule 5)."""
+    best: tuple[dt.date, str] | None = None
+    best_month: tuple[dt.date, str] | None = None
+    for m in mentions:
+        folded = fold(m.text)
+        future = re.search(_NEXT + r"|\bnext\b", folded, re.IGNORECASE)
+        past = re.search(_PAST + r"|\blast\b", folded, re.IGNORECASE)
+        if m.precision == "day":
+            if m.anchor is not None:
+                cand = (m.date + dt.timedelta(days=m.anchor), "day")
+            elif future:
+                continue
+            else:
+                weekday = re.search(_WD + r"|" + _EN_WD, folded, re.IGNORECASE)
+                cand = (m.date, "week" if weekday and past else "day")
+            if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] == "day"):
+                best = cand
+        elif m.precision == "month" and not future:
+            first = m.range_start or m.date
+            if past:
+                y, mo = _shift_month(first.year, first.month, 1)
+                first = dt.date(y, mo, 1)
+            if best_month is None or first > best_month[0]:
+                best_month = (first, "month")
+    return best, best_month
+
+
+def _refine(text: str, day: dt.date) -> dt.date:
+    """Rule 4 of `infer_published`: "today, the 26th of this month" read against `day`."""
+    for _ in range(3):
+        later = [
+            m.date + dt.timedelta(days=m.anchor)
+            for m in find_dates(text, day)
+            if m.relative and m.anchor is not None and (m.date.year, m.date.month) == (
+                day.year, day.month)
+        ]
+        later = [d for d in later if day < d <= day + dt.timedelta(days=31)]
+        if not later:
+            break
+        day = max(later)
+    return day
 
 
 def infer_published(text: str) -> tuple[dt.date | None, str]:
     """Infer when an undated report was written, from the dates in its own text.
 
-    The rule, applied to the absolute dates only (those with a year written, or resolved
-    from one such as "الـ 26 من الشهر ذاته"):
+    The rule:
 
-    1. A day written beside "اليوم", "أمس" or "أمس الأول" ("today", "yesterday") fixes
-       the day of writing: that date + 0, 1 or 2 days.
-    2. Any other day-precision date is a lower bound: a report does not describe days
-       after it was written.
+    1. A day written with its year beside "اليوم", "أمس" or "أمس الأول" ("today",
+       "yesterday") fixes the day of writing: that date + 0, 1 or 2 days.
+    2. Any other day written with its year (or resolved from one, as "الـ 26 من الشهر
+       ذاته") is a lower bound: a report does not describe days after it was written.
     3. The answer is the latest of (1) and (2), with precision ``"day"``; when that latest
        date is a "last Thursday, the 16th" ("الخميس الفائت الـ 16") kind of mention with no
        anchor, the report was written within the following week: precision ``"week"``.
-    4. Without any day: the latest month named with its year ("منذ مطلع شهر كانون الأول
+    4. The text is then read again as if written on that day; a "today/yesterday" beside
+       a day of *this* month ("حتى اليوم الـ 26 من الشهر ذاته" after "نوفمبر الجاري") that
+       falls later in the same month moves the day forward (reports often repeat
+       paragraphs from earlier bulletins, whose "أمس" is older than the report).
+    5. Without any day: the latest month named with its year ("منذ مطلع شهر كانون الأول
        من العام 2018") -> the first day of that month (or of the next month when the text
        calls it "الماضي"/"last"), precision ``"month"``.
-    5. Otherwise ``(None, "unknown")``: a year alone ("في العام 2014") says too little.
+    6. Otherwise ``(None, "unknown")``: a year alone ("في العام 2014") says too little.
 
     Dates qualified as future ("المقبل", "next") are not bounds. Never raises.
 
@@ -817,31 +947,18 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
     tuple[datetime.date | None, str]
         The inferred day and its precision (``"day"``, ``"week"``, ``"month"``) or
         ``(None, "unknown")``.
+
+    Examples
+    --------
+    >>> infer_published("قال المرصد ليل أمس الأربعاء الـ 26 من كانون الأول / ديسمبر 2018")
+    (datetime.date(2018, 12, 27), 'day')
     """
-    mentions = find_dates(text, None) if isinstance(text, str) else []
-    best: tuple[dt.date, str] | None = None
-    best_month: tuple[dt.date, str] | None = None
-    for m in mentions:
-        future = re.search(_NEXT + r"|\bnext\b", fold(m.text), re.IGNORECASE)
-        if m.precision == "day":
-            if m.anchor is not None:
-                cand = (m.date + dt.timedelta(days=m.anchor), "day")
-            elif future:
-                continue
-            else:
-                weekish = re.search(_WD + r"|" + _EN_WD, fold(m.text), re.IGNORECASE) and \
-                    re.search(_PAST + r"|\blast\b", fold(m.text), re.IGNORECASE)
-                cand = (m.date, "week" if weekish else "day")
-            if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] == "day"):
-                best = cand
-        elif m.precision == "month" and not future:
-            first = m.range_start or m.date
-            if re.search(_PAST + r"|\blast\b", fold(m.text), re.IGNORECASE):
-                y, mo = _shift_month(first.year, first.month, 1)
-                first = dt.date(y, mo, 1)
-            if best_month is None or first > best_month[0]:
-                best_month = (first, "month")
+    if not isinstance(text, str):
+        return None, "unknown"
+    best, best_month = _latest(find_dates(text, None))
     if best is not None:
+        if best[1] == "day":
+            return _refine(text, best[0]), "day"
         return best
     if best_month is not None:
         return best_month

@@ -66,7 +66,9 @@ FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "html")
 WHAT: tuple[str, ...] = ("places", "territory", "both")
 
 #: Columns of the corrections CSV (issue 4) that a timeline exports to.
-CORRECTION_COLUMNS: tuple[str, ...] = ("place", "actor", "status", "date", "note")
+CORRECTION_COLUMNS: tuple[str, ...] = (
+    "place", "actor", "status", "date", "note", "fraction", "besieger",
+)
 #: Columns of the places CSV.
 PLACE_COLUMNS: tuple[str, ...] = (
     "place_id", "name_ar", "name_en", "lon", "lat", "actor", "status", "since", "until",
@@ -192,7 +194,8 @@ def evidence_record(item: Any) -> EvidenceRecord:
     """
     if isinstance(item, Mapping):
         ev = item.get("evidence")
-        sentence = item.get("sentence") or (ev.get("sentence", "") if isinstance(ev, Mapping) else "")
+        nested = ev.get("sentence", "") if isinstance(ev, Mapping) else ""
+        sentence = item.get("sentence") or nested
         date = item.get("date")
         return EvidenceRecord(
             report=str(item.get("report") or item.get("report_id") or ""),
@@ -300,6 +303,60 @@ def _pocket_places(pocket: Any) -> list[str]:
     return sorted(str(p) for p in (getattr(pocket, "places", None) or ()))
 
 
+def _area_bounds(pocket: Any) -> dict[str, Any]:
+    """``area_km2_low``/``area_km2_high`` and ``contested`` when the pocket has them."""
+    out: dict[str, Any] = {}
+    for key in ("area_km2_low", "area_km2_high"):
+        value = getattr(pocket, key, None)
+        if value is not None:
+            out[key] = round(float(value), 3)
+    contested = getattr(pocket, "contested", None)
+    if contested is not None:
+        out["contested"] = sorted(str(p) for p in contested)
+    return out
+
+
+def territory_on(snapshot: Mapping[str, Any], cells: Mapping[str, Any]) -> dict[str, list[Any]]:
+    """``actor -> pockets`` of a snapshot (`tracker.territory.pockets` for each actor held).
+
+    Parameters
+    ----------
+    snapshot
+        ``place_id -> Holding``.
+    cells
+        ``place_id -> Polygon`` from `tracker.territory.place_cells`.
+
+    Returns
+    -------
+    dict
+        Actors with at least one pocket.
+    """
+    from tracker.territory import pockets
+
+    actors = sorted({h.actor for h in snapshot.values() if getattr(h, "actor", None)})
+    out = {a: pockets(snapshot, cells, a) for a in actors}
+    return {a: ps for a, ps in out.items() if ps}
+
+
+def territory_timeline(
+    snapshot_on: Callable[[dt.date], Mapping[str, Any]],
+    cells: Mapping[str, Any],
+    days: Iterable[dt.date],
+) -> dict[dt.date, dict[str, list[Any]]]:
+    """``date -> (actor -> pockets)`` on each of `days` (e.g. `change_dates(intervals)`).
+
+    Parameters
+    ----------
+    snapshot_on
+        ``Timeline.snapshot`` or any function from a date to ``place_id -> Holding``.
+    cells
+        Place cells.
+    days
+        The dates of change.
+    """
+    return {day: territory_on(snapshot_on(day), cells) for day in sorted(set(days))}
+
+
 def territory_features(
     territory: Mapping[str, Sequence[Any]], *, extra: Mapping[str, Any] | None = None
 ) -> list[dict[str, Any]]:
@@ -334,6 +391,7 @@ def territory_features(
                         "actor": actor,
                         "pocket": i,
                         "area_km2": round(float(pocket.area_km2), 3),
+                        **_area_bounds(pocket),
                         "places": _pocket_places(pocket),
                         **(extra or {}),
                     },
@@ -515,53 +573,88 @@ def feature_rows(fc: Mapping[str, Any], *, wkt: bool = False) -> list[dict[str, 
     return rows
 
 
-def corrections_rows(intervals: Iterable[ControlInterval]) -> list[dict[str, str]]:
-    """A timeline as rows of the analyst-corrections CSV (``place, actor, status, date, note``).
+def _span(item: Any) -> tuple[dt.date, dt.date | None]:
+    start = getattr(item, "start", None) or item.since
+    end = item.end if hasattr(item, "end") else getattr(item, "until", None)
+    return start, end
 
-    Each interval becomes a claim on its start day with its own status; an interval that
-    ends without another one starting the next day becomes a ``lost`` claim on the day after
-    its end. Loaded with `tracker correct` into an empty store, the rows rebuild the same
-    holders on every date.
+
+def _correction_row(
+    place_id: str, actor: str, status: str, day: dt.date, note: str, **extra: Any
+) -> dict[str, str]:
+    row = {"place": place_id, "actor": actor, "status": status, "date": day.isoformat(),
+           "note": note, "fraction": "", "besieger": ""}
+    row.update({k: "" if v is None else str(v) for k, v in extra.items()})
+    return row
+
+
+def corrections_rows(items: Iterable[Any]) -> list[dict[str, str]]:
+    """A timeline as rows of the analyst-corrections CSV that rebuild it.
+
+    Columns ``place, actor, status, date, note, fraction, besieger`` (issue 4's format).
+    Each interval (a `ControlInterval`, or a `Holding` which also knows the other side
+    ``by``) becomes the claims that put its place in the interval's state on its first day,
+    under the control-layer rules of `tracker.timeline`: ``held`` -> ``captured`` by the
+    actor; ``besieged`` -> ``besieged`` with the besieger; ``contested`` -> ``captured`` by
+    one side, then ``contested`` by the other for its share (the larger share contests
+    last, as the rules give the interval to it); ``lost`` (nobody known holds it) ->
+    ``captured`` then ``lost`` by ``unknown``. An interval that ends with no interval after
+    it gets a ``lost`` claim the day after its end. Loaded with
+    `tracker correct` into an empty store, the rows give the same holder of every place
+    on every date.
 
     Parameters
     ----------
-    intervals
-        Control intervals.
+    items
+        Control intervals or holdings (``Timeline.intervals()``, ``Timeline.holdings(p)``).
 
     Returns
     -------
     list of dict
-        Rows sorted by date then place.
+        Rows sorted by date, then place.
     """
-    by_place: dict[str, list[ControlInterval]] = {}
-    for iv in intervals:
-        by_place.setdefault(iv.place_id, []).append(iv)
+    by_place: dict[str, list[Any]] = {}
+    for item in items:
+        by_place.setdefault(item.place_id, []).append(item)
     rows: list[dict[str, str]] = []
     for place_id, ivs in by_place.items():
-        ivs.sort(key=lambda i: i.start)
-        starts = {i.start for i in ivs}
+        ivs.sort(key=lambda i: _span(i)[0])
+        starts = {_span(i)[0] for i in ivs}
         for iv in ivs:
-            note = f"exported interval {iv.start.isoformat()}..{_iso(iv.end) or 'open'}"
-            rows.append(
-                {
-                    "place": place_id,
-                    "actor": iv.actor,
-                    "status": iv.status,
-                    "date": iv.start.isoformat(),
-                    "note": note,
-                }
-            )
-            if iv.end is not None and iv.end + dt.timedelta(days=1) not in starts:
+            start, end = _span(iv)
+            note = f"exported interval {start.isoformat()}..{_iso(end) or 'open'}"
+            by = getattr(iv, "by", None)
+            if iv.status == "besieged":
+                row = _correction_row(place_id, iv.actor, "besieged", start, note, besieger=by)
+            elif iv.status == "contested":
+                # Same-day corrections apply in file order: first make the actor the
+                # incumbent, then let the other side (if any) contest it for its share.
+                f = iv.fraction
+                if by and by != "unknown" and f is not None and f > 0.5:
+                    rows.append(_correction_row(place_id, by, "captured", start, note))
+                    row = _correction_row(place_id, iv.actor, "contested", start, note, fraction=f)
+                elif by:
+                    rows.append(_correction_row(place_id, iv.actor, "captured", start, note))
+                    share = None if f is None else round(1.0 - f, 6)
+                    row = _correction_row(place_id, by, "contested", start, note, fraction=share)
+                else:
+                    rows.append(_correction_row(place_id, iv.actor, "captured", start, note))
+                    row = _correction_row(
+                        place_id, iv.actor, "contested", start, note, fraction=iv.fraction
+                    )
+            elif iv.status == "lost":
+                # Nobody known holds it: `unknown` takes it, then loses it (status lost).
+                rows.append(_correction_row(place_id, iv.actor, "captured", start, note))
+                row = _correction_row(place_id, iv.actor, "lost", start, note)
+            else:
+                row = _correction_row(place_id, iv.actor, "captured", start, note)
+            rows.append(row)
+            if end is not None and end + dt.timedelta(days=1) not in starts:
+                note = f"exported: interval ended {end.isoformat()}"
                 rows.append(
-                    {
-                        "place": place_id,
-                        "actor": iv.actor,
-                        "status": "lost",
-                        "date": (iv.end + dt.timedelta(days=1)).isoformat(),
-                        "note": f"exported: interval ended {iv.end.isoformat()}",
-                    }
+                    _correction_row(place_id, iv.actor, "lost", end + dt.timedelta(days=1), note)
                 )
-    rows.sort(key=lambda r: (r["date"], r["place"], r["status"] == "lost"))
+    rows.sort(key=lambda r: (r["date"], r["place"]))
     return rows
 
 
@@ -574,7 +667,9 @@ def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = 
                 seen.setdefault(k, None)
         columns = list(seen)
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore")
+    writer = csv.DictWriter(
+        buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore"
+    )
     writer.writeheader()
     writer.writerows(rows)
     return buf.getvalue()
@@ -601,6 +696,7 @@ def _atomic_write(path: Path, write: Callable[[Path], None], *, overwrite: bool)
     tmp = Path(tmp_name)
     try:
         write(tmp)
+        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
         os.replace(tmp, path)
     except OSError as err:
         tmp.unlink(missing_ok=True)
@@ -612,8 +708,17 @@ def _atomic_write(path: Path, write: Callable[[Path], None], *, overwrite: bool)
     return path
 
 
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
 def _write_text(path: Path, text: str, *, overwrite: bool) -> Path:
-    return _atomic_write(path, lambda tmp: tmp.write_text(text, encoding="utf-8"), overwrite=overwrite)
+    def write(tmp: Path) -> None:
+        tmp.write_text(text, encoding="utf-8")
+
+    return _atomic_write(path, write, overwrite=overwrite)
 
 
 def geojson_text(fc: Mapping[str, Any]) -> str:
@@ -1011,7 +1116,7 @@ def html_document(
     fmap.default_js = [("leaflet", leaflet_js or js_url)]
     fmap.default_css = [("leaflet_css", leaflet_css or css_url)]
     fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
-    root = fmap.get_root()
+    root: Any = fmap.get_root()  # a branca Figure
     root.header.add_child(Element(f"<title>{_e(title)}</title>"), name="tracker_title")
     slider = _PageScript(
         _SLIDER_JS.replace("__TRACKER_MAP__", fmap.get_name()).replace(
@@ -1046,6 +1151,11 @@ def _package_json(text: str, origin: str) -> str:
         raise InputError(msg) from err
 
 
+def _wanted(name: str) -> bool:
+    """The files a page needs: ``dist/leaflet.js``, ``dist/leaflet.css``, ``dist/images/*``."""
+    return name in ("dist/leaflet.js", "dist/leaflet.css") or name.startswith("dist/images/")
+
+
 def _read_leaflet_dist(source: Path) -> tuple[str, dict[str, bytes]]:
     """Version and ``dist/`` files of a Leaflet npm package (tarball or directory)."""
     files: dict[str, bytes] = {}
@@ -1062,7 +1172,7 @@ def _read_leaflet_dist(source: Path) -> tuple[str, dict[str, bytes]]:
                         continue
                     if name == "package.json":
                         version = _package_json(fh.read().decode("utf-8"), str(source))
-                    elif name.startswith("dist/") and ".." not in name:
+                    elif _wanted(name) and ".." not in name:
                         files[name[len("dist/") :]] = fh.read()
         except (tarfile.TarError, OSError) as err:
             msg = f"{source}: not a readable npm package tarball ({err})"
@@ -1080,7 +1190,7 @@ def _read_leaflet_dist(source: Path) -> tuple[str, dict[str, bytes]]:
     version = _package_json(pkg.read_text(encoding="utf-8"), str(pkg))
     dist = pkg.parent / "dist"
     for f in dist.rglob("*"):
-        if f.is_file():
+        if f.is_file() and _wanted(f"dist/{f.relative_to(dist).as_posix()}"):
             files[f.relative_to(dist).as_posix()] = f.read_bytes()
     return version, files
 

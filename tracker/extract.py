@@ -123,14 +123,14 @@ def _fold_keep_offsets(text: str) -> tuple[str, list[int] | None]:
 
 
 def _f(pattern: str) -> str:
-    """Fold an Arabic regex pattern the way the text is folded."""
-    return pattern.translate(_FOLD_MAP).lower()
+    """Fold an Arabic regex pattern the way the text is folded (case is left alone)."""
+    return pattern.translate(_FOLD_MAP)
 
 
 # ----------------------------------------------------------------------------- words
 
 def _ws(*words: str) -> frozenset[str]:
-    return frozenset(_f(w) for w in words)
+    return frozenset(_f(w).lower() for w in words)
 
 
 _FEATURES = frozenset(_f(w) for w in FEATURE_WORDS) | _ws(
@@ -150,7 +150,7 @@ _FILLERS = _ws(
     "جميع", "عموم", "اكثر", "أكثر", "اقل", "عدد", "عدة", "مناطق", "مواقع", "تلة", "نقاط",
     "the", "of", "full", "complete", "control", "over", "most", "half", "parts", "part",
     "much", "all", "several", "some", "key", "strategic", "nearby", "besieged",
-    "سكني", "سكنية", "مزارع", "محيط",
+    "سكني", "سكنية", "مزارع",
 )
 _FRACTIONS: tuple[tuple[frozenset[str], float], ...] = (
     (_ws("نصف", "half"), 0.5),
@@ -205,6 +205,7 @@ _INTENT = re.compile(_f(
 _NEGATION = re.compile(_f(
     r"(?:(?<!\w)(?:لم|لن|ليس|ليست|غير|دون|عدم)(?!\w)(?:\s+\S+){0,2}\s*$)|"
     r"(?:(?<!\w)(?:لا|ما)(?!\s+(?:يزال|تزال|زال|زالت|يزالون|تزالان))(?:\s+\S+){0,1}\s*$)|"
+    r"(?:(?<!\w)(?:لم|لن)\s+(?:\S+\s+){0,4}?\S*(?:تمكن|ستطع|نجح)\S*(?:\s+\S+){0,4}\s*$)|"
     r"نفت|نفى|ينفي|تنفي|نفي|\bdenied\b|\bdeny\b|\bdenies\b|\bnot\b|n't\b|\bfailed\b|"
     r"\bnever\b|\bno longer\b"), re.I)
 _FIRE = re.compile(_f(r"^\s*(?:\S+\s+){0,6}?(?:ناريا|نارياً|بالنار|النيران|ناري)\b|by fire|"
@@ -216,6 +217,16 @@ _MOVEMENT = re.compile(_f(
 _BEFORE_CUE = re.compile(_f(r"(?<!\w)(?:قبيل|قبل|before|prior to|ahead of)(?!\w)"), re.I)
 _PAST_HABIT = re.compile(_f(r"(?<!\w)(?:كان|كانت|كانوا|had been|used to)(?!\w)"), re.I)
 _NUMBER = re.compile(r"\d")
+_RELATIVES = _ws("التي", "الذي", "اللتين", "اللذين", "اللتان", "اللذان", "والتي", "والذي",
+                 "which", "that", "where")
+#: Words that are not names after a feature word (verbs, relatives).
+_VERBISH = _ws("يسيطر", "تسيطر", "يسيطرون", "تقع", "يقع", "تعد", "يعد", "تعتبر", "يعتبر", "كانت",
+               "كان", "تم", "جرى", "سيطرت", "سيطر", "باتت", "تضم", "يضم", "تشهد", "يشهد",
+               "شهدت", "واحدة", "واحد", "أخرى", "اخرى", "جديدة", "كاملة", "بأكملها", "بالكامل",
+               "مجاورة", "قريبة", "مخصصة", "بجنوب", "بشمال", "بشرق", "بغرب", "جنوب", "شمال",
+               "شرق", "غرب", "فرز", "سكني", "سكنية", "رئيسية", "صغيرة", "كبيرة", "محاذية")
+_COUNT_WORDS = _ws("عشرين", "عشرات", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر",
+                   "عدة", "عدد", "بضع", "أكثر", "اكثر", "عشرة")
 #: A preposition carrying a pronoun ("عليها" = on it) -> the bare preposition.
 _PRONOUN_OBJECTS = {_f(p + suf): _f(base) for p, base in (("علي", "على"), ("من", "من"),
                                                           ("في", "في"), ("داخل", "داخل"))
@@ -263,6 +274,10 @@ RULES: tuple[Rule, ...] = (
          r"(?:آخر|اخر) (?:جيب|معقل|منطقة|بقعة)(?: \S+){0,3}?[،,]? ?(?:و)?(?:الذي|التي|والذي|والتي) "
          r"(?:يتضمن|تتضمن|يضم|تضم|يشمل|تشمل)",
          place="after", pocket=True),
+    Rule("pocket_last_contains_ar", "held",
+         r"(?:الجيب|البقعة|المنطقة|الرقعة|المساحة) (?:الأخير|الأخيرة|الاخير|الاخيرة)"
+         r"(?: \S+){0,5}? (?:و)?(?:الذي|التي) (?:يتضمن|تتضمن|يضم|تضم|يشمل|تشمل)",
+         place="after", pocket=True),
     Rule("pocket_last_ar", "held",
          r"(?:آخر|اخر) (?:منطقتين|بلدتين|قريتين|المناطق|مناطق|البلدات|القرى|معاقل|معقلين|جيبين)"
          r"(?: (?:متبقيتين|متبقيين|المتبقية|متبقية|المتبقيتين|متبقيه|المتبقيه))?"
@@ -276,6 +291,9 @@ RULES: tuple[Rule, ...] = (
          r"(?: \S+){0,4}? (?:consisting of|comprising|made up of|which includes|including|"
          r"that includes)|(?:now )?(?:holds?|controls?) only",
          place="after", pocket=True),
+    Rule("captured_became_ar", "captured",
+         r"(?:باتت|بات|أصبحت|اصبحت|أصبح|صارت|باتت) (?:\S+ ){0,5}?تحت (?:سيطرة|سيطرت)",
+         place="inside", actor="after"),
     # --- held
     Rule("held_under_ar", "held",
          r"(?:تحت|لسيطرة|الخاضعة لسيطرة|الخاضع لسيطرة|الخاضعتين لسيطرة|الخاضعين لسيطرة|"
@@ -315,9 +333,6 @@ RULES: tuple[Rule, ...] = (
     Rule("lost_en2", "lost", r"lost(?: control of)?"),
     # --- captured
     Rule("expel_ar", "captured", _P + r"(?:طرد|طردت|طردوا|بطرد)", prep=("من",)),
-    Rule("captured_became_ar", "captured",
-         r"(?:باتت|بات|أصبحت|اصبحت|أصبح|صارت|باتت) (?:\S+ ){0,5}?تحت (?:سيطرة|سيطرت)",
-         place="before", actor="after"),
     Rule("captured_ar", "captured", _P + r"(?:سيطرت|سيطر|سيطروا|سيطرتا)", prep=("على", "علي")),
     Rule("captured_noun_ar", "captured",
          _P + r"(?:السيطرة|سيطرة|سيطرت|سيطرتها|سيطرته|سيطرتهم|سيطرتهما)",
@@ -341,6 +356,29 @@ RULES: tuple[Rule, ...] = (
          r"entered|stormed|advanced into",
          prep=("in", "inside", "into", "for")),
 )
+
+#: Literal pieces (folded) of which a text must contain one for a rule to be tried at all.
+_RULE_KEYS: dict[str, tuple[str, ...]] = {
+    "pocket_contains_ar": ("اخر",), "pocket_last_contains_ar": ("الاخير",),
+    "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا"), "pocket_en": ("last", "only"),
+    "captured_became_ar": ("تحت",), "held_under_ar": ("تحت", "لسيطر"),
+    "held_still_ar": ("زال",), "held_present_ar": ("يسيطر", "تسيطر"),
+    "held_areas_ar": ("مناطق",), "held_en": ("control", "hold"),
+    "held_adj_en": ("-held", "-controlled"), "held_under_en": ("under",),
+    "besieged_ar": ("حاصر", "حصار"), "besieged_adj_ar": ("محاصر",),
+    "besieged_en": ("besieg", "encircl", "surround", "boxed", "trapped"),
+    "lost_withdrew_ar": ("نسحب", "انسحاب"), "lost_control_ar": ("فقد",),
+    "lost_ar": ("خسر", "خسار"),
+    "lost_en": ("withdr", "pulled", "retreat", "driven", "expelled", "pushed"),
+    "lost_en2": ("lost",), "expel_ar": ("طرد",), "captured_ar": ("سيطر",),
+    "captured_noun_ar": ("سيطر",), "captured_retake_ar": ("استعاد",),
+    "captured_liberate_ar": ("حرر", "تحرير"),
+    "captured_en": ("took", "take", "captur", "seiz", "liberat", "clear", "overr", "control"),
+    "fell_en": ("fell to",),
+    "contested_fight_ar": ("اشتباك", "معارك", "قتال", "مواجهات", "اقتحم", "اقتحام"),
+    "contested_enter_ar": ("دخل", "دخول"),
+    "contested_en": ("fight", "clash", "battle", "entered", "stormed", "advanced into"),
+}
 
 _SELF_ACTOR = re.compile(r"([a-z]+)-(?:held|controlled)|under ([a-z\-]+(?: [a-z\-]+)?) control")
 
@@ -388,6 +426,8 @@ class _Doc:
     actors: list[Any]
     dates: list[Any]
     starts: list[int] = field(default_factory=list)
+    sent_bounds: dict[int, tuple[int, int]] = field(default_factory=dict)
+    para_starts: dict[int, int] = field(default_factory=dict)
     claimed: list[tuple[int, int, list[_Place]]] = field(default_factory=list)
 
     def orig(self, fpos: int) -> int:
@@ -522,22 +562,46 @@ def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> Extract
     resolver = _Resolver(doc, gazetteer)
     raw: list[_RawClaim] = []
     taken: list[tuple[int, int]] = []
-    for ci, chunk in enumerate(doc.chunks):
-        for rule in RULES:
-            for m in rule.regex.finditer(doc.folded, _fpos(doc, chunk.start), _fpos(doc, chunk.end)):
-                ms, me = doc.orig(m.start()), doc.orig(m.end() - 1) + 1
-                if any(ms < te and ts < me for ts, te in taken):
-                    continue
-                found = _apply(doc, ci, rule, ms, me, m.group())
-                if found is None:
-                    continue
-                taken.append((ms, me))
-                raw.extend(found)
+    for ci, ri, ms, me, surface in _matches(doc):
+        if any(ms < te and ts < me for ts, te in taken):
+            continue
+        found = _apply(doc, ci, RULES[ri], ms, me, surface)
+        if found is None:
+            continue
+        taken.append((ms, me))
+        raw.extend(found)
     claims = _finalise(doc, raw, resolver)
     mentions = resolver.mentions()
     logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
                  len(mentions))
     return Extraction(report, tuple(claims), tuple(mentions), tuple(warnings))
+
+
+def _matches(doc: _Doc) -> list[tuple[int, int, int, int, str]]:
+    """Every rule match as (chunk, rule index, start, end, surface), in reading order:
+    chunk by chunk, and within a chunk by rule priority, then position."""
+    import bisect
+
+    if not doc.chunks:
+        return []
+    fstarts = [_fpos(doc, c.start) for c in doc.chunks]
+    fends = [_fpos(doc, c.end) for c in doc.chunks]
+    out: list[tuple[int, int, int, int, str]] = []
+    for ri, rule in enumerate(RULES):
+        keys = _RULE_KEYS.get(rule.name)
+        if keys and not any(k in doc.folded for k in keys):
+            continue
+        for m in rule.regex.finditer(doc.folded):
+            ci = bisect.bisect_right(fstarts, m.start()) - 1
+            if ci < 0 or m.start() >= fends[ci]:
+                continue
+            found = [m]
+            if m.end() > fends[ci]:  # crosses into the next clause: match within the chunk
+                found = list(rule.regex.finditer(doc.folded, m.start(), fends[ci]))[:1]
+            for mm in found:
+                out.append((ci, ri, doc.orig(mm.start()), doc.orig(mm.end() - 1) + 1, mm.group()))
+    out.sort(key=lambda t: (t[0], t[1], t[2]))
+    return out
 
 
 def _fpos(doc: _Doc, orig: int) -> int:
@@ -574,8 +638,11 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
         spans[i] = (max(i, j), _Place(sp.text, sp.start, sp.end))
     # Feature word + a name the gazetteer lacks.
     for i, t in enumerate(toks):
-        if t.norm not in _TRIGGERS or (i + 1) in spans or i in spans or i + 1 >= len(toks):
+        is_trigger = t.norm in _TRIGGERS or (t.norm[:1] in ("و", "ب") and t.norm[1:] in _TRIGGERS)
+        if not is_trigger or (i + 1) in spans or i in spans or i + 1 >= len(toks):
             continue
+        if i > 0 and (_NUMBER.search(toks[i - 1].norm) or toks[i - 1].norm in _COUNT_WORDS):
+            continue  # "20 قرية": a count, not a name
         if _boundary_between(text, t, toks[i + 1]):
             continue
         k = i + 1
@@ -583,7 +650,8 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
             w = toks[k].norm
             if k > i + 1 and (_boundary_between(text, toks[k - 1], toks[k]) or w.startswith("و")):
                 break
-            if w in _NAME_STOP or w in _FEATURES or _NUMBER.search(w) or (
+            if w in _NAME_STOP or w in _FEATURES or _strip_proclitic(w) in _FEATURES \
+                    or w in _VERBISH or _NUMBER.search(w) or w in _PRONOUN_OBJECTS or (
                     k == i + 1 and (len(w) < 3 or w in QUALIFIERS)):
                 break
             k += 1
@@ -591,6 +659,8 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
             s, e = toks[i + 1].start, toks[k - 1].end
             spans[i + 1] = (k - 1, _Place(text[s:e], s, e, trigger=True))
     actors = sorted(lexicon.find(text), key=lambda a: a.start)
+    if _LATIN_LETTER.search(text):
+        _latin_spans(text, toks, starts, spans, actors, gazetteer)
     try:
         dates = [d for d in find_dates(text, report.published)
                  if not _f(text[max(0, d.start - 6):d.start + 6]).lower().count("منذ")
@@ -598,13 +668,68 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
     except Exception:  # noqa: BLE001 - a date bug must not lose the report's claims
         logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
         dates = []
+    sent_bounds: dict[int, tuple[int, int]] = {}
+    para_starts: dict[int, int] = {}
+    for c in chunks:
+        a, b = sent_bounds.get(c.sent, (c.start, c.end))
+        sent_bounds[c.sent] = (min(a, c.start), max(b, c.end))
+        para_starts.setdefault(c.para, c.start)
     return _Doc(report, text, folded, fmap, toks, tok_at, chunks, chunk_of_tok, spans,
-                actors, dates, starts)
+                actors, dates, starts, sent_bounds, para_starts)
 
 
-def _boundary_between(text: str, a: _Tok, b: _Tok) -> bool:
+_HARD_BOUNDARY = "،,.;؛:!?؟()\n\"«»“”-–—"
+_CLAUSE_BOUNDARY = "،,.;؛!?؟\n"
+
+
+_LATIN_LETTER = re.compile(r"[A-Za-z]{3}")
+_LA_ART = r"(?:[Aa]l|[Ee]l|[Aa]s|[Aa]sh|[Aa]d|[Aa]r|[Aa]z|[Aa]t|[Aa]n|[Ee]z)"
+_LATIN_NAME = re.compile(
+    r"(?<![\w-])(?:" + _LA_ART + r"[-\s])?[A-Z][\w'\u2019]+(?:(?:-|\s)(?:" + _LA_ART +
+    r"[-\s])?[A-Z][\w'\u2019]+)*")
+_LATIN_NOT_NAMES = frozenset(
+    "the a an on in at by islamic state syrian democratic forces kurdish russian turkish "
+    "american us u.s monday tuesday wednesday thursday friday saturday sunday january "
+    "february march april may june july august september october november december "
+    "observatory monitor it its they he she".split())
+_LATIN_TRIGGER = re.compile(r"(?:village|town|city|camp|district|hamlet|area)s?(?: of)?\s*$",
+                            re.I)
+
+
+def _latin_spans(text: str, toks: list[_Tok], starts: list[int],
+                 spans: dict[int, tuple[int, _Place]], actors: list[Any],
+                 gazetteer: _Gazetteer) -> None:
+    """Capitalised Latin names the gazetteer knows (its `spot` reads Arabic only), and
+    unknown ones after "the village of"."""
+    import bisect
+
+    actor_ends = [a.end for a in actors]  # actors are sorted and do not overlap
+    for m in _LATIN_NAME.finditer(text):
+        name = m.group()
+        words = name.split()
+        while words and words[0].lower() in _LATIN_NOT_NAMES:
+            words = words[1:]
+        if not words:
+            continue
+        name = " ".join(words)
+        s = m.end() - len(name)
+        e = m.end()
+        ai = bisect.bisect_left(actor_ends, s + 1)
+        if ai < len(actors) and actors[ai].start < e:
+            continue
+        i = bisect.bisect_left(starts, s)
+        j = bisect.bisect_left(starts, e) - 1
+        if i >= len(toks) or i in spans or j < i:
+            continue
+        res = gazetteer.resolve(name)
+        trigger = bool(_LATIN_TRIGGER.search(text[max(0, s - 20):s]))
+        if res.status != "unresolved" or trigger:
+            spans[i] = (j, _Place(name, s, e, trigger=res.status == "unresolved"))
+
+
+def _boundary_between(text: str, a: _Tok, b: _Tok, chars: str = _HARD_BOUNDARY) -> bool:
     gap = text[a.end:b.start]
-    return any(c in gap for c in "،,.;؛:!?؟()\n\"«»“”-–—")
+    return any(c in gap for c in chars)
 
 
 # ----------------------------------------------------------------------------- places
@@ -691,12 +816,13 @@ def _parse_list(doc: _Doc, i: int, limit: int, *, enum: bool = False
         if w in ("and", "و", "or") and k + 1 < n:
             k += 1
             continue
-        while k < min(limit, n) and doc.toks[k].norm in _FEATURES | _ws("وقرية", "وبلدة",
-                                                                         "ومدينة", "ومنطقة",
-                                                                         "ومخيم", "وحي"):
+        joined = False
+        while k < min(limit, n) and (doc.toks[k].norm in _FEATURES or (
+                doc.toks[k].norm.startswith("و") and doc.toks[k].norm[1:] in _FEATURES)):
+            joined = joined or doc.toks[k].norm.startswith("و")
             k += 1
         if k < n and (k in doc.spans) and (doc.spans[k][1].start > doc.toks[k].start
-                                          or comma or enum):
+                                          or comma or enum or joined):
             # "والباغوز": the span starts after the و proclitic; a comma list also continues
             if comma and not enum and not doc.toks[k].norm.startswith("و") and len(places) < 1:
                 break
@@ -724,11 +850,25 @@ def _unknown_item(doc: _Doc, k: int, limit: int) -> tuple[int, _Place] | None:
     return j, _Place(doc.text[s:e], s, e, trigger=True)
 
 
-def _antecedent(doc: _Doc, ms: int, chunk: _Chunk) -> list[_Place]:
-    """Places a pronoun ("عليها", "التي ...") or a "before" phrase refers to."""
+def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False) -> list[_Place]:
+    """Places a pronoun ("عليها", "التي ...") or a "before" phrase refers to.
+
+    With a relative pronoun (التي/الذي/which) between them, the place must stand right
+    before it ("بلدة هجين، التي سيطرت عليها قسد"); a bare pronoun object needs a coordinated
+    verb ("دخلت X وسيطرت عليها").
+    """
     i = _last_tok_before(doc, ms)
-    sent_start = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+    sent_start = doc.sent_bounds[chunk.sent][0]
     lo = max(0, i - ANTECEDENT_WINDOW)
+    rel = next((k for k in range(i, lo - 1, -1) if doc.toks[k].norm in _RELATIVES
+                and doc.toks[k].start >= sent_start), None)
+    if rel is not None:
+        lo = max(lo, rel - 2)
+        i = rel - 1
+    elif pronoun:
+        vw = doc.toks[i + 1].norm if i + 1 < len(doc.toks) else ""
+        if not vw.startswith(("و", "ف")):
+            return []
     for k in range(i, lo - 1, -1):
         if doc.toks[k].start < sent_start:
             break
@@ -809,14 +949,14 @@ def _actor_of(a: Any) -> str:
     return str(a.actor)
 
 
-def _actor_candidates(doc: _Doc, chunk: _Chunk) -> list[Any]:
-    s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
-    e = max(c.end for c in doc.chunks if c.sent == chunk.sent)
+def _actor_candidates(doc: _Doc, chunk: _Chunk, *, objects: bool = False) -> list[Any]:
+    s = doc.sent_bounds[chunk.sent][0]
+    e = doc.sent_bounds[chunk.sent][1]
     out = []
     for a in doc.actors:
         if a.start >= s and a.end <= e:
             prev = _last_tok_before(doc, a.start)
-            if prev >= 0 and _is_object_position(doc, prev):
+            if not objects and prev >= 0 and _is_object_position(doc, prev):
                 continue
             out.append(a)
     return out
@@ -827,6 +967,7 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
     """The actor of a verb: between the verb and its object, else the nearest before it."""
     cands = [a for a in _actor_candidates(doc, chunk)
              if exclude is None or not (a.start >= exclude[0] and a.end <= exclude[1])]
+    every = _actor_candidates(doc, chunk, objects=True)
     g = _gender_of_verb(verb_word)
 
     def ok(a: Any) -> bool:
@@ -834,7 +975,7 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
         return g is None or ga is None or ga == g
 
     if obj_start is not None:
-        between = [a for a in cands if a.start >= ve and a.end <= obj_start]
+        between = [a for a in every if a.start >= ve and a.end <= obj_start]
         if between:
             return _actor_of(between[0]), False
     else:
@@ -875,6 +1016,35 @@ def _actor_by_word(doc: _Doc, word: str) -> str | None:
     return None
 
 
+_GROUP_WORDS = _ws("جهادي", "مسلح", "مقاتل", "عنصر", "متشدد", "jihadist", "militant", "fighter")
+
+
+def _stem(word: str) -> str:
+    w = word[2:] if word.startswith("ال") and len(word) > 4 else word
+    for suf in ("ون", "ين", "s"):
+        if w.endswith(suf) and len(w) > len(suf) + 2:
+            return w[: -len(suf)]
+    return w
+
+
+def _coref_actor(doc: _Doc, word: str) -> str | None:
+    """"الجهاديون" = the actor the report first named with that word ("الجهاديين من تنظيم X")."""
+    stem = _stem(word)
+    if stem not in _GROUP_WORDS:
+        return None
+    for i, t in enumerate(doc.toks[:-1]):
+        if _stem(_strip_proclitic(t.norm)) != stem and _stem(t.norm) != stem:
+            continue
+        nxt = i + 1
+        if doc.toks[nxt].norm in ("من", "of") and nxt + 1 < len(doc.toks):
+            nxt += 1
+        start = doc.toks[nxt].start
+        for a in doc.actors:
+            if abs(a.start - start) <= 2:
+                return _actor_of(a)
+    return None
+
+
 # ----------------------------------------------------------------------------- apply
 
 
@@ -905,37 +1075,47 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
     obj_start: int | None = None
     pronoun_obj = False
     if rule.place in ("after", "either"):
-        k = first_after
+        starts_at: list[int] = [first_after]
+        if not rule.prep:
+            # VSO: "استعادت قوات النظام مدينة X" -- the object follows the subject
+            subj = [a for a in doc.actors if a.start >= me and a.start - me <= 2]
+            if subj:
+                starts_at = [_first_tok_after(doc, subj[0].end)]
         if rule.prep:
             # the preposition within the window; a pronoun on it points back ("عليها")
-            k = -1
+            starts_at = []
+            preps = _ws(*rule.prep)
             for j in range(first_after, min(chunk_end_tok, first_after + OBJECT_WINDOW)):
                 w = doc.toks[j].norm
-                bare = _strip_proclitic(w)
-                if w in _ws(*rule.prep) or bare in _ws(*rule.prep):
-                    k = j + 1
+                if w in preps or _strip_proclitic(w) in preps:
+                    starts_at.append(j + 1)
+                elif w in _PRONOUN_OBJECTS and _PRONOUN_OBJECTS[w] in preps:
+                    if not starts_at:
+                        pronoun_obj = True
                     break
-                if w in _PRONOUN_OBJECTS and _PRONOUN_OBJECTS[w] in _ws(*rule.prep):
-                    pronoun_obj = True
-                    k = j + 1
+                if j > first_after and _boundary_between(doc.text, doc.toks[j - 1], doc.toks[j],
+                                                         _CLAUSE_BOUNDARY):
                     break
-                if j > first_after and _boundary_between(doc.text, doc.toks[j - 1], doc.toks[j]):
-                    break
-            if k < 0:
-                if rule.place != "either":
-                    return None
-                k = first_after
+            if not starts_at and not pronoun_obj and rule.place == "either":
+                starts_at = [first_after]
+        limit = chunk_end_tok + (12 if rule.pocket else 0)
         if pronoun_obj:
-            places = _antecedent(doc, ms, chunk)
-        elif k < min(len(doc.toks), chunk_end_tok + (12 if rule.pocket else 0)) and (
-                k == 0 or rule.pocket or k == first_after
-                or not _boundary_between(doc.text, doc.toks[k - 1], doc.toks[k])):
-            places, fr, _ = _parse_list(doc, k, chunk_end_tok + (12 if rule.pocket else 0))
+            places = _antecedent(doc, ms, chunk, pronoun=True)
+        for k in starts_at:
+            if places or k >= min(len(doc.toks), limit):
+                break
+            if not (k == 0 or rule.pocket or k == first_after
+                    or not _boundary_between(doc.text, doc.toks[k - 1], doc.toks[k])):
+                continue
+            places, fr, _ = _parse_list(doc, k, limit)
             fraction = fr if fr is not None else fraction
             if not places and fr is None:
                 places, fraction = _enumeration(doc, k, chunk, fraction)
             if places:
                 obj_start = places[0].start
+    if rule.place == "inside":
+        places = [p for k, (_, p) in sorted(doc.spans.items())
+                  if p.start >= ms and p.end <= me]
     if not places and rule.place in ("before", "either"):
         places = _antecedent(doc, ms, chunk) if rule.place == "before" else \
             _pocket_before(doc, ms, chunk)
@@ -962,6 +1142,9 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
                                            doc.folded[_fpos(doc, ms):_fpos(doc, me)]):
             prev = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
             out_actor = _actor_of(prev[-1]) if prev else None
+        if out_actor is None:
+            for t in doc.toks[_first_tok_after(doc, ms):_first_tok_after(doc, me)]:
+                out_actor = out_actor or _coref_actor(doc, t.norm)
         if out_actor is None:
             got = _pick_subject(doc, chunk, ms, me, None, verb_word)
             if got is None:
@@ -1003,6 +1186,14 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
             extra.append((loser, "lost"))
         if out_actor is None:
             out_actor, status = extra.pop()
+    elif rule.name in ("contested_fight_ar", "contested_en"):
+        # fighting involves the sides named in the clause ("بين X و Y")
+        names = list(dict.fromkeys(_actor_of(a) for a in _actor_candidates(doc, chunk, objects=True)
+                                   if a.start >= chunk.start and a.end <= chunk.end))
+        if not names:
+            return None
+        out_actor = names[0]
+        extra.extend((n, "contested") for n in names[1:2])
     elif rule.status == "besieged" and rule.actor == "subject":
         # "X حاصرت Y في P": Y is besieged, X besieges; "Y besieged in P" (passive)
         after = [a for a in _actor_candidates(doc, chunk) if a.start >= me and
@@ -1014,13 +1205,18 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
             if not before:
                 return None
             out_actor = _actor_of(before[-1])
-        elif after:
+        elif len(after) >= 2 and rule.name == "besieged_ar":
+            # VSO: "حاصرت قوات النظام التنظيم في P"
+            besieger, out_actor = _actor_of(after[0]), _actor_of(after[1])
+        elif after and before:
+            out_actor, besieger = _actor_of(after[0]), _actor_of(before[-1])
+        elif after and not (rule.name == "besieged_ar" and _gender_of_verb(verb_word)
+                            and _gender_of_verb(verb_word) == _gender_of_actor(after[0].text)):
             out_actor = _actor_of(after[0])
-            besieger = _actor_of(before[-1]) if before else None
-            if besieger == out_actor:
-                besieger = None
         else:
             return None
+        if besieger == out_actor:
+            besieger = None
     elif rule.actor == "before":
         before = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
         if not before:
@@ -1044,13 +1240,6 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         status = "captured"
     if fraction is not None and status in ("captured", "held") and not rule.pocket:
         status = "contested"
-    if rule.name == "contested_fight_ar" or rule.name == "contested_en":
-        # fighting involves both sides named in the clause
-        names = list(dict.fromkeys(_actor_of(a) for a in _actor_candidates(doc, chunk)
-                                   if a.start >= chunk.start and a.end <= chunk.end))
-        for other in names[:2]:
-            if other != out_actor:
-                extra.append((other, "contested"))
     before_cue = bool(_BEFORE_CUE.search(
         doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 40))]))
     span_s = min([ms, *(p.start for p in places if p.start >= chunk.start)])
@@ -1068,7 +1257,7 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
 def _enumeration(doc: _Doc, k: int, chunk: _Chunk, fraction: float | None
                  ) -> tuple[list[_Place], float | None]:
     """"السيطرة على أكثر من 20 قرية ... وهي X وY وZ": the list named later in the sentence."""
-    sent_end = max(c.end for c in doc.chunks if c.sent == chunk.sent)
+    sent_end = doc.sent_bounds[chunk.sent][1]
     seg = doc.folded[_fpos(doc, doc.toks[k].start):_fpos(doc, sent_end)] if k < len(doc.toks) \
         else ""
     head = seg[:40]
@@ -1085,15 +1274,15 @@ def _enumeration(doc: _Doc, k: int, chunk: _Chunk, fraction: float | None
 
 def _pocket_before(doc: _Doc, ms: int, chunk: _Chunk) -> list[_Place]:
     """The list right before a pocket phrase in apposition ("X وY، آخر منطقتين ...")."""
-    gap_ok = doc.text[max(0, ms - 3):ms].strip() in ("", "،", ",")
-    if not gap_ok:
+    i = _last_tok_before(doc, ms)
+    if i < 0 or doc.text[doc.toks[i].end:ms].strip() not in ("", "،", ","):
         return []
     return _antecedent(doc, ms, chunk)
 
 
 def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str) -> str | None:
     """Who besieges the pocket: the subject of a siege verb earlier in the sentence."""
-    s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+    s = doc.sent_bounds[chunk.sent][0]
     seg = doc.folded[_fpos(doc, s):_fpos(doc, pos)]
     m = None
     for m in re.finditer(_f(r"(?<!\w)\w{0,3}(?:حاصر|تحاصر|يحاصر|محاصرة|حصار|besieg|encircl|"
@@ -1131,9 +1320,9 @@ class _Resolver:
             if ch is None:
                 self._ctx_cache[ci] = self.report_ctx
             else:
-                s = min(c.start for c in self.doc.chunks if c.sent == ch.sent)
+                s = self.doc.sent_bounds[ch.sent][0]
                 # the chunk and up to 700 characters before it, within the paragraph
-                para_s = min(c.start for c in self.doc.chunks if c.para == ch.para)
+                para_s = self.doc.para_starts[ch.para]
                 lo = max(para_s, min(s, ch.start - 700) if ch.start - s > 700 else s)
                 lo = max(para_s, min(lo, ch.start - 300))
                 local = self.gaz.context_from_text(self.doc.text[lo:ch.end])
@@ -1173,16 +1362,11 @@ class _Resolver:
 def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float]:
     """(date, precision, confidence penalty) for a claim."""
     chunk = doc.chunks[rc.chunk]
-    sent_s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
-    sent_e = max(c.end for c in doc.chunks if c.sent == chunk.sent)
     in_chunk = [d for d in doc.dates if d.start >= chunk.start and d.end <= chunk.end]
-    in_sent = [d for d in doc.dates if d.start >= sent_s and d.end <= sent_e]
     penalty = 0.0
     pick = None
-    for pool in (in_chunk, in_sent):
-        if pool:
-            pick = min(pool, key=lambda d: abs(d.start - rc.verb_pos))
-            break
+    if in_chunk:
+        pick = min(in_chunk, key=lambda d: abs(d.start - rc.verb_pos))
     if pick is None:
         prior = [d for d in doc.dates if d.end <= chunk.start]
         if prior:
@@ -1190,9 +1374,20 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float]:
             penalty += 0.1
     if pick is not None:
         date, precision = pick.date, pick.precision
+        later = [d for d in in_chunk if d.start > pick.end and d.start - pick.end <= 40
+                 and re.search(_f(r"(?<!\w)(?:وحتى|حتى|إلى|الى|until|to|and)(?!\w)"),
+                               doc.folded[_fpos(doc, pick.end):_fpos(doc, d.start)])]
+        if later and later[0].date > date:
+            # "from the 21st to the 26th": the claim stands at the end of the period
+            date, precision = later[0].date, "week" if (later[0].date - date).days <= 10 \
+                else "month"
         if pick.range_start is not None and precision == "day" and pick.range_start != date:
             span = (date - pick.range_start).days
-            precision = "week" if span <= 10 else "month"
+            precision = "day" if span <= 2 else "week" if span <= 10 else "month"
+        rp = doc.report.published_precision
+        if pick.relative and rp in PRECISIONS and PRECISIONS.index(rp) > PRECISIONS.index(
+                precision):
+            precision = rp  # resolved against a publication date known only roughly
     elif doc.report.published is not None:
         date, precision = doc.report.published, doc.report.published_precision
         if doc.report.published_inferred:
@@ -1218,7 +1413,7 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
         if place is not None and place.kind in NON_TARGET_KINDS:
             continue
         chunk = doc.chunks[rc.chunk]
-        sent_s = min(c.start for c in doc.chunks if c.sent == chunk.sent)
+        sent_s = doc.sent_bounds[chunk.sent][0]
         sentence = doc.text[chunk.start:chunk.end]
         date, precision, penalty = _date_for(doc, rc)
         conf = 0.9 - penalty

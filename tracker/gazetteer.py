@@ -26,9 +26,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
+import numpy as np
 from rapidfuzz import fuzz, process
 
 from tracker.arabic import (
+    ABU_FORMS,
     FEATURE_WORDS,
     QUALIFIERS,
     is_arabic,
@@ -36,6 +38,7 @@ from tracker.arabic import (
     name_keys,
     normalize,
     proclitic_variants,
+    strip_article,
     tokens,
 )
 from tracker.errors import AmbiguousPlaceError, UnknownPlaceError
@@ -74,6 +77,8 @@ NEAR_MAX_KM = 40.0
 #: A point further than this from the river has no bank.
 BANK_MAX_KM = 25.0
 
+#: Matches scored against the context, at most (the best by match score).
+_MAX_CANDIDATES = 40
 # Tier scores (before context).
 _S_EXACT = 1.0
 _S_VARIANT = 0.95
@@ -142,6 +147,20 @@ SPOT_STOPWORDS: frozenset[str] = frozenset(
         "أبو", "ابو", "البو", "بو", "ام", "أم", "عين", "العين", "رأس", "راس", "بئر", "بير",
         "كبير", "صغير", "الكبير", "الصغير", "جديد", "الجديد", "الجديدة", "قديم", "القديمة",
         "فوقاني", "تحتاني", "العليا", "السفلى", "الوسطى",
+        # months (Levantine and Gregorian): تشرين is also a village
+        "كانون", "شباط", "آذار", "نيسان", "أيار", "حزيران", "تموز", "آب", "أيلول", "تشرين",
+        "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو", "يوليو", "أغسطس", "سبتمبر",
+        "أكتوبر", "نوفمبر", "ديسمبر",
+        # nationalities and adjectives of news copy
+        "عراقية", "عراقي", "العراقي", "العراقية", "روسية", "روسي", "تركية", "تركي", "كردية",
+        "كردي", "عربية", "عربي", "إيراني", "إيرانية", "أمريكي", "أمريكية", "لبناني",
+        "عنيفة", "العنيفة", "عنيف", "واسعة", "واسع", "كبرى", "دقيقة", "البشرية", "شبه",
+        "المقبلة", "بداية", "مطلع", "الكفر", "قرى", "البقعة", "الإشارة", "الاشارة",
+        # verbs, particles and personal names that are village names somewhere
+        "إلا", "الا", "لا", "لم", "لن", "قد", "او", "أو", "ان", "أن", "إن", "ما", "تحت", "فوق",
+        "عليه", "عليها", "خلاله", "فور", "دار", "علم", "بدأ", "لجأ", "جاءت", "جاء", "ظهر",
+        "متن", "واسطة", "بواسطة", "بدوره", "دوره", "جوده", "لواء", "عبد", "الرحمن", "رامي", "عدنان",
+        "محمد", "أحمد", "علي", "حسن", "حسين", "عمر", "خالد",
     )
 )
 _SPOT_MIN_CHARS = 3
@@ -272,35 +291,112 @@ def _as_lines(river: Any) -> list[list[tuple[float, float]]]:
     return [[(float(x), float(y)) for x, y in part] for part in seq]
 
 
+def _river_segments(river: Any) -> np.ndarray:
+    """``(n, 4)`` array of segments ``x1, y1, x2, y2`` oriented west to east per part."""
+    segs = []
+    for line in _as_lines(river):
+        if len(line) < 2:
+            continue
+        if line[0][0] > line[-1][0]:
+            line = line[::-1]
+        arr = np.asarray(line, dtype=float)[:, :2]
+        segs.append(np.hstack([arr[:-1], arr[1:]]))
+    return np.vstack(segs) if segs else np.zeros((0, 4))
+
+
 def bank_of(lat: float, lon: float, river: Any, *, max_km: float = BANK_MAX_KM) -> str | None:
     """``"east"``/``"west"``: the side of a south-eastward-flowing river a point lies on.
 
     The river is oriented so that it runs from west to east overall (true of the Euphrates
     from Turkey to Iraq); the left bank going downstream is the east bank (الجزيرة), the
     right bank the west (الشامية). Returns None further than `max_km` from the river.
+    `river` may also be the array of `_river_segments` (faster when called often).
     """
-    best: tuple[float, float] | None = None  # (distance km, cross product sign)
-    coslat = math.cos(math.radians(lat))
-    for line in _as_lines(river):
-        if len(line) < 2:
-            continue
-        if line[0][0] > line[-1][0]:
-            line = line[::-1]
-        for (x1, y1), (x2, y2) in zip(line, line[1:], strict=False):
-            ax, ay = (x2 - x1) * coslat, y2 - y1
-            px, py = (lon - x1) * coslat, lat - y1
-            seg2 = ax * ax + ay * ay
-            t = 0.0 if seg2 == 0 else max(0.0, min(1.0, (px * ax + py * ay) / seg2))
-            qx, qy = x1 + t * (x2 - x1), y1 + t * (y2 - y1)
-            d = haversine_km(lat, lon, qy, qx)
-            if best is None or d < best[0]:
-                best = (d, ax * py - ay * px)
-    if best is None or best[0] > max_km or best[1] == 0:
+    segs = river if isinstance(river, np.ndarray) else _river_segments(river)
+    if segs.size == 0:
         return None
-    return "east" if best[1] > 0 else "west"
+    coslat = math.cos(math.radians(lat))
+    x1, y1, x2, y2 = segs[:, 0], segs[:, 1], segs[:, 2], segs[:, 3]
+    ax, ay = (x2 - x1) * coslat, y2 - y1
+    px, py = (lon - x1) * coslat, lat - y1
+    seg2 = ax * ax + ay * ay
+    with np.errstate(invalid="ignore", divide="ignore"):
+        t = np.where(seg2 > 0, (px * ax + py * ay) / np.where(seg2 > 0, seg2, 1.0), 0.0)
+    t = np.clip(t, 0.0, 1.0)
+    dx, dy = px - t * ax, py - t * ay
+    d2 = dx * dx + dy * dy
+    k = int(np.argmin(d2))
+    qx, qy = x1[k] + t[k] * (x2[k] - x1[k]), y1[k] + t[k] * (y2[k] - y1[k])
+    if haversine_km(lat, lon, float(qy), float(qx)) > max_km:
+        return None
+    cross = float(ax[k] * py[k] - ay[k] * px[k])
+    if cross == 0:
+        return None
+    return "east" if cross > 0 else "west"
+
+
+def _banks_of_all(places: Sequence[Place], segs: np.ndarray, *,
+                  max_km: float = BANK_MAX_KM, chunk: int = 512) -> list[str | None]:
+    """`bank_of` for every place at once (vectorised over places and segments)."""
+    out: list[str | None] = []
+    if segs.size == 0:
+        return [None] * len(places)
+    x1, y1, x2, y2 = (segs[:, j][None, :] for j in range(4))
+    for start in range(0, len(places), chunk):
+        part = places[start : start + chunk]
+        lat = np.array([p.lat for p in part])[:, None]
+        lon = np.array([p.lon for p in part])[:, None]
+        coslat = np.cos(np.radians(lat))
+        ax, ay = (x2 - x1) * coslat, np.broadcast_to(y2 - y1, (len(part), segs.shape[0]))
+        px, py = (lon - x1) * coslat, lat - y1
+        seg2 = ax * ax + ay * ay
+        t = np.clip(np.divide(px * ax + py * ay, seg2, out=np.zeros_like(seg2),
+                              where=seg2 > 0), 0.0, 1.0)
+        dx, dy = px - t * ax, py - t * ay
+        k = np.argmin(dx * dx + dy * dy, axis=1)
+        rows = np.arange(len(part))
+        tk = t[rows, k]
+        qx = x1[0, k] + tk * (x2[0, k] - x1[0, k])
+        qy = y1[0, k] + tk * (y2[0, k] - y1[0, k])
+        cross = ax[rows, k] * py[rows, k] - ay[rows, k] * px[rows, k]
+        for j, p in enumerate(part):
+            if cross[j] == 0 or haversine_km(p.lat, p.lon, float(qy[j]), float(qx[j])) > max_km:
+                out.append(None)
+            else:
+                out.append("east" if cross[j] > 0 else "west")
+    return out
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def _keys_of(norm: str) -> set[str]:
+    """`name_keys` of an already normalised text, with a shortcut for the common case.
+
+    `name_keys` only adds ``ابو``/``البو`` variants to the plain and article-less forms,
+    so names that do not start with such a form skip its work (same result, faster).
+    """
+    bare = _bare(norm)
+    for form in (norm, bare):
+        head = form.split(" ", 1)[0]
+        if head in _ABU_HEADS or head.startswith(("ابو", "البو")):
+            return name_keys(norm)
+    return {norm, bare, _bare(bare)} if norm else set()
+
+
+_ABU_HEADS = frozenset(ABU_FORMS)
+
+
+def _near_km(p: Place, q: Place, km: float) -> bool:
+    """True when two places are within `km` (cheap box test first)."""
+    if abs(p.lat - q.lat) > km / 100.0 or abs(p.lon - q.lon) > km / 80.0:
+        return False
+    return haversine_km(p.lat, p.lon, q.lat, q.lon) <= km
+
+
+def _bare(key: str) -> str:
+    """A normalised name with the article dropped from each word."""
+    return " ".join(strip_article(w) for w in key.split())
 
 
 def _source_of(place_id: str) -> str:
@@ -401,9 +497,20 @@ class Gazetteer:
         self._lat: dict[str, dict[int, float]] = {}
         self._admin_ar: dict[str, list[int]] = {}
         self._admin_lat: dict[str, list[int]] = {}
+        self._latin_parts: dict[int, list[str]] = {}
         for i, p in enumerate(self._places):
             self._index_place(i, p)
-        self._ar_sorted = sorted(self._ar, key=len)
+        # The fuzzy tier compares article-less forms of the names as written (not every
+        # indexed variant), which keeps its key list short.
+        self._fz_ar: dict[str, dict[int, float]] = {}
+        for i, p in enumerate(self._places):
+            for name in p.names:
+                if is_arabic(name):
+                    for part in _split_arabic(name):
+                        key = _bare(normalize(part))
+                        if key:
+                            self._fz_ar.setdefault(key, {})[i] = _S_EXACT
+        self._ar_sorted = sorted(self._fz_ar, key=len)
         self._ar_lens = [len(k) for k in self._ar_sorted]
         self._lat_sorted = sorted(self._lat, key=len)
         self._lat_lens = [len(k) for k in self._lat_sorted]
@@ -412,7 +519,7 @@ class Gazetteer:
             k for k in self._ar if len(k.replace(" ", "")) >= _SPOT_MIN_CHARS
             and k not in SPOT_STOPWORDS
         }
-        self._bank_cache: dict[int, str | None] = {}
+        self._banks: list[str | None] | None = None  # computed on the first bank cue
         self._latin_simple_cache: dict[int, list[str]] = {}
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
 
@@ -434,6 +541,7 @@ class Gazetteer:
                                 self._add_admin(self._admin_ar, " ".join(words[1:]), i)
             else:
                 for part in _split_latin(name):
+                    self._latin_parts.setdefault(i, []).append(part)
                     key = latin_key(part)
                     if len(key) < 2:
                         continue
@@ -492,7 +600,7 @@ class Gazetteer:
     def _exact_ar(self, text: str, factor: float, reason: str) -> dict[int, tuple[float, str]]:
         out: dict[int, tuple[float, str]] = {}
         direct = normalize(text)
-        for key in name_keys(text):
+        for key in _keys_of(direct):
             hits = self._ar.get(key)
             if not hits:
                 continue
@@ -538,7 +646,8 @@ class Gazetteer:
         if found:
             return tuple((i, s, why) for i, (s, why) in found.items())
         # tier 4: fuzzy
-        return self._fuzzy(q, self._ar, self._ar_sorted, self._ar_lens, FUZZY_CUTOFF_AR, words)
+        return self._fuzzy(_bare(q), self._fz_ar, self._ar_sorted, self._ar_lens,
+                           FUZZY_CUTOFF_AR, words)
 
     def _lookup_latin(self, q: str) -> tuple[tuple[int, float, str], ...]:
         key = _latin_query_key(q)
@@ -563,8 +672,8 @@ class Gazetteer:
     def _latin_names(self, i: int) -> list[str]:
         names = self._latin_simple_cache.get(i)
         if names is None:
-            names = [_latin_simple(part) for n in self._places[i].names if not is_arabic(n)
-                     for part in _split_latin(n)]
+            names = list(dict.fromkeys(_latin_simple(part)
+                                       for part in self._latin_parts.get(i, ())))
             self._latin_simple_cache[i] = names
         return names
 
@@ -607,10 +716,9 @@ class Gazetteer:
     # ------------------------------------------------------------------ scoring
 
     def _bank(self, i: int) -> str | None:
-        if i not in self._bank_cache:
-            p = self._places[i]
-            self._bank_cache[i] = bank_of(p.lat, p.lon, self.river) if self.river else None
-        return self._bank_cache[i]
+        if self._banks is None:
+            self._banks = _banks_of_all(self._places, _river_segments(self.river))
+        return self._banks[i]
 
     def _in_admin(self, p: Place, pcodes: Sequence[str]) -> bool:
         own = [c for c in p.admin_pcodes if c]
@@ -622,6 +730,9 @@ class Gazetteer:
         self, hits: Sequence[tuple[int, float, str]], ctx: Context | None
     ) -> list[Candidate]:
         cands = [(self._places[i], s, why, i) for i, s, why in hits]
+        if len(cands) > _MAX_CANDIDATES:
+            cands.sort(key=lambda c: -c[1])
+            cands = cands[:_MAX_CANDIDATES]
         cands = self._collapse(cands)
         if ctx is None or ctx.is_empty:
             out = [Candidate(p, s, why) for p, s, why, _ in cands]
@@ -690,9 +801,9 @@ class Gazetteer:
                                       else tuple(x for x in p.admin_pcodes if x)[-1:]):
                         dup = True
                         break
-                if (p.kind in ADMIN_KINDS) == (q.kind in ADMIN_KINDS) and haversine_km(
-                    p.lat, p.lon, q.lat, q.lon
-                ) <= SAME_PLACE_KM:
+                if (p.kind in ADMIN_KINDS) == (q.kind in ADMIN_KINDS) and _near_km(
+                    p, q, SAME_PLACE_KM
+                ):
                     dup = True
                     break
             if not dup:
@@ -786,7 +897,7 @@ class Gazetteer:
             return []
         hits = {i: (s, why) for i, s, why in self._lookup(q)}
         if is_arabic(q):
-            key, keys, index = q, self._ar_sorted, self._ar
+            key, keys, index = _bare(q), self._ar_sorted, self._fz_ar
         else:
             key, keys, index = _latin_query_key(q), self._lat_sorted, self._lat
         if len(key) >= 2:
@@ -867,9 +978,15 @@ class Gazetteer:
                 for variant, stripped in proclitic_variants(toks[i].norm):
                     if stripped and variant in SPOT_STOPWORDS and n == 1:
                         continue
+                    if n == 1 and variant in SPOT_STOPWORDS:
+                        continue
                     key = " ".join([variant, *rest])
-                    if key in self._spot_keys and not (n == 1 and variant in SPOT_STOPWORDS):
+                    if key in self._spot_keys:
                         hit = (n, stripped, key)
+                        break
+                    bare = " ".join(strip_article(w) for w in key.split())
+                    if bare != key and bare in self._spot_keys and bare not in SPOT_STOPWORDS:
+                        hit = (n, stripped, bare)
                         break
                 if hit:
                     break

@@ -60,6 +60,8 @@ ACTOR_NAMES: dict[str, str] = {
 }
 CONTESTED_LABEL = "Contested"
 LABEL_MODES = ("ar", "en", "none")
+#: Above this many places in the extent, only places with a known holder are drawn.
+MAX_BACKGROUND_PLACES = 400
 
 _RIVER_COLOR = "#4a90c8"
 _BORDER_COLOR = "#555555"
@@ -74,6 +76,10 @@ def actor_color(actor: str) -> str:
 def actor_name(actor: str) -> str:
     """The legend name of an actor."""
     return ACTOR_NAMES.get(actor, actor)
+
+
+#: Shapes Arabic into presentation forms; the ﷲ ligature is off (DejaVu Sans lacks it).
+_RESHAPER = arabic_reshaper.ArabicReshaper(configuration={"ARABIC LIGATURE ALLAH": "no"})
 
 
 @lru_cache(maxsize=1)
@@ -104,7 +110,7 @@ def shape_arabic(text: str) -> str:
     """
     if not any("\u0600" <= ch <= "\u06ff" for ch in text):
         return text
-    reshaped = str(arabic_reshaper.reshape(text))
+    reshaped = str(_RESHAPER.reshape(text))
     return reshaped if matplotlib_does_bidi() else str(get_display(reshaped))
 
 
@@ -332,7 +338,8 @@ def _place_label_layout(
                             fontsize=fontsize, ha=ha, va="bottom", zorder=6, color="#111111",
                             bbox={"boxstyle": "square,pad=0.1", "fc": "white", "ec": "none",
                                   "alpha": 0.6})
-            box = t.get_window_extent(renderer).expanded(1.05, 1.1)
+            ext = t.get_window_extent(renderer)
+            box = Bbox.from_extents(ext.x0 - 3, ext.y0 - 2, ext.x1 + 3, ext.y1 + 2)
             inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1
                       and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
             if inside and not any(box.overlaps(k) for k in kept):
@@ -402,6 +409,8 @@ def _draw_frame(
     drawn, hatched = _draw_territory(ax, proj, snapshot, cells, clip)
     _draw_context(ax, proj, context_layers, clip)
     shown = _places_in(places, proj)
+    if len(shown) > MAX_BACKGROUND_PLACES:  # a large extent: only the places with a holder
+        shown = [p for p in shown if p.place_id in snapshot]
     if shown:
         x, y = proj.xy([p.lon for p in shown], [p.lat for p in shown])
         ax.scatter(x, y, s=point_size, c=_POINT_COLOR, zorder=5, linewidths=0, gid="places")
@@ -412,15 +421,21 @@ def _draw_frame(
     return drawn, hatched
 
 
-def _legend(ax: Axes, drawn: Sequence[str], hatched: bool) -> None:
-    handles: list[Patch] = [
+def _legend_handles(drawn: Sequence[str], hatched: bool) -> list[Patch]:
+    """Legend entries: the actors drawn in conventional order, then "Contested"."""
+    order = list(ACTOR_COLORS)
+    handles = [
         Patch(facecolor=actor_color(a), edgecolor="#444444", label=actor_name(a))
-        for a in sorted(drawn, key=lambda a: list(ACTOR_COLORS).index(a)
-                        if a in ACTOR_COLORS else 99)
+        for a in sorted(set(drawn), key=lambda a: (order.index(a) if a in order else 99, a))
     ]
     if hatched:
         handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="////",
                              label=CONTESTED_LABEL))
+    return handles
+
+
+def _legend(ax: Axes, drawn: Sequence[str], hatched: bool) -> None:
+    handles = _legend_handles(drawn, hatched)
     if handles:
         ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
 
@@ -576,11 +591,7 @@ def render_small_multiples(
         ax.set_title(frame.on.isoformat(), fontsize=9)
         all_drawn += [a for a in drawn if a not in all_drawn]
         any_hatch |= hatched
-    handles = [Patch(facecolor=actor_color(a), edgecolor="#444444", label=actor_name(a))
-               for a in all_drawn]
-    if any_hatch:
-        handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="////",
-                             label=CONTESTED_LABEL))
+    handles = _legend_handles(all_drawn, any_hatch)
     if handles:
         fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 5), fontsize=8)
     if title:

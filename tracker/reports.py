@@ -61,8 +61,9 @@ BOILERPLATE_LINES: tuple[str, ...] = (
     r"تابعونا على .{0,80}",
     r"(?:share|tweet|share on (?:facebook|twitter|whatsapp|telegram)|print|email)",
     r"(?:related|read more|read also)[: ].{0,120}|related|read more",
-    r".{0,200}\b(?:cookies?|çerez\w*)\b.{0,300}",
-    r".{0,200}(?:ملفات تعريف الارتباط|الكوكيز).{0,300}",
+    # cookie notices: a short line naming cookies and the site, its policy or consent
+    r"(?=.{0,800}$)(?=.*(?:cookie|çerez|ملفات تعريف الارتباط|الكوكيز))"
+    r"(?=.*(?:site|polic|accept|consent|brows|tamam|politika|kullan|\buse\b|موقع|سياسة|توافق)).*",
     r".{0,300}\"tamam\" ?ı tıklayarak.{0,300}",
     r"(?:all rights reserved|جميع الحقوق محفوظة).{0,120}|©.{0,120}",
 )
@@ -368,14 +369,17 @@ def _reports_from_jsonl(
 def _reports_from_html(text: str, label: str, default: dt.date | None) -> Iterator[Report]:
     import trafilatura
 
-    doc: Any = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                           include_tables=False, as_dict=True)
-    body = (doc or {}).get("text") or ""
+    found: Any = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
+                                             include_tables=False)
+    doc: dict[str, Any] = {}
+    if found is not None:
+        doc = found.as_dict() if hasattr(found, "as_dict") else dict(found)
+    body = doc.get("text") or ""
     if not body.strip():
         raise _Skip(ReportProblem(label, None, "no article text found in this HTML page; save "
                                   "the article as .txt and try again"))
     published = None
-    date_value = (doc or {}).get("date")
+    date_value = doc.get("date")
     if date_value:
         try:
             published = dt.date.fromisoformat(str(date_value)[:10])

@@ -324,8 +324,8 @@ class Store:
                                   c.evidence.sentence, c.fraction, c.besieger], ensure_ascii=False)
                 cur = self._conn.execute(
                     "INSERT OR IGNORE INTO corrections (key, place_id, place_text, actor, status,"
-                    " date, note, fraction, besieger, source_file, line, name_ar, name_en, lat, lon,"
-                    " loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    " date, note, fraction, besieger, source_file, line, name_ar, name_en, lat,"
+                    " lon, loaded_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                     (key, c.place_id, c.place_text, c.actor, c.status, c.date.isoformat(),
                      c.evidence.sentence, c.fraction, c.besieger, source,
                      lines[k] if lines else None, c.name_ar, c.name_en, c.lat, c.lon, _now()),
@@ -402,21 +402,25 @@ class Store:
             out.append(StoredClaim(f"correction:{cid}", claim, None, ANALYST))
         return out
 
+    _REPORT_COLUMNS = ("SELECT report_id, text, source_file, published, precision, inferred,"
+                       " source_url, title, publisher, language, metadata FROM reports")
+
+    @staticmethod
+    def _report(row: tuple[Any, ...]) -> Report:
+        rid, text, src, pub, prec, inf, url, title, publisher, lang, meta = row
+        return Report(rid, text, src, _date(pub), prec, bool(inf), url, title, publisher, lang,
+                      None, tuple(json.loads(meta).items()))
+
     def reports(self) -> list[Report]:
         """Every stored report, by ingestion order."""
-        cur = self._conn.execute(
-            "SELECT report_id, text, source_file, published, precision, inferred, source_url,"
-            " title, publisher, language, metadata FROM reports ORDER BY rowid"
-        )
-        return [
-            Report(rid, text, src, _date(pub), prec, bool(inf), url, title, publisher, lang,
-                   None, tuple(json.loads(meta).items()))
-            for rid, text, src, pub, prec, inf, url, title, publisher, lang, meta in cur
-        ]
+        cur = self._conn.execute(f"{self._REPORT_COLUMNS} ORDER BY rowid")
+        return [self._report(row) for row in cur]
 
     def report(self, report_id: str) -> Report | None:
         """One report by id (None when unknown)."""
-        return next((r for r in self.reports() if r.report_id == report_id), None)
+        row = self._conn.execute(f"{self._REPORT_COLUMNS} WHERE report_id = ?",
+                                 (report_id,)).fetchone()
+        return self._report(row) if row else None
 
     def mentions(self) -> list[tuple[str, Mention]]:
         """Unresolved and ambiguous mentions as ``(report_id, Mention)``."""
@@ -435,7 +439,7 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Row counts: reports, claims, mentions, corrections, places."""
         return {
-            t: int(self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])  # noqa: S608
+            t: int(self._conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0])
             for t in ("reports", "claims", "mentions", "corrections", "places")
         }
 

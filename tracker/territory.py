@@ -50,7 +50,11 @@ CONTESTED_STATUS = "contested"
 DEFAULT_CONTESTED_FRACTION = 0.5
 
 #: Default radius around each settlement that can belong to it (see `place_cells`).
-DEFAULT_BUFFER_KM = 1.0
+DEFAULT_BUFFER_KM = 1.5
+#: Settlements closer than this to a barrier line ignore it (the line is too coarse there).
+BARRIER_MARGIN_KM = 0.5
+#: Settlements closer than this share one cell (see `place_cells`).
+DEFAULT_MERGE_KM = 0.5
 #: Parts of an actor's territory closer than this are one pocket (see `pockets`).
 DEFAULT_LINK_KM = 2.0
 
@@ -144,10 +148,11 @@ def cells_key(
     buffer_km: float,
     study_area: BaseGeometry | None,
     barriers: BaseGeometry | None,
+    merge_km: float = 0.0,
 ) -> str:
     """Cache key of a cell computation: hash of ids, coordinates, own polygons and options."""
     h = hashlib.sha256(_CELLS_VERSION.encode())
-    h.update(f"|{buffer_km:.6f}|".encode())
+    h.update(f"|{buffer_km:.6f}|{merge_km:.6f}|".encode())
     for p in sorted(places, key=lambda q: q.place_id):
         h.update(f"{p.place_id}|{p.lon:.6f}|{p.lat:.6f}|{p.kind}\n".encode())
         if p.geometry is not None:
@@ -163,6 +168,7 @@ def place_cells(
     study_area: BaseGeometry | None = None,
     buffer_km: float = DEFAULT_BUFFER_KM,
     barriers: BaseGeometry | None = None,
+    merge_km: float = DEFAULT_MERGE_KM,
     cache_dir: Path | None = None,
 ) -> dict[str, Polygon]:
     """The area each settlement stands for: its own polygon, or a clipped Voronoi cell.
@@ -174,21 +180,31 @@ def place_cells(
     * the disc of radius `buffer_km` around it: a settlement stands for its houses and
       fields, not for the desert beyond. Voronoi ∩ (union of all discs) equals
       Voronoi ∩ own disc, so this is the study area "union of buffers around the
-      settlements". The default, 1 km, is chosen for the Euphrates valley, where the
-      villages sit 1-4 km apart on a cultivated strip 2-3 km wide between the river and
-      the desert escarpment: a village stands for at most π·1² ≈ 3.1 km² (2-3 km² with
-      neighbours close by), so the six villages ISIS still held in mid-January 2019
-      (al-Susah to al-Baghuz) measure about 15-20 km², the order the monitors reported
-      then (~15 km²), and al-Baghuz alone 3-6 km² (reported: under 5 km²). A 1.5 km
-      radius would double these areas; 0.5 km would leave the fields between villages out.
+      settlements". The default, 1.5 km, is chosen for the Euphrates valley, where the
+      villages sit 1-4 km apart on a cultivated strip 2-4 km wide between the river and
+      the desert escarpment, and a town's farmland reaches a kilometre or two beyond its
+      houses: a lone village stands for at most π·1.5² ≈ 7 km², a village between close
+      neighbours for 4-6 km². So the four villages ISIS held east of the river in
+      mid-January 2019 (al-Susah, al-Baghuz Fawqani, al-Marashidah, al-Safafinah) measure
+      about 20-25 km² (reported then: ~15 km²), and al-Baghuz alone 5-7 km² (reported
+      ~10 km² in late January, under 5 km² in February): within a factor of two of every
+      reported figure. With 1 km, al-Baghuz alone would be 3 km² against the ~10 km²
+      reported with the farms and camp around it; with 2 km the January pocket would be
+      about 40 km².
     * `study_area` (e.g. the country border or a set of admin units) when given;
     * the side of each `barrier` line (e.g. the Euphrates) the settlement stands on, so a
-      village on the east bank never owns land on the west bank;
+      village on the east bank never owns land on the west bank. A settlement closer
+      than `BARRIER_MARGIN_KM` to the line keeps its whole cell: a 1:10m river line can
+      be a kilometre off, and would otherwise cut a riverside village in half;
     * minus the own polygons of other places (neighbourhoods inside a city cell).
 
-    Places at identical coordinates share one cell. Cells are computed in a local
-    equal-area projection and returned in lon/lat. Results are cached in memory and,
-    when `cache_dir` is given, on disk (key: hash of ids, coordinates and options).
+    Settlements less than `merge_km` apart (by default 0.5 km: in practice one village
+    listed twice by two sources under two spellings) share one cell, the Voronoi cell of
+    their centre within the union of their discs, rather than splitting it in two
+    slivers; when two actors hold such a pair, each is given the whole cell. Cells are
+    computed in a local equal-area projection and returned in lon/lat. Results are cached
+    in memory and, when `cache_dir` is given, on disk (key: hash of ids, coordinates and
+    options).
 
     Parameters
     ----------
@@ -200,6 +216,8 @@ def place_cells(
         Radius around each settlement beyond which land belongs to nobody (> 0).
     barriers
         Optional lines (lon/lat) a cell may not cross, e.g. a river.
+    merge_km
+        Settlements closer than this (km) share one cell; 0 = only identical points.
     cache_dir
         Optional directory for the on-disk cache.
 
@@ -217,13 +235,17 @@ def place_cells(
         msg = f"buffer_km must be positive, got {buffer_km!r}"
         raise ValueError(msg)
     settlements = [p for p in places if is_settlement(p)]
-    key = cells_key(settlements, buffer_km=buffer_km, study_area=study_area, barriers=barriers)
+    key = cells_key(
+        settlements, buffer_km=buffer_km, study_area=study_area, barriers=barriers,
+        merge_km=merge_km,
+    )
     if key in _MEMORY_CACHE:
         return dict(_MEMORY_CACHE[key])
     cells = _read_cells_cache(cache_dir, key) if cache_dir is not None else None
     if cells is None:
         cells = _compute_cells(
-            settlements, study_area=study_area, buffer_km=buffer_km, barriers=barriers
+            settlements, study_area=study_area, buffer_km=buffer_km, barriers=barriers,
+            merge_km=merge_km,
         )
         if cache_dir is not None:
             _write_cells_cache(cache_dir, key, cells)
@@ -239,6 +261,7 @@ def _compute_cells(
     study_area: BaseGeometry | None,
     buffer_km: float,
     barriers: BaseGeometry | None,
+    merge_km: float,
 ) -> dict[str, Polygon]:
     if not places:
         return {}
@@ -252,12 +275,22 @@ def _compute_cells(
 
     if points:
         x, y = fwd.transform([p.lon for p in points], [p.lat for p in points])
-        xy = np.round(np.column_stack([x, y]), 1)  # 10 cm: identical places share a cell
-        uniq, inverse = np.unique(xy, axis=0, return_inverse=True)
-        inverse = np.asarray(inverse).reshape(-1)
+        xy = np.column_stack([x, y])
+        # settlements closer than merge_km are one (often one village twice, from two
+        # sources under two spellings): they share one cell instead of splitting it
+        groups = _link_groups(shapely.points(xy), merge_km * 1000.0)
+        inverse = np.empty(len(points), dtype=np.int64)
+        for g, members in enumerate(groups):
+            inverse[members] = g
+        uniq = np.array([xy[m].mean(axis=0) for m in groups])
         pts = shapely.points(uniq)
         radius = buffer_km * 1000.0
-        discs = shapely.buffer(pts, radius, quad_segs=16)
+        point_discs = shapely.buffer(shapely.points(xy), radius, quad_segs=16)
+        discs = np.array(
+            [point_discs[m[0]] if len(m) == 1 else shapely.union_all(point_discs[m])
+             for m in groups],
+            dtype=object,
+        )
         if len(uniq) == 1:
             metric_cells = discs
         else:
@@ -268,7 +301,7 @@ def _compute_cells(
             )
             metric_cells = shapely.intersection(np.asarray(shapely.get_parts(vor)), discs)
         if study_area is not None:
-            metric_cells = shapely.intersection(metric_cells, _apply(study_area, fwd))
+            metric_cells = _clip(np.asarray(metric_cells, dtype=object), _apply(study_area, fwd))
         if barriers is not None and not barriers.is_empty:
             metric_cells = _cut_by_barriers(metric_cells, pts, _apply(barriers, fwd))
         if own:
@@ -288,6 +321,15 @@ def _compute_cells(
     return cells
 
 
+def _clip(cells: np.ndarray, area: BaseGeometry) -> np.ndarray:
+    """Cells ∩ area, intersecting only the cells the (prepared) area does not contain."""
+    shapely.prepare(area)
+    out = cells.copy()
+    todo = ~shapely.contains(area, cells)
+    out[todo] = shapely.intersection(cells[todo], area)
+    return out
+
+
 def _bounds(xy: np.ndarray, pad: float) -> tuple[float, float, float, float]:
     return (
         float(xy[:, 0].min() - pad),
@@ -300,8 +342,10 @@ def _bounds(xy: np.ndarray, pad: float) -> tuple[float, float, float, float]:
 def _cut_by_barriers(cells: np.ndarray, pts: np.ndarray, barrier: BaseGeometry) -> np.ndarray:
     """Keep, of each cell a barrier line crosses, the piece on the settlement's side."""
     out = np.array(cells, dtype=object)
-    tree_hits = shapely.intersects(cells, barrier)
-    for i in np.flatnonzero(tree_hits):
+    hits = shapely.intersects(cells, barrier) & (
+        shapely.distance(pts, barrier) >= BARRIER_MARGIN_KM * 1000.0
+    )
+    for i in np.flatnonzero(hits):
         cell = cells[i]
         if cell.is_empty:
             continue
@@ -540,7 +584,9 @@ def pockets(
     c = shapely.centroid(shapely.union_all([cells[p] for p in pids]))
     fwd, _ = equal_area_transformers(c.x, c.y)
     metric = _apply(np.array([cells[p] for p in pids], dtype=object), fwd)
-    groups = _link_groups(metric, link_km * 1000.0)
+    others = [cells[p] for a, ps in held.items() if a != actor for p in ps]
+    blocker = _apply(shapely.union_all(others), fwd) if others else None
+    groups = _link_groups(metric, link_km * 1000.0, blocker=blocker)
     areas = shapely.area(metric) / 1e6
     out: list[Pocket] = []
     for members in groups:
@@ -565,8 +611,14 @@ def pockets(
     return out
 
 
-def _link_groups(metric: np.ndarray, gap_m: float) -> list[list[int]]:
-    """Indices of geometries grouped by chains of distance <= gap_m (union-find)."""
+def _link_groups(
+    metric: np.ndarray, gap_m: float, *, blocker: BaseGeometry | None = None
+) -> list[list[int]]:
+    """Indices of geometries grouped by chains of distance <= gap_m (union-find).
+
+    Two geometries that do not touch are not linked when the shortest line between them
+    runs through `blocker` (land someone else holds) for more than a metre.
+    """
     parent = list(range(len(metric)))
 
     def find(i: int) -> int:
@@ -577,6 +629,12 @@ def _link_groups(metric: np.ndarray, gap_m: float) -> list[list[int]]:
 
     tree = shapely.STRtree(metric)
     left, right = tree.query(metric, predicate="dwithin", distance=max(gap_m, 1e-6))
+    keep = left < right
+    left, right = left[keep], right[keep]
+    if blocker is not None and len(left):
+        lines = shapely.shortest_line(metric[left], metric[right])
+        through = shapely.length(shapely.intersection(lines, blocker)) > 1.0
+        left, right = left[~through], right[~through]
     for a, b in zip(left.tolist(), right.tolist(), strict=True):
         ra, rb = find(a), find(b)
         if ra != rb:

@@ -28,7 +28,11 @@ besieged in place P". Claims without a place id or a date are kept out (counted 
   is geometric: places within `pocket_radius_km` (default 50 km) of a place the statement
   names. Without coordinates, the `regions` mapping decides (same region key); without
   either, the statement is read literally and every place A holds counts. A place with its
-  own claim on D keeps what its claim says.
+  own claim on D keeps what its claim says. Two safeguards: only a statement dated to the
+  day hands places over (a week or a month cannot say when they were lost), and only when
+  A held at least one of the named places just before D, or nothing was known about it (a
+  statement contradicting everything known about its own places is most likely a
+  misreading; its claims still count for the named places).
 
 Conflicts and the winner
 ------------------------
@@ -69,6 +73,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import gc
 import logging
 import math
 from collections import defaultdict
@@ -318,10 +323,9 @@ def _apply(state: _State | None, r: _Rec) -> _State:
     # contested
     f = claim.fraction
     incumbent = holder if holder not in (None, _UNKNOWN) else None
-    if incumbent == a:
+    other = incumbent
+    if incumbent == a:  # the holder claims the contest: the other side is its challenger
         other = state[3] if state and state[3] != a else None
-    else:
-        other = incumbent
     if other is None:
         return (a, "contested", f, None)
     if f is not None and f > 0.5:
@@ -350,11 +354,20 @@ def _noisy_or(weights: Iterable[float]) -> float:
 
 
 def _confidence(seg: _Seg) -> float:
-    if any(r.correction for r in seg.support):
+    support = seg.support
+    if len(support) == 1 and not seg.conflict:
+        r = support[0]
+        return 1.0 if r.correction else round(min(max(r.weight, 0.0), 1.0), 3)
+    if any(r.correction for r in support):
         return 1.0
-    s = _noisy_or(r.weight for r in seg.support)
+    s = _noisy_or(r.weight for r in support)
     k = _noisy_or(r.weight for r in seg.conflict)
     return round(s * (1.0 - k / 2.0), 3)
+
+
+def _cell(degrees: float) -> int:
+    """Index of the quarter-degree grid cell holding a coordinate."""
+    return math.floor(degrees * 4.0)
 
 
 def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
@@ -379,12 +392,17 @@ class _Builder:
         self.coords = coords
         self.regions = regions
         self.radius_km = radius_km
+        self.grid: dict[tuple[int, int], list[str]] = defaultdict(list)
+        for place, (lat, lon) in coords.items():
+            self.grid[(_cell(lat), _cell(lon))].append(place)
         self.segs: dict[str, list[_Seg]] = defaultdict(list)
         self.held: dict[str, set[str]] = defaultdict(set)
         self.weak: list[_Rec] = []
+        self.before: dict[str, _State | None] = {}
         by_place: dict[str, list[_Rec]] = defaultdict(list)
         for r in recs:
             by_place[r.place].append(r)
+        self.no_coords = {p for p in by_place if p not in coords}
         self.days: dict[int, dict[str, list[_Rec]]] = defaultdict(lambda: defaultdict(list))
         groups: dict[str, list[_Rec]] = defaultdict(list)
         self.group_places: dict[str, set[str]] = defaultdict(set)
@@ -401,12 +419,13 @@ class _Builder:
                 if group is not None:
                     groups[group].append(r)
         self.pockets: dict[int, list[list[_Rec]]] = defaultdict(list)
-        for group, rs in groups.items():
+        for rs in groups.values():
             self.pockets[min(r.day for r in rs)].append(rs)
 
     def run(self) -> dict[str, list[_Seg]]:
         for day in sorted(set(self.days) | set(self.pockets)):
             todays = self.days.get(day, {})
+            self.before = {}
             for place, rs in todays.items():
                 self._day(place, day, rs)
             for group in self.pockets.get(day, ()):
@@ -436,7 +455,12 @@ class _Builder:
     def _day(self, place: str, day: int, rs: list[_Rec]) -> None:
         segs = self.segs[place]
         state = segs[-1].state if segs else None
-        rs.sort(key=lambda r: r.rank)
+        self.before[place] = state
+        if len(rs) == 1:
+            new = _apply(state, rs[0])
+            self._set(place, day, new, rs)
+            return
+        rs.sort(key=_by_rank)
         for r in rs:
             state = _apply(state, r)
         assert state is not None
@@ -448,14 +472,41 @@ class _Builder:
         best = max(group, key=lambda r: r.rank)
         actor = best.actor
         named = self.group_places[best.sc.claim.exclusive_group or ""]
+        if best.half > 0 or not any(self._held_before(p) in (None, actor) for p in named):
+            return
         besieger = next((r.sc.claim.besieger for r in group if r.sc.claim.besieger), None)
         if besieger == actor:
             besieger = None
-        state: _State = (besieger, "held", None, None) if besieger else (_UNKNOWN, "lost", None, None)
-        for place in sorted(self.held.get(actor, set()) - named):
+        state: _State = (
+            (besieger, "held", None, None) if besieger else (_UNKNOWN, "lost", None, None))
+        support = sorted(group, key=_by_rank)
+        for place in sorted(self._pocket_candidates(actor, named) - named):
             if place in todays or not self._same_theatre(place, named):
                 continue
-            self._set(place, day, state, sorted(group, key=lambda r: r.rank))
+            self._set(place, day, state, support)
+
+    def _pocket_candidates(self, actor: str, named: set[str]) -> set[str]:
+        """Places `actor` holds that may be in the theatre of `named` (a superset)."""
+        held = self.held.get(actor, set())
+        centres = [self.coords[p] for p in named if p in self.coords]
+        if not centres:
+            return set(held)
+        out = {p for p in self.no_coords if p in held} if self.no_coords else set()
+        reach_lat = self.radius_km / 111.0
+        for lat, lon in centres:
+            reach_lon = self.radius_km / (111.0 * max(math.cos(math.radians(lat)), 0.01))
+            for i in range(_cell(lat - reach_lat), _cell(lat + reach_lat) + 1):
+                for j in range(_cell(lon - reach_lon), _cell(lon + reach_lon) + 1):
+                    out.update(p for p in self.grid.get((i, j), ()) if p in held)
+        return out
+
+    def _held_before(self, place: str) -> str | None:
+        """Holder of `place` before today's claims (None when nothing was known)."""
+        if place in self.before:
+            state = self.before[place]
+            return state[0] if state else None
+        segs = self.segs.get(place)
+        return segs[-1].state[0] if segs else None
 
     def _same_theatre(self, place: str, named: set[str]) -> bool:
         here = self.coords.get(place)
@@ -476,6 +527,10 @@ class _Builder:
         i = bisect.bisect_right([s.start for s in segs], r.day) - 1
         seg = segs[max(i, 0)]
         (seg.support if _agrees(r, seg.state) else seg.conflict).append(r)
+
+
+def _by_rank(r: _Rec) -> tuple[int, int, float, float, int]:
+    return r.rank
 
 
 def _weak_claims(rs: Sequence[_Rec]) -> set[int]:
@@ -572,7 +627,22 @@ class Timeline:
         Timeline
             The index; claims without place id or date are counted in ``skipped``.
         """
-        rel = _as_reliability(reliability)
+        gc_was_on = gc.isenabled()
+        gc.disable()  # building allocates millions of small objects, none of them cyclic
+        try:
+            return cls._build(claims, _as_reliability(reliability), regions, pocket_radius_km)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    @classmethod
+    def _build(
+        cls,
+        claims: Iterable[StoredClaim | ControlClaim],
+        rel: Reliability,
+        regions: Mapping[str, str] | None,
+        pocket_radius_km: float,
+    ) -> Timeline:
         recs: list[_Rec] = []
         coords: dict[str, tuple[float, float]] = {}
         rel_cache: dict[str, float] = {}
@@ -744,7 +814,10 @@ class Timeline:
             yield h.interval
 
     def changes(self, start: dt.date, end: dt.date) -> list[Change]:
-        """Every change of holder or status from `start` to `end` (inclusive), by date.
+        """Every interval that starts from `start` to `end` (inclusive), by date and place.
+
+        That is every change of holder, of status (held / contested / besieged) or of a
+        contested fraction, and the first known holder of a place (`before` None).
 
         Raises
         ------
@@ -771,12 +844,20 @@ class Timeline:
         return list(self._actors)
 
 
+def _by_day_rank(r: _Rec) -> tuple[int, tuple[int, int, float, float, int]]:
+    return (r.day, r.rank)
+
+
 def _holdings(place: str, segs: list[_Seg]) -> list[Holding]:
     out: list[Holding] = []
     for k, seg in enumerate(segs):
         end = segs[k + 1].start - 1 if k + 1 < len(segs) else None
-        support = sorted(seg.support, key=lambda r: (r.day, r.rank))
-        conflict = sorted(seg.conflict, key=lambda r: (r.day, r.rank))
+        support = seg.support
+        if len(support) > 1:
+            support = sorted(support, key=_by_day_rank)
+        conflict = seg.conflict
+        if len(conflict) > 1:
+            conflict = sorted(conflict, key=_by_day_rank)
         holder, status, fraction, by = seg.state
         out.append(
             Holding(
@@ -790,7 +871,7 @@ def _holdings(place: str, segs: list[_Seg]) -> list[Holding]:
                 by=by,
                 evidence=tuple(r.sc for r in support),
                 conflicts=tuple(r.sc for r in conflict),
-                evidence_days=tuple(sorted(r.day for r in support)),
+                evidence_days=tuple(r.day for r in support),
             )
         )
     return out

@@ -1,0 +1,369 @@
+"""Unit tests of the claim extractor on short hand-written sentences, one rule at a time.
+
+The gazetteer is a tiny in-memory `Gazetteer` of a few real places (two of them share a
+name in different governorates); the actor lexicon is the bundled one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from tracker.actors import ActorLexicon
+from tracker.extract import Extraction, extract, split_sentences
+from tracker.gazetteer import Gazetteer
+from tracker.model import Place, Report
+from tracker.reports import report_id
+
+D = dt.date
+
+
+def _p(pid: str, ar: str, en: str, lat: float, lon: float, pcodes: tuple[str, str, str],
+       aliases: tuple[str, ...] = (), kind: str = "community") -> Place:
+    return Place(pid, ar, en, lat, lon, kind=kind, admin_pcodes=pcodes, aliases=aliases,
+                 admin1={"SY09": "Deir-ez-Zor", "SY08": "Al-Hasakeh"}.get(pcodes[0], ""))
+
+
+DZ = ("SY09", "SY0902", "SY090201")
+HS = ("SY08", "SY0801", "SY080102")
+
+PLACES = [
+    _p("ocha:C5175", "هجين", "Hajin", 34.687, 40.839, DZ, ("Hajeen",)),
+    _p("ocha:C5183", "الشعفة", "Shafa", 34.573, 40.940, DZ, ("Al-Shafah", "Ash Sha`fah")),
+    _p("ocha:C5186", "السوسة", "Sosa", 34.525, 40.968, DZ, ("As Susah",)),
+    _p("ocha:C9999", "السوسة", "Sosa (Tal Tamer)", 36.60, 40.30, HS),
+    _p("ocha:C5192", "الميادين", "Al Mayadin", 35.025, 40.428, ("SY09", "SY0903", "SY090300"),
+       ("Mayadin",)),
+    _p("ocha:C5164", "حسرات", "Hasrat", 34.617, 40.900, ("SY09", "SY0902", "SY090200")),
+    _p("ocha:C5163", "السيال", "Siyal", 34.556, 40.903, ("SY09", "SY0902", "SY090200"),
+       ("As Sayyal", "al-Sayal")),
+    _p("adm:SY09", "دير الزور", "Deir-ez-Zor", 35.0, 40.0, ("SY09", "", ""), kind="governorate"),
+    _p("adm:SY08", "الحسكة", "Al-Hasakeh", 36.5, 40.7, ("SY08", "", ""), kind="governorate"),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer(PLACES)
+
+
+@pytest.fixture(scope="module")
+def lex() -> ActorLexicon:
+    return ActorLexicon.load()
+
+
+def run(text: str, gaz: Gazetteer, lex: ActorLexicon, *, published: D | None = D(2018, 12, 20),
+        publisher: str = "", inferred: bool = False) -> Extraction:
+    report = Report(report_id(text), text, "t.txt", published=published,
+                    published_inferred=inferred, publisher=publisher)
+    return extract(report, gaz, lex)
+
+
+def triples(x: Extraction) -> set[tuple[str | None, str, str]]:
+    return {(c.place_id, c.actor, c.status) for c in x.claims}
+
+
+# ----------------------------------------------------------------------------- captured
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("سيطرت قوات سوريا الديمقراطية على بلدة هجين بعد اشتباكات.",
+     {("ocha:C5175", "sdf", "captured")}),
+    ("قوات النظام تمكنت من السيطرة على مدينة الميادين.",
+     {("ocha:C5192", "government", "captured")}),
+    ("واستعادت قوات النظام مدينة الميادين من داعش.", {("ocha:C5192", "government", "captured")}),
+    ("وأعلنت قسد تحرير بلدة الشعفة بالكامل.", {("ocha:C5183", "sdf", "captured")}),
+    ("فرضت قسد سيطرتها على قريتي الشعفة والسوسة في ريف دير الزور الشرقي.",
+     {("ocha:C5183", "sdf", "captured"), ("ocha:C5186", "sdf", "captured")}),
+    ("باتت بلدة هجين تحت سيطرة قوات سوريا الديمقراطية.", {("ocha:C5175", "sdf", "captured")}),
+    ("دخلت قوات النظام مدينة الميادين وسيطرت عليها.",
+     {("ocha:C5192", "government", "captured")}),
+])
+def test_captured_arabic(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) >= expected
+
+
+def test_expel_gives_capture_and_loss(gaz, lex):
+    x = run("طردت قوات سوريا الديمقراطية تنظيم داعش من بلدة الشعفة.", gaz, lex)
+    assert triples(x) == {("ocha:C5183", "sdf", "captured"), ("ocha:C5183", "isis", "lost")}
+
+
+def test_relative_clause_points_back_to_the_place(gaz, lex):
+    x = run("وتقع بلدة هجين، التي سيطرت عليها قسد يوم 14 كانون الأول 2018، شرق الفرات.",
+            gaz, lex)
+    (claim,) = x.claims
+    assert (claim.place_id, claim.actor, claim.status) == ("ocha:C5175", "sdf", "captured")
+    assert claim.date == D(2018, 12, 14)
+    assert claim.date_precision == "day"
+
+
+def test_long_list_of_villages_joined_by_waw(gaz, lex):
+    x = run("سيطرت قسد على هجين والشعفة والسوسة والميادين وحسرات.", gaz, lex)
+    ids = [c.place_id for c in x.claims if c.status == "captured"]
+    assert ids == ["ocha:C5175", "ocha:C5183", "ocha:C5186", "ocha:C5192", "ocha:C5164"]
+
+
+def test_list_stops_at_clause_boundary(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين، فيما تتواصل الاشتباكات قرب الشعفة.", gaz, lex)
+    assert ("ocha:C5183", "sdf", "captured") not in triples(x)
+    assert ("ocha:C5175", "sdf", "captured") in triples(x)
+
+
+def test_enumeration_after_a_count(gaz, lex):
+    x = run("وتمكن داعش من السيطرة على 4 قرى خلال يومين، وهي هجين والشعفة والسوسة وحسرات.",
+            gaz, lex)
+    assert {c.place_id for c in x.claims if c.actor == "isis" and c.status == "captured"} == {
+        "ocha:C5175", "ocha:C5183", "ocha:C5186", "ocha:C5164"}
+
+
+# ----------------------------------------------------------------------------- held / lost
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("وتعرضت بلدة الشعفة الخاضعة لسيطرة داعش لقصف عنيف.", ("ocha:C5183", "isis", "held")),
+    ("لا يزال تنظيم داعش يسيطر على بلدة هجين.", ("ocha:C5175", "isis", "held")),
+    ("انسحب تنظيم داعش من مدينة الميادين.", ("ocha:C5192", "isis", "lost")),
+    ("اضطر داعش للانسحاب من بلدة الشعفة.", ("ocha:C5183", "isis", "lost")),
+    ("خسر داعش بلدة الشعفة أمام قسد.", ("ocha:C5183", "isis", "lost")),
+])
+def test_held_and_lost_arabic(gaz, lex, text, expected):
+    assert expected in triples(run(text, gaz, lex))
+
+
+def test_past_holding_is_background_not_a_claim(gaz, lex):
+    x = run("قصفت الطائرات مدينة الميادين التي كان داعش يسيطر عليها.", gaz, lex)
+    assert not [c for c in x.claims if c.status == "held"]
+
+
+# ----------------------------------------------------------------------------- contested
+
+
+@pytest.mark.parametrize(("word", "fraction"), [
+    ("نصف", 0.5), ("معظم", 0.75), ("غالبية", 0.75), ("أجزاء من", 0.25), ("أطراف", 0.25)])
+def test_fraction_words_make_contested_claims(gaz, lex, word, fraction):
+    x = run(f"سيطرت قوات النظام على {word} مدينة الميادين.", gaz, lex)
+    (claim,) = x.claims
+    assert (claim.place_id, claim.actor, claim.status) == ("ocha:C5192", "government",
+                                                           "contested")
+    assert claim.fraction == fraction
+
+
+def test_fighting_in_a_place_is_contested_for_both_sides(gaz, lex):
+    x = run("دارت اشتباكات عنيفة في بلدة هجين بين قسد وداعش.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "contested"), ("ocha:C5175", "isis", "contested")}
+
+
+def test_fighting_on_the_edges_is_not_control(gaz, lex):
+    x = run("تواصلت الاشتباكات بين قسد وداعش على محاور في محيط بلدة هجين.", gaz, lex)
+    assert x.claims == ()
+
+
+# ----------------------------------------------------------------------------- siege, pockets
+
+
+def test_siege_names_besieged_and_besieger(gaz, lex):
+    x = run("حاصرت قوات النظام عناصر داعش في بلدة حسرات.", gaz, lex)
+    (claim,) = x.claims
+    assert (claim.place_id, claim.actor, claim.status) == ("ocha:C5164", "isis", "besieged")
+    assert claim.besieger == "government"
+
+
+@pytest.mark.parametrize("text", [
+    "باتت عناصر داعش محاصرة في آخر جيب لها، والذي يتضمن بلدة حسرات وقرية السيال.",
+    "قصفت الطائرات حسرات والسيال، آخر منطقتين متبقيتين لداعش غرب الفرات.",
+    "ولم يعد داعش يسيطر سوى على بلدتي حسرات والسيال.",
+])
+def test_pocket_statement_is_one_exclusive_group(gaz, lex, text):
+    x = run(text, gaz, lex)
+    pocket = [c for c in x.claims if c.exclusive_group]
+    assert {(c.place_id, c.actor, c.status) for c in pocket} == {
+        ("ocha:C5164", "isis", "held"), ("ocha:C5163", "isis", "held")}
+    assert len({c.exclusive_group for c in pocket}) == 1
+    assert pocket[0].exclusive_group.startswith(x.report.report_id)
+
+
+def test_pocket_besieger_comes_from_the_siege_verb(gaz, lex):
+    x = run("تمكنت قوات النظام من محاصرة داعش في آخر جيب له، والذي يتضمن بلدة حسرات "
+            "ومنطقة السيال.", gaz, lex)
+    pocket = [c for c in x.claims if c.exclusive_group]
+    assert {c.besieger for c in pocket} == {"government"}
+    assert {c.actor for c in pocket} == {"isis"}
+
+
+# ----------------------------------------------------------------------------- not events
+
+
+@pytest.mark.parametrize("text", [
+    "تعتزم قوات النظام السيطرة على مدينة الميادين خلال أيام.",
+    "يجري التحضير لهجوم تهدف قسد من خلاله للسيطرة على بلدة هجين.",
+    "تستعد قسد لاقتحام بلدة هجين والسيطرة عليها.",
+    "لم تتمكن قوات النظام من السيطرة على مدينة الميادين.",
+    "ونفت قسد سيطرتها على بلدة الشعفة.",
+    "باتت بلدة هجين ساقطة نارياً بيد قسد.",
+    "وسيطرت قسد نارياً على بلدة السوسة.",
+    "رصد المرصد خروج 500 شخص من بلدة هجين نحو مناطق سيطرة قسد.",
+    "وصل مئات النازحين إلى الميادين بعد فرارهم من بلدة الشعفة.",
+    "قتل 30 عنصراً من قوات النظام في محيط مدينة الميادين.",
+    "The SDF plans to capture Hajin before the end of the year.",
+    "Government forces did not capture al-Mayadin.",
+])
+def test_not_control_events(gaz, lex, text):
+    assert run(text, gaz, lex).claims == ()
+
+
+# ----------------------------------------------------------------------------- English
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The Syrian Democratic Forces captured Hajin on Friday.", ("ocha:C5175", "sdf", "captured")),
+    ("SDF fighters retook the village of al-Shafah.", ("ocha:C5183", "sdf", "captured")),
+    ("Hajin fell to the SDF after weeks of fighting.", ("ocha:C5175", "sdf", "captured")),
+    ("ISIS withdrew from al-Mayadin overnight.", ("ocha:C5192", "isis", "lost")),
+    ("Fighting raged in Hajin between the SDF and ISIS.", ("ocha:C5175", "sdf", "contested")),
+    ("Shelling hit ISIS-held Hajin.", ("ocha:C5175", "isis", "held")),
+])
+def test_english_rules(gaz, lex, text, expected):
+    assert expected in triples(run(text, gaz, lex))
+
+
+def test_english_pocket(gaz, lex):
+    x = run("ISIS is confined to the last pocket consisting of Hasrat and al-Sayal.", gaz, lex)
+    pocket = [c for c in x.claims if c.exclusive_group]
+    assert {c.place_id for c in pocket} == {"ocha:C5164", "ocha:C5163"}
+
+
+# ----------------------------------------------------------------------------- dates
+
+
+def test_date_from_same_sentence_previous_sentence_or_publication(gaz, lex):
+    text = ("سيطرت قسد على بلدة هجين يوم 14 كانون الأول 2018. وبعد ذلك سيطرت قسد على "
+            "الشعفة.")
+    x = run(text, gaz, lex, published=D(2018, 12, 20))
+    by = {c.place_id: c for c in x.claims}
+    assert by["ocha:C5175"].date == D(2018, 12, 14)
+    assert by["ocha:C5183"].date == D(2018, 12, 14)  # borrowed from the sentence before
+    assert by["ocha:C5183"].confidence < by["ocha:C5175"].confidence
+
+
+def test_publication_date_is_the_fallback(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين.", gaz, lex, published=D(2018, 12, 20))
+    (claim,) = x.claims
+    assert (claim.date, claim.date_precision) == (D(2018, 12, 20), "day")
+
+
+def test_relative_date_resolves_against_publication(gaz, lex):
+    x = run("سيطرت قسد أمس على بلدة هجين.", gaz, lex, published=D(2018, 12, 20))
+    assert x.claims[0].date == D(2018, 12, 19)
+
+
+def test_before_another_event_lowers_precision(gaz, lex):
+    x = run("وكانت قسد سيطرت على بلدة هجين قبيل قرار الانسحاب.", gaz, lex,
+            published=D(2018, 12, 27))
+    (claim,) = x.claims
+    assert claim.date_precision == "month"
+
+
+def test_no_date_at_all(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين.", gaz, lex, published=None)
+    assert x.claims[0].date is None
+    assert x.claims[0].date_precision == "unknown"
+
+
+# ----------------------------------------------------------------------------- confidence
+
+
+def test_confidence_is_lower_for_implicit_actor_inferred_date_and_partisan_source(gaz, lex):
+    base = run("سيطرت قسد على بلدة هجين يوم 14 كانون الأول 2018.", gaz, lex).claims[0]
+    implicit = run("تقدمت قسد شرقاً. وسيطرت على بلدة هجين يوم 14 كانون الأول 2018.", gaz,
+                   lex).claims[0]
+    inferred = run("سيطرت قسد على بلدة هجين.", gaz, lex, inferred=True).claims[0]
+    partisan = run("سيطرت قسد على بلدة هجين يوم 14 كانون الأول 2018.", gaz, lex,
+                   publisher="وكالة أعماق").claims[0]
+    assert implicit.actor == "sdf"
+    assert base.confidence > implicit.confidence
+    assert base.confidence > inferred.confidence
+    assert base.confidence > partisan.confidence
+
+
+# ----------------------------------------------------------------------------- places
+
+
+def test_unknown_name_after_feature_word_is_kept(gaz, lex):
+    x = run("سيطرت قسد على قرية الغرانيج الجديدة.", gaz, lex)
+    (claim,) = x.claims
+    assert claim.place_id is None
+    assert claim.place_text.startswith("الغرانيج")
+    assert any(m.status == "unresolved" and m.text.startswith("الغرانيج") for m in x.mentions)
+
+
+def test_ambiguous_name_is_listed_with_candidates(gaz, lex):
+    x = run("سيطرت قسد على بلدة السوسة.", gaz, lex)
+    (m,) = [m for m in x.mentions if m.text == "السوسة"]
+    assert m.status == "ambiguous"
+    assert set(m.candidates) >= {"ocha:C5186", "ocha:C9999"}
+    assert x.claims[0].place_id is None
+
+
+def test_context_resolves_the_ambiguous_name(gaz, lex):
+    x = run("سيطرت قسد على بلدة السوسة في ريف دير الزور الشرقي.", gaz, lex)
+    assert x.claims[0].place_id == "ocha:C5186"
+    assert x.claims[0].name_en == "Sosa"
+    assert x.claims[0].lat == pytest.approx(34.525)
+
+
+def test_other_places_of_the_report_resolve_the_ambiguous_name(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين. ثم سيطرت قسد على بلدة السوسة.", gaz, lex)
+    assert ("ocha:C5186", "sdf", "captured") in triples(x)
+
+
+def test_admin_units_are_not_claim_targets(gaz, lex):
+    x = run("لا يزال داعش يسيطر على مناطق في دير الزور.", gaz, lex)
+    assert x.claims == ()
+
+
+# ----------------------------------------------------------------------------- evidence
+
+
+def test_evidence_points_into_the_text(gaz, lex):
+    text = "تقدمت القوات ببطء. وبعد معارك عنيفة سيطرت قوات النظام على مدينة الميادين صباحاً."
+    x = run(text, gaz, lex)
+    (claim,) = x.claims
+    ev = claim.evidence
+    assert "سيطرت" in text[ev.start:ev.end]
+    assert "الميادين" in text[ev.start:ev.end]
+    assert text[ev.start:ev.end] in ev.sentence
+    assert ev.sentence.startswith("وبعد")
+    assert ev.rule == "captured_ar"
+    assert claim.report_id == x.report.report_id
+    assert claim.source_file == "t.txt"
+    assert claim.to_json()["evidence"]["rule"] == "captured_ar"
+
+
+def test_offsets_survive_diacritics(gaz, lex):
+    text = "سيطرَت قوّاتُ النظام على مدينةِ الميادين."
+    (claim,) = run(text, gaz, lex).claims
+    assert text[claim.evidence.start:claim.evidence.end].startswith("سيطرَت")
+    assert text[claim.evidence.start:claim.evidence.end].endswith("الميادين")
+
+
+# ----------------------------------------------------------------------------- sentences
+
+
+def test_split_sentences_arabic_latin_newlines_and_long_chains():
+    text = "الجملة الأولى. The second one! الثالثة؟\nالرابعة"
+    chunks = [text[s:e] for s, e, _, _ in split_sentences(text)]
+    assert chunks == ["الجملة الأولى", "The second one", "الثالثة", "الرابعة"]
+    long = ("رصد المرصد السوري تقدماً لقوات النظام في ريف المدينة الشرقي " * 3
+            + "، حيث سيطرت قوات النظام على الميادين " + "وسط اشتباكات عنيفة " * 5
+            + "، فيما انسحب التنظيم من مواقعه")
+    parts = split_sentences(long)
+    assert len(parts) >= 3
+    assert {p[2] for p in parts} == {0}  # one sentence, several clauses
+    assert any(long[s:e].startswith("حيث") for s, e, _, _ in parts)
+
+
+def test_odd_text_never_raises(gaz, lex):
+    for text in ["", " ", "...", "،،،", "على", "سيطرت", "سيطرت على", "\n\n\n", "x" * 5000,
+                 "قرية", "آخر جيب له، والذي يتضمن", "fell to", "the last pocket consisting of"]:
+        run(text, gaz, lex)

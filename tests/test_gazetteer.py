@@ -1,0 +1,436 @@
+"""The gazetteer index on hand-made places: matching tiers, context, spotting, bad input;
+and the bundled regional gazetteer files (load, validation, contents)."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tracker import gazetteer_io as gio
+from tracker.errors import AmbiguousPlaceError, GazetteerError, UnknownPlaceError
+from tracker.gazetteer import Context, Gazetteer, bank_of, haversine_km
+from tracker.model import Place
+from tracker.settings import BUNDLED_GAZETTEER_DIR, Settings
+
+# A toy river running from north-west to south-east (like the Euphrates in Deir ez-Zor).
+RIVER = [(40.0, 35.4), (40.5, 35.0), (41.0, 34.4)]
+
+
+def _p(pid: str, ar: str, en: str, lat: float, lon: float, pc: tuple[str, str, str],
+       kind: str = "community", aliases: tuple[str, ...] = ()) -> Place:
+    return Place(pid, ar, en, lat, lon, kind=kind, admin1={"SY09": "Deir-ez-Zor",
+                 "SY05": "Hama", "SY07": "Idleb"}.get(pc[0], ""), admin_pcodes=pc, aliases=aliases)
+
+
+PLACES = [
+    _p("ocha:C1", "هجين", "Hajin", 34.69, 40.84, ("SY09", "SY0902", "SY090201"),
+       aliases=("Hajeen",)),
+    _p("ocha:C2", "أبو الخاطر", "Abu alkhatir", 34.67, 40.87, ("SY09", "SY0902", "SY090201")),
+    _p("ocha:C3", "الباغوز فوقاني", "Upper Baguz", 34.457, 40.95, ("SY09", "SY0902", "SY090203")),
+    _p("ocha:C4", "الباغوز", "Al Bagouz", 34.434, 40.989, ("SY09", "SY0902", "SY090203")),
+    _p("ocha:C5", "السوسة", "Sosa", 34.525, 40.968, ("SY09", "SY0902", "SY090203")),
+    _p("ocha:C6", "السوسة", "Sosa", 36.454, 40.399, ("SY08", "SY0800", "SY080001")),
+    _p("ocha:C7", "جديدة", "Jdideh", 35.28, 37.163, ("SY05", "SY0503", "SY050303")),
+    _p("ocha:C8", "جديدة", "Jdideh", 35.73, 36.926, ("SY07", "SY0700", "SY070001")),
+    _p("geonames:9", "جديدة", "Judaydah", 35.2805, 37.1645, ("SY05", "SY0503", "SY050303"),
+       kind="locality"),  # the same village as ocha:C7 (0.1 km), another source
+    _p("ocha:C10", "الكشمة", "Kashmah", 34.6266, 40.9368, ("SY09", "SY0902", "SY090201")),
+    _p("ocha:C11", "الكشمة", "Kashmah", 34.811, 40.601, ("SY09", "SY0903", "SY090302")),
+    _p("ocha:C12", "دير الزور", "Deir-ez-Zor", 35.33, 40.146, ("SY09", "SY0901", "SY090100")),
+    _p("adm:SY09", "دير الزور", "Deir-ez-Zor", 35.2, 40.3, ("SY09", "", ""), kind="governorate"),
+    _p("adm:SY05", "حماة", "Hama", 35.3, 37.3, ("SY05", "", ""), kind="governorate"),
+    _p("adm:SY0902", "البوكمال", "Abu Kamal", 34.6, 40.9, ("SY09", "SY0902", ""),
+       kind="district"),
+    _p("ocha:C13", "البوكمال", "Abu Kamal", 34.4546, 40.9116, ("SY09", "SY0902", "SY090200")),
+    _p("ocha:C14", "حماة", "Hama", 35.134, 36.761, ("SY05", "SY0501", "SY050100")),
+    _p("ocha:C15", "تل أبيض", "Tell Abiad", 36.69, 38.95, ("SY11", "SY1104", "SY110400")),
+    _p("ocha:C16", "أبو الكسور", "Abul Kusour", 35.2975, 37.261, ("SY05", "SY0503", "SY050302")),
+    _p("ocha:C17", "قسد", "Qasad", 35.0, 37.0, ("SY05", "SY0501", "SY050100")),
+]
+
+
+@pytest.fixture(scope="module")
+def gaz() -> Gazetteer:
+    return Gazetteer(PLACES, river=RIVER, description="toy")
+
+
+# ------------------------------------------------------------------------- basics
+
+
+def test_len_iter_get(gaz: Gazetteer) -> None:
+    assert len(gaz) == len(PLACES)
+    assert {p.place_id for p in gaz} == {p.place_id for p in PLACES}
+    assert gaz.get("ocha:C1").name_en == "Hajin"
+    with pytest.raises(UnknownPlaceError, match="ocha:NOPE"):
+        gaz.get("ocha:NOPE")
+
+
+def test_duplicate_ids_keep_the_first() -> None:
+    g = Gazetteer([PLACES[0], PLACES[0]])
+    assert len(g) == 1
+
+
+# ------------------------------------------------------------------------- matching tiers
+
+
+@pytest.mark.parametrize(
+    ("query", "expected", "reason"),
+    [
+        ("هجين", "ocha:C1", "exact"),
+        ("هَجِين", "ocha:C1", "exact"),  # diacritics
+        ("وهجين", "ocha:C1", "stripped"),  # proclitic و
+        ("بهجين", "ocha:C1", "stripped"),
+        ("قرية هجين", "ocha:C1", "stripped"),  # feature word
+        ("بلدة هجين", "ocha:C1", "stripped"),
+        ("وبلدة هجين", "ocha:C1", "stripped"),
+        ("البوخاطر", "ocha:C2", "exact"),  # البو <-> أبو
+        ("ابو الخاطر", "ocha:C2", "exact"),
+        ("الباغوز فوقاني", "ocha:C3", "exact"),
+        ("الباغوز تحتاني", "ocha:C4", "qualifier-fallback"),  # only the plain name exists
+        ("Hajin", "ocha:C1", "latin"),
+        ("Hajeen", "ocha:C1", "latin"),
+        ("Upper Baguz", "ocha:C3", "latin"),
+        ("Abu Kamal", "ocha:C13", "latin"),  # the town wins over its district of that name
+        ("Albu Kamal", "ocha:C13", "latin"),
+        ("al-Bukamal", "ocha:C13", "latin"),
+        ("البغوز فوقاني", "ocha:C3", "fuzzy"),  # a letter missing
+        ("تل ابيض", "ocha:C15", "exact"),  # "تل" is a feature word but also part of names
+    ],
+)
+def test_resolves_through_the_tiers(gaz: Gazetteer, query: str, expected: str,
+                                    reason: str) -> None:
+    r = gaz.resolve(query)
+    assert r.status == "resolved", r.to_json()
+    assert r.place is not None and r.place.place_id == expected
+    assert r.candidates[0].reason.startswith(reason)
+
+
+def test_qualifier_fallback_scores_lower_than_exact(gaz: Gazetteer) -> None:
+    plain = gaz.resolve("الباغوز")
+    lower = gaz.resolve("الباغوز تحتاني")
+    assert plain.place == lower.place
+    assert lower.score < plain.score
+
+
+def test_qualifier_is_part_of_the_name(gaz: Gazetteer) -> None:
+    # "الباغوز فوقاني" must not fall back to الباغوز, and the fuzzy tier must not turn
+    # "X تحتاني" into "X فوقاني"
+    assert gaz.resolve("الباغوز فوقاني").place.place_id == "ocha:C3"  # type: ignore[union-attr]
+    ids = {c.place.place_id for c in gaz.candidates("الباغوز تحتاني")}
+    assert "ocha:C3" not in ids
+
+
+def test_proclitic_only_stripped_when_the_rest_is_known() -> None:
+    g = Gazetteer([_p("ocha:1", "وادي العذيب", "Wadi", 35.0, 38.0, ("SY05", "", "")),
+                   _p("ocha:2", "ادي العذيب", "Adi", 36.0, 39.0, ("SY05", "", ""))])
+    # the whole word is a known name: no stripping of its first letter
+    r = g.resolve("وادي العذيب")
+    assert r.place is not None and r.place.place_id == "ocha:1"
+
+
+def test_same_place_in_two_sources_is_not_ambiguous(gaz: Gazetteer) -> None:
+    r = gaz.resolve("جديدة", Context(admin_pcodes=("SY05",)))
+    assert r.status == "resolved"
+    assert r.place is not None and r.place.place_id == "ocha:C7"  # OCHA preferred
+
+
+# ------------------------------------------------------------------------- context
+
+
+def test_ambiguous_without_context_resolved_with_admin(gaz: Gazetteer) -> None:
+    r = gaz.resolve("السوسة")
+    assert r.status == "ambiguous"
+    assert r.place is None
+    assert {c.place.place_id for c in r.candidates} >= {"ocha:C5", "ocha:C6"}
+    r2 = gaz.resolve("السوسة", Context(admin_pcodes=("SY09",)))
+    assert r2.status == "resolved" and r2.place is not None
+    assert r2.place.place_id == "ocha:C5"
+    r3 = gaz.resolve("السوسة", Context(admin_pcodes=("SY0800",)))
+    assert r3.place is not None and r3.place.place_id == "ocha:C6"
+
+
+def test_near_places_decide(gaz: Gazetteer) -> None:
+    assert gaz.resolve("جديدة").status == "ambiguous"
+    near_hama = Context(near=((35.2975, 37.261),))  # Abu al-Kusour, NE Hama
+    r = gaz.resolve("جديدة", near_hama)
+    assert r.status == "resolved" and r.place is not None and r.place.place_id == "ocha:C7"
+
+
+def test_near_cue_ignored_when_every_candidate_is_far(gaz: Gazetteer) -> None:
+    far = Context(near=((33.5, 36.3),))  # Damascus: both السوسة are hundreds of km away
+    assert gaz.resolve("السوسة", far).status == "ambiguous"
+
+
+def test_bbox_decides(gaz: Gazetteer) -> None:
+    r = gaz.resolve("السوسة", Context(bbox=(40.0, 34.0, 41.5, 35.0)))
+    assert r.place is not None and r.place.place_id == "ocha:C5"
+
+
+def test_bank_decides(gaz: Gazetteer) -> None:
+    assert bank_of(34.6266, 40.9368, RIVER) == "east"
+    assert bank_of(34.811, 40.601, RIVER) == "west"
+    assert bank_of(33.0, 36.0, RIVER) is None  # far from the river
+    assert gaz.resolve("الكشمة", Context(admin_pcodes=("SY09",))).status == "ambiguous"
+    east = gaz.resolve("الكشمة", Context(bank="east"))
+    west = gaz.resolve("الكشمة", Context(bank="west"))
+    assert east.place is not None and east.place.place_id == "ocha:C10"
+    assert west.place is not None and west.place.place_id == "ocha:C11"
+
+
+def test_bank_needs_a_river() -> None:
+    g = Gazetteer(PLACES)
+    assert g.resolve("الكشمة", Context(bank="east")).status == "ambiguous"
+
+
+def test_cue_that_no_candidate_meets_does_not_hurt(gaz: Gazetteer) -> None:
+    r = gaz.resolve("حماة", Context(admin_pcodes=("SY09",)))
+    assert r.status == "resolved" and r.place is not None and r.place.place_id == "ocha:C14"
+
+
+def test_context_validation_and_merge() -> None:
+    with pytest.raises(ValueError, match="bank"):
+        Context(bank="north")
+    a = Context(admin_pcodes=("SY09",))
+    b = Context(admin_pcodes=("SY05", "SY09"), bank="east")
+    m = a.merge(b)
+    assert m.admin_pcodes == ("SY09", "SY05") and m.bank == "east"
+    assert Context().is_empty and not m.is_empty
+
+
+def test_resolve_many_uses_the_other_places(gaz: Gazetteer) -> None:
+    out = gaz.resolve_many(["أبو الكسور", "جديدة"])
+    assert [r.status for r in out] == ["resolved", "resolved"]
+    assert out[1].place is not None and out[1].place.place_id == "ocha:C7"
+
+
+# ------------------------------------------------------------------------- admin, text
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [("دير الزور", "adm:SY09"), ("Deir ez-Zor", "adm:SY09"), ("ريف حماة", "adm:SY05"),
+     ("محافظة دير الزور", "adm:SY09"), ("ريف حماة الشمالي الشرقي", "adm:SY05"),
+     ("لدير الزور", "adm:SY09"), ("Hama countryside", "adm:SY05"), ("SY0902", "adm:SY0902"),
+     ("البوكمال", "adm:SY0902")],
+)
+def test_find_admin(gaz: Gazetteer, name: str, expected: str) -> None:
+    place = gaz.find_admin(name)
+    assert place is not None and place.place_id == expected
+
+
+def test_find_admin_unknown(gaz: Gazetteer) -> None:
+    assert gaz.find_admin("هجين") is None
+    assert gaz.find_admin("") is None
+    assert gaz.find_admin("x" * 10_000) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "pcodes", "bank"),
+    [
+        ("تقدم في ريف دير الزور الشرقي عند الضفاف الشرقية لنهر الفرات", ("SY09",), "east"),
+        ("في ريف حماة الشمالي الشرقي", ("SY05",), None),
+        ("في محافظة دير الزور", ("SY09",), None),
+        ("القورية الواقعة في غرب نهر الفرات، بالريف الشرقي لدير الزور", ("SY09",), "west"),
+        ("جيب شرق الفرات", (), "east"),
+        ("على الضفة الغربية", (), "west"),
+        ("SDF advances in eastern Deir ez-Zor, east of the Euphrates", ("SY09",), "east"),
+        ("fighting in the Hama countryside, on the west bank of the Euphrates", ("SY05",),
+         "west"),
+        ("", (), None),
+    ],
+)
+def test_context_from_text(gaz: Gazetteer, text: str, pcodes: tuple[str, ...],
+                           bank: str | None) -> None:
+    ctx = gaz.context_from_text(text)
+    assert ctx.admin_pcodes == pcodes
+    assert ctx.bank == bank
+
+
+def test_spot_longest_match_and_proclitics_outside(gaz: Gazetteer) -> None:
+    text = "سيطرت قسد على قرية الباغوز فوقاني وبلدة هجين، وقُتل عناصر في البوخاطر وبالسوسة."
+    spans = gaz.spot(text)
+    got = [s.text for s in spans]
+    assert got == ["الباغوز فوقاني", "هجين", "البوخاطر", "السوسة"]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+    assert "قسد" not in got  # an actor name that is also a village
+
+
+def test_spot_proclitic_with_diacritics(gaz: Gazetteer) -> None:
+    text = "وَهَجِين"
+    (span,) = gaz.spot(text)
+    assert span.text == "هَجِين" and span.start == 2
+
+
+def test_spot_bad_input(gaz: Gazetteer) -> None:
+    assert gaz.spot("") == []
+    assert gaz.spot("Lorem ipsum !!! 123") == []
+    assert gaz.spot(None) == []  # type: ignore[arg-type]
+
+
+# ------------------------------------------------------------------------- bad input
+
+
+@pytest.mark.parametrize("bad", ["", "   ", "؟؟!!", "x" * 10_000, "هجين" * 2_500, "\u200f", "ـ"])
+def test_bad_names_never_raise(gaz: Gazetteer, bad: str) -> None:
+    assert gaz.candidates(bad) == []
+    r = gaz.resolve(bad)
+    assert r.status == "unresolved" and r.place is None and r.candidates == ()
+
+
+def test_junk_is_unresolved(gaz: Gazetteer) -> None:
+    r = gaz.resolve("qwxzkjv")
+    assert r.status == "unresolved" and r.place is None
+
+
+def test_weak_fuzzy_match_is_a_suggestion_not_a_resolution(gaz: Gazetteer) -> None:
+    r = gaz.resolve("هجن")  # three letters, one missing: too weak to decide
+    assert r.status == "unresolved" and r.place is None
+    assert r.candidates[0].place.place_id == "ocha:C1"
+
+
+def test_resolve_strict(gaz: Gazetteer) -> None:
+    assert gaz.resolve_strict("هجين").place_id == "ocha:C1"
+    assert gaz.resolve_strict("ocha:C5").place_id == "ocha:C5"
+    with pytest.raises(AmbiguousPlaceError, match="ocha:C5"):
+        gaz.resolve_strict("السوسة")
+    with pytest.raises(UnknownPlaceError):
+        gaz.resolve_strict("qwxzkjv")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=60))
+def test_candidates_never_raise_on_any_text(text: str) -> None:
+    g = _GAZ_FOR_HYPOTHESIS
+    cands = g.candidates(text)
+    assert all(0.0 <= c.score <= 1.0 for c in cands)
+    r = g.resolve(text, Context(admin_pcodes=("SY09",), bank="east"))
+    assert r.status in ("resolved", "ambiguous", "unresolved")
+    for s in g.spot(text):
+        assert text[s.start : s.end] == s.text
+
+
+_GAZ_FOR_HYPOTHESIS = Gazetteer(PLACES, river=RIVER)
+
+
+def test_resolution_json_shape(gaz: Gazetteer) -> None:
+    doc = gaz.resolve("هجين").to_json()
+    assert set(doc) == {"query", "status", "place", "candidates", "score"}
+    assert set(doc["place"]) == {"id", "name_ar", "name_en", "lat", "lon", "kind", "admin1",
+                                 "admin2", "admin3"}
+    assert doc["candidates"][0]["id"] == "ocha:C1" and "score" in doc["candidates"][0]
+    amb = gaz.resolve("السوسة").to_json()
+    assert amb["place"] is None and len(amb["candidates"]) == 2
+    json.dumps(amb, ensure_ascii=False)
+
+
+def test_search(gaz: Gazetteer) -> None:
+    ids = [c.place.place_id for c in gaz.search("باغوز", limit=5)]
+    assert ids[0] == "ocha:C4" and "ocha:C3" in ids
+    assert gaz.search("") == []
+
+
+def test_haversine() -> None:
+    assert haversine_km(0, 0, 0, 1) == pytest.approx(111.19, rel=1e-3)
+
+
+# ------------------------------------------------------------------------- bundled files
+
+
+@pytest.fixture(scope="module")
+def bundled() -> list[Place]:
+    return gio.load_bundled(BUNDLED_GAZETTEER_DIR)
+
+
+def test_bundled_table_contents(bundled: list[Place]) -> None:
+    ids = {p.place_id for p in bundled}
+    assert 300 <= len(bundled) <= 5000
+    # both theatres, the admin units, every row with a source
+    assert {"ocha:C5175", "ocha:C3277", "adm:SY09", "adm:SY05", "adm:SY090201"} <= ids
+    for p in bundled:
+        assert p.place_id.split(":")[0] in ("ocha", "adm", "geonames", "wof")
+        assert 32.0 < p.lat < 37.5 and 35.5 < p.lon < 42.5, p
+    with (BUNDLED_GAZETTEER_DIR / "places.csv").open(encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            assert row["source_ids"].split("|")[0] == row["place_id"]
+    admins = [p for p in bundled if p.place_id.startswith("adm:")]
+    assert all(p.geometry is not None for p in admins)
+
+
+def test_bundled_aliases_point_at_real_rows(bundled: list[Place]) -> None:
+    by_id = {p.place_id: p for p in bundled}
+    rows = gio.read_alias_rows(BUNDLED_GAZETTEER_DIR / "aliases.csv")
+    assert len(rows) >= 20
+    for row in rows:
+        assert row["place_id"] in by_id, row
+        assert row["note"], row
+        assert row["alias"] in by_id[row["place_id"]].names, row
+        if row["absorbs"]:
+            assert row["absorbs"] not in by_id  # folded into its target
+            assert row["absorbs"] in by_id[row["place_id"]].source_ids
+
+
+def test_bundled_files_are_small_and_valid() -> None:
+    admin = BUNDLED_GAZETTEER_DIR / "admin.geojson"
+    assert admin.stat().st_size < 2_000_000
+    layers = gio.load_context_layers(BUNDLED_GAZETTEER_DIR)
+    assert set(layers) == {"euphrates", "syria_iraq_border"}
+    assert layers["euphrates"].length > 3  # degrees: the Syrian course of the river
+    # the border passes by Abu Kamal / al-Qaim
+    assert layers["syria_iraq_border"].distance(__import__("shapely").Point(40.92, 34.45)) < 0.1
+
+
+def test_load_gazetteer_falls_back_to_bundled(tmp_path: Path) -> None:
+    g = gio.load_gazetteer(Settings(cache_dir=tmp_path / "none",
+                                    gazetteer_dir=BUNDLED_GAZETTEER_DIR))
+    assert g.description.startswith("bundled")
+    assert g.river is not None
+    assert g.resolve("هجين").place.place_id == "ocha:C5175"  # type: ignore[union-attr]
+
+
+def _copy_bundled(tmp_path: Path) -> Path:
+    d = tmp_path / "gz"
+    shutil.copytree(BUNDLED_GAZETTEER_DIR, d)
+    return d
+
+
+@pytest.mark.parametrize(
+    ("mutate", "message"),
+    [
+        (lambda t: t.replace("33.517175", "north", 1), "line 2.*'lat' is not a number"),
+        (lambda t: t.split("\n", 1)[1], "missing column"),
+        (lambda t: t[: len(t) // 2] + '"unterminated', "line|CSV"),
+        (lambda t: t.replace("ocha:C1001,", "C1001,", 1), "no source prefix"),
+    ],
+)
+def test_load_bundled_rejects_corrupt_files(tmp_path: Path, mutate, message: str) -> None:
+    d = _copy_bundled(tmp_path)
+    path = d / "places.csv"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(mutate(text), encoding="utf-8")
+    with pytest.raises(GazetteerError, match=message) as info:
+        gio.load_bundled(d)
+    assert "places.csv" in str(info.value)
+
+
+def test_load_bundled_missing_and_not_utf8(tmp_path: Path) -> None:
+    with pytest.raises(GazetteerError, match="places.csv"):
+        gio.load_bundled(tmp_path)
+    d = _copy_bundled(tmp_path)
+    (d / "places.csv").write_bytes("place_id,name_ar\n".encode() + "هجين".encode("cp1256"))
+    with pytest.raises(GazetteerError, match="UTF-8|column"):
+        gio.load_bundled(d)
+
+
+def test_bad_alias_row_is_named(tmp_path: Path) -> None:
+    d = _copy_bundled(tmp_path)
+    with (d / "aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write(",,ar,,no target\n")
+    with pytest.raises(GazetteerError, match=r"aliases.csv:line \d+"):
+        gio.load_bundled(d)

@@ -1,0 +1,532 @@
+"""Commands of the control layer: ``ingest``, ``correct``, ``who-held``, ``history``,
+``snapshot`` and ``changes``.
+
+Each command is parse -> call the functions below (which the demo can call too) -> print.
+Exit codes: 0 ok (including "nothing is known": that is an answer), 1 a TrackerError
+(unknown place / actor / region, bad file, unreadable store), 2 usage, 3 ``ingest`` skipped
+some input (the rest was stored).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tracker._cli_common import DATE, echo_json, fail, in_opt, json_opt, settings_for, store_opt
+from tracker.errors import TrackerError, UnknownPlaceError
+from tracker.model import Place
+from tracker.settings import Settings
+from tracker.store import PlaceInfo, Store
+from tracker.timeline import Holding, Timeline
+
+#: Exit code of `tracker ingest` when some input was skipped.
+EXIT_SKIPPED = 3
+#: Suffixes `ingest` refuses: tables, not reports (corrections go to `tracker correct`).
+NOT_REPORTS = frozenset({".csv", ".tsv", ".xlsx", ".xls", ".db", ".sqlite"})
+#: Radius (km) of a region named by a settlement rather than an admin unit.
+REGION_PLACE_KM = 25.0
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+@dataclass
+class IngestSummary:
+    """What one `ingest` run did."""
+
+    new: int = 0
+    known: int = 0
+    skipped: list[str] = field(default_factory=list)
+    claims: int = 0
+    unplaced_claims: int = 0
+    unresolved: int = 0
+    files: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "files": self.files,
+            "reports_new": self.new,
+            "reports_known": self.known,
+            "reports_skipped": len(self.skipped),
+            "skipped": self.skipped,
+            "claims": self.claims,
+            "claims_without_place": self.unplaced_claims,
+            "unresolved_mentions": self.unresolved,
+        }
+
+    def lines(self) -> list[str]:
+        out = [
+            f"reports: {self.new} new, {self.known} already known, {len(self.skipped)} skipped",
+            f"claims: {self.claims} stored ({self.unplaced_claims} without a resolved place)",
+            f"unresolved or ambiguous mentions: {self.unresolved}",
+        ]
+        out += [f"skipped: {s}" for s in self.skipped]
+        return out
+
+
+def ingest_paths(
+    store: Store,
+    paths: Sequence[Path],
+    gazetteer: Any,
+    lexicon: Any,
+    *,
+    published: dt.date | None = None,
+    progress: Callable[[IngestSummary], None] | None = None,
+) -> IngestSummary:
+    """Read, extract and store report files, one transaction per report.
+
+    Parameters
+    ----------
+    store
+        The open store.
+    paths
+        Report files (``.txt``, ``.jsonl``, ``.html``).
+    gazetteer, lexicon
+        For the extractor.
+    published
+        Publication date for reports that carry none.
+    progress
+        Called after each file with the running summary.
+
+    Returns
+    -------
+    IngestSummary
+    """
+    from tracker.extract import Extraction, extract_paths
+
+    summary = IngestSummary()
+    for path in paths:
+        if Path(path).suffix.lower() in NOT_REPORTS:
+            summary.skipped.append(
+                f"{path}: a {Path(path).suffix} file is not a report (reports are .txt, .jsonl "
+                "or .html); load analyst corrections with `tracker correct FILE`")
+            summary.files += 1
+            if progress is not None:
+                progress(summary)
+            continue
+        for item in extract_paths([path], gazetteer, lexicon, published=published):
+            if not isinstance(item, Extraction):
+                summary.skipped.append(str(item))
+                continue
+            if store.add_report(item.report, item):
+                summary.new += 1
+                summary.claims += len(item.claims)
+                summary.unplaced_claims += sum(1 for c in item.claims if c.place_id is None)
+                summary.unresolved += sum(1 for m in item.mentions if m.status != "resolved")
+            else:
+                summary.known += 1
+        summary.files += 1
+        if progress is not None:
+            progress(summary)
+    return summary
+
+
+# --------------------------------------------------------------------------- places
+
+
+def _gazetteer(settings: Settings) -> Any:
+    from tracker.gazetteer_io import load_gazetteer
+
+    return load_gazetteer(settings)
+
+
+def _lexicon() -> Any:
+    from tracker.actors import ActorLexicon
+
+    return ActorLexicon.load()
+
+
+def _context(gazetteer: Any, within: str | None) -> Any:
+    from tracker._cli_gazetteer import context_for
+
+    return context_for(gazetteer, within)
+
+
+def find_place(
+    name: str, timeline: Timeline, gazetteer: Any, within: str | None = None
+) -> tuple[str, Place | None]:
+    """The place id `name` stands for: an id in the store or gazetteer, else a resolved name.
+
+    When the gazetteer's place is known to the store under one of its other source ids,
+    that id is used.
+
+    Raises
+    ------
+    UnknownPlaceError, AmbiguousPlaceError
+        When the name resolves to nothing, or to several places.
+    """
+    if name in timeline:
+        return name, gazetteer.get(name) if gazetteer is not None and name in gazetteer else None
+    if gazetteer is None:
+        raise UnknownPlaceError(name)
+    if name in gazetteer:
+        place = gazetteer.get(name)
+    else:
+        place = gazetteer.resolve_strict(name, _context(gazetteer, within))
+    for pid in (place.place_id, *place.source_ids):
+        if pid in timeline:
+            return pid, place
+    return place.place_id, place
+
+
+def place_json(place_id: str, place: Place | None, info: PlaceInfo | None) -> dict[str, Any]:
+    """The place as JSON: from the gazetteer, else from what its claims recorded."""
+    if place is not None:
+        return place.to_json()
+    return {
+        "id": place_id,
+        "name_ar": info.name_ar if info else "",
+        "name_en": info.name_en if info else "",
+        "lat": info.lat if info else None,
+        "lon": info.lon if info else None,
+        "kind": None,
+        "admin1": "",
+        "admin2": "",
+        "admin3": "",
+    }
+
+
+def _evidence(h: Holding) -> list[dict[str, Any]]:
+    return [c.evidence_json() for c in h.evidence]
+
+
+def who_held_doc(
+    timeline: Timeline,
+    place_id: str,
+    place: dict[str, Any],
+    on: dt.date,
+    *,
+    max_age: dt.timedelta | None = None,
+) -> dict[str, Any]:
+    """The `who-held` answer (``actor`` None with a ``reason`` when nothing is known)."""
+    doc: dict[str, Any] = {"place": place, "date": on.isoformat()}
+    h = timeline.held_by(place_id, on, max_age=max_age)
+    if h is None:
+        first = timeline.holdings(place_id)
+        if not first:
+            reason = "no claim about this place in the store"
+        elif on < first[0].since:
+            reason = (f"nothing known before the first claim about this place, on "
+                      f"{first[0].since.isoformat()}")
+        else:
+            stale = timeline.held_by(place_id, on)
+            last = stale.last_evidence(on).isoformat() if stale else "?"
+            reason = f"the latest evidence ({last}) is older than --max-age"
+        return {**doc, "actor": None, "status": None, "since": None, "until": None,
+                "confidence": None, "fraction": None, "by": None, "evidence": [],
+                "conflicts": [], "reason": reason}
+    return {**doc, **h.to_json()}
+
+
+def _holding_line(h: Holding) -> str:
+    until = h.until.isoformat() if h.until else "now"
+    extra = f", {h.fraction:.0%} held" if h.fraction is not None else ""
+    extra += f", by {h.by}" if h.by else ""
+    return (f"{h.since.isoformat()} .. {until}: {h.actor} ({h.status}{extra}), "
+            f"confidence {h.confidence:.2f}")
+
+
+def _evidence_lines(items: Iterable[dict[str, Any]], label: str) -> list[str]:
+    return [f"  {label} {e['date']} {e['source_file']}: {e['sentence']}" for e in items]
+
+
+def _place_label(p: dict[str, Any]) -> str:
+    names = " / ".join(n for n in (p.get("name_en"), p.get("name_ar")) if n)
+    return f"{names} [{p['id']}]" if names else str(p["id"])
+
+
+# --------------------------------------------------------------------------- snapshot
+
+
+def region_filter(gazetteer: Any, region: str) -> Callable[[str], bool]:
+    """A predicate on place ids: inside the admin unit `region`, or within
+    `REGION_PLACE_KM` of the settlement it names.
+
+    Raises
+    ------
+    UnknownPlaceError
+        When `region` is neither an admin unit nor a place.
+    """
+    from tracker.gazetteer import haversine_km
+
+    admin = gazetteer.find_admin(region)
+    if admin is not None:
+        code = admin.place_id.removeprefix("adm:")
+
+        def inside(pid: str) -> bool:
+            return pid in gazetteer and code in gazetteer.get(pid).admin_pcodes
+
+        return inside
+    centre = gazetteer.get(region) if region in gazetteer else gazetteer.resolve_strict(region)
+
+    def near(pid: str) -> bool:
+        if pid not in gazetteer:
+            return False
+        p = gazetteer.get(pid)
+        return haversine_km(p.lat, p.lon, centre.lat, centre.lon) <= REGION_PLACE_KM
+
+    return near
+
+
+def snapshot_doc(
+    timeline: Timeline,
+    on: dt.date,
+    *,
+    places: dict[str, dict[str, Any]],
+    actor: str | None = None,
+    keep: Callable[[str], bool] | None = None,
+    max_age: dt.timedelta | None = None,
+) -> dict[str, Any]:
+    """Every place's holder on `on` (filtered by actor and region)."""
+    snap = timeline.snapshot(on, max_age=max_age)
+    rows = []
+    for pid in sorted(snap):
+        h = snap[pid]
+        if (actor is not None and h.actor != actor) or (keep is not None and not keep(pid)):
+            continue
+        rows.append({"place": places[pid], "actor": h.actor, "status": h.status,
+                     "since": h.since.isoformat(),
+                     "until": h.until.isoformat() if h.until else None,
+                     "confidence": h.confidence, "fraction": h.fraction, "by": h.by,
+                     "evidence_count": len(h.evidence), "conflict_count": len(h.conflicts)})
+    counts = Counter(r["actor"] for r in rows)
+    return {"date": on.isoformat(), "actor": actor, "places": rows,
+            "counts": dict(sorted(counts.items()))}
+
+
+# --------------------------------------------------------------------------- commands
+
+
+def _open(settings: Settings, *, create: bool = False) -> Store:
+    return Store.open(settings.store, create=create)
+
+
+def _place_docs(timeline: Timeline, store: Store, gazetteer: Any) -> dict[str, dict[str, Any]]:
+    info = store.places()
+    return {
+        pid: place_json(pid, gazetteer.get(pid) if gazetteer is not None and pid in gazetteer
+                        else None, info.get(pid))
+        for pid in timeline.place_ids
+    }
+
+
+def _max_age(days: int | None) -> dt.timedelta | None:
+    return dt.timedelta(days=days) if days is not None else None
+
+
+_max_age_opt = click.option(
+    "--max-age", "max_age", type=click.IntRange(min=0), default=None, metavar="DAYS",
+    help="Answer nothing when the latest evidence is older than DAYS (default: forward fill).")
+
+
+def register(main: click.Group) -> None:
+    """Add the control-layer commands to the `tracker` group."""
+
+    @main.command("ingest")
+    @click.argument("files", nargs=-1, required=True,
+                    type=click.Path(dir_okay=False, path_type=Path))
+    @store_opt
+    @click.option("--published", type=DATE, default=None,
+                  help="Publication date for reports that carry none.")
+    @json_opt
+    def ingest_cmd(files: tuple[Path, ...], store: Path | None, published: dt.date | None,
+                   as_json: bool) -> None:
+        """Extract control claims from report FILEs and store them (one transaction each).
+
+        Reports already in the store are recognised by their text and skipped, so a batch
+        can be re-run after an interruption. Exit 3 when some input was skipped.
+        """
+        from tqdm import tqdm
+
+        settings = settings_for(store)
+        try:
+            gaz, lex = _gazetteer(settings), _lexicon()
+            with _open(settings, create=True) as st, tqdm(
+                total=len(files), unit="file", file=sys.stderr, desc="ingest",
+                dynamic_ncols=True, leave=False,
+            ) as bar:
+                def tick(s: IngestSummary) -> None:
+                    bar.update(1)
+                    bar.set_postfix(new=s.new, known=s.known, skipped=len(s.skipped),
+                                    claims=s.claims, refresh=False)
+
+                summary = ingest_paths(st, files, gaz, lex, published=published, progress=tick)
+        except TrackerError as err:
+            raise fail(err) from None
+        if as_json:
+            echo_json(summary.to_json())
+        else:
+            for line in summary.lines():
+                click.echo(line, err=line.startswith("skipped"))
+        if summary.skipped:
+            sys.exit(EXIT_SKIPPED)
+
+    @main.command("correct")
+    @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+    @store_opt
+    @json_opt
+    def correct_cmd(file: Path, store: Path | None, as_json: bool) -> None:
+        """Load analyst corrections (CSV: place, actor, status, date, note) into the store.
+
+        Corrections win over claims from reports. All or nothing: a bad row stores nothing.
+        """
+        from tracker.corrections import load_corrections
+
+        settings = settings_for(store)
+        try:
+            fixes = load_corrections(file, _gazetteer(settings), _lexicon())
+            with _open(settings, create=True) as st:
+                new = st.add_corrections(fixes.claims, str(file), lines=fixes.lines)
+        except TrackerError as err:
+            raise fail(err) from None
+        doc = {"file": str(file), "rows": fixes.rows, "claims": len(fixes.claims),
+               "new": new, "already_stored": len(fixes.claims) - new}
+        if as_json:
+            echo_json(doc)
+        else:
+            click.echo(f"{file}: {fixes.rows} rows -> {len(fixes.claims)} place corrections "
+                       f"({new} new, {len(fixes.claims) - new} already stored)")
+
+    @main.command("who-held")
+    @click.argument("place")
+    @click.option("--on", "on", type=DATE, required=True, help="The day asked about.")
+    @in_opt
+    @_max_age_opt
+    @store_opt
+    @json_opt
+    def who_held_cmd(place: str, on: dt.date, within: str | None, max_age: int | None,
+                     store: Path | None, as_json: bool) -> None:
+        """Who held PLACE (a name or a place id) on a day, and on whose word."""
+        settings = settings_for(store)
+        try:
+            with _open(settings) as st:
+                tl = st.timeline()
+                gaz = _gazetteer(settings)
+                pid, p = find_place(place, tl, gaz, within)
+                info = st.places().get(pid)
+        except TrackerError as err:
+            raise fail(err) from None
+        doc = who_held_doc(tl, pid, place_json(pid, p, info), on, max_age=_max_age(max_age))
+        if as_json:
+            echo_json(doc)
+            return
+        label = _place_label(doc["place"])
+        if doc["actor"] is None:
+            click.echo(f"{label} on {on.isoformat()}: unknown ({doc['reason']})")
+            return
+        h = tl.held_by(pid, on)
+        assert h is not None
+        click.echo(f"{label} on {on.isoformat()}: {_holding_line(h)}")
+        click.echo("\n".join(_evidence_lines(doc["evidence"], "evidence")))
+        if doc["conflicts"]:
+            click.echo("\n".join(_evidence_lines(doc["conflicts"], "conflict")))
+
+    @main.command("history")
+    @click.argument("place")
+    @in_opt
+    @store_opt
+    @json_opt
+    def history_cmd(place: str, within: str | None, store: Path | None, as_json: bool) -> None:
+        """Every control interval of PLACE, oldest first, with its evidence."""
+        settings = settings_for(store)
+        try:
+            with _open(settings) as st:
+                tl = st.timeline()
+                gaz = _gazetteer(settings)
+                pid, p = find_place(place, tl, gaz, within)
+                info = st.places().get(pid)
+        except TrackerError as err:
+            raise fail(err) from None
+        pdoc = place_json(pid, p, info)
+        holdings = tl.holdings(pid)
+        if as_json:
+            echo_json({"place": pdoc, "intervals": [
+                {"start": h.since.isoformat(), "end": h.until.isoformat() if h.until else None,
+                 **h.to_json()} for h in holdings]})
+            return
+        click.echo(_place_label(pdoc))
+        if not holdings:
+            click.echo("  no claim about this place in the store")
+        for h in holdings:
+            click.echo(_holding_line(h))
+            click.echo("\n".join(_evidence_lines(
+                [c.evidence_json() for c in h.evidence], "evidence")))
+            if h.conflicts:
+                click.echo("\n".join(_evidence_lines(
+                    [c.evidence_json() for c in h.conflicts], "conflict")))
+
+    @main.command("snapshot")
+    @click.option("--on", "on", type=DATE, required=True, help="The day of the snapshot.")
+    @click.option("--actor", default=None, help="Only places held by this actor.")
+    @click.option("--region", default=None, metavar="NAME",
+                  help="Only places in this admin unit (or near this place).")
+    @_max_age_opt
+    @store_opt
+    @json_opt
+    def snapshot_cmd(on: dt.date, actor: str | None, region: str | None, max_age: int | None,
+                     store: Path | None, as_json: bool) -> None:
+        """Who held every known place on a day."""
+        settings = settings_for(store)
+        try:
+            canon = _lexicon().canonical(actor) if actor else None
+            gaz = _gazetteer(settings)
+            keep = region_filter(gaz, region) if region else None
+            with _open(settings) as st:
+                tl = st.timeline()
+                places = _place_docs(tl, st, gaz)
+        except TrackerError as err:
+            raise fail(err) from None
+        doc = snapshot_doc(tl, on, places=places, actor=canon, keep=keep,
+                           max_age=_max_age(max_age))
+        if as_json:
+            echo_json(doc)
+            return
+        for row in doc["places"]:
+            click.echo(f"{_place_label(row['place'])}: {row['actor']} ({row['status']}) since "
+                       f"{row['since']}, confidence {row['confidence']:.2f}")
+        counts = ", ".join(f"{a} {n}" for a, n in doc["counts"].items()) or "no place"
+        click.echo(f"{on.isoformat()}: {counts}", err=True)
+
+    @main.command("changes")
+    @click.option("--from", "start", type=DATE, required=True, help="First day.")
+    @click.option("--to", "end", type=DATE, required=True, help="Last day (inclusive).")
+    @store_opt
+    @json_opt
+    def changes_cmd(start: dt.date, end: dt.date, store: Path | None, as_json: bool) -> None:
+        """Every change of holder or status between two days (inclusive)."""
+        settings = settings_for(store)
+        try:
+            with _open(settings) as st:
+                tl = st.timeline()
+                changes = tl.changes(start, end)
+                gaz = _gazetteer(settings)
+                places = _place_docs(tl, st, gaz)
+        except TrackerError as err:
+            raise fail(err) from None
+        rows = [{**c.to_json(), "place": places[c.place_id]} for c in changes]
+        if as_json:
+            echo_json({"from": start.isoformat(), "to": end.isoformat(), "changes": rows})
+            return
+        for c, row in zip(changes, rows, strict=True):
+            click.echo(f"{c.on.isoformat()} {_place_label(row['place'])}: "
+                       f"{c.from_actor or '-'} -> {c.to_actor} ({c.after.status})")
+        click.echo(f"{len(changes)} change(s)", err=True)
+
+
+__all__ = [
+    "IngestSummary",
+    "find_place",
+    "ingest_paths",
+    "place_json",
+    "region_filter",
+    "register",
+    "snapshot_doc",
+    "who_held_doc",
+]
