@@ -54,7 +54,8 @@ def main() -> int:
     ap.add_argument("--n", type=int, default=10_000)
     ap.add_argument("--corpus", type=Path, default=SAMPLE_DIR)
     args = ap.parse_args()
-    files = sorted(p for p in args.corpus.rglob("*") if p.is_file())
+    files = sorted(p for p in args.corpus.rglob("*")
+                   if p.is_file() and p.suffix.lower() in (".txt", ".jsonl", ".html", ".htm"))
     reports = [r for r in read_reports(files) if isinstance(r, Report)]
     if not reports:
         print(f"no reports in {args.corpus}")

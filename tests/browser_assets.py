@@ -8,10 +8,12 @@ the CDN requests. Every other outside request is refused, so nothing leaves the 
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
 import tarfile
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -57,15 +59,19 @@ def leaflet_tarball() -> Path:
     if npm is None:
         pytest.skip(f"npm is missing, so leaflet@{version} cannot be fetched for the browser test")
     ASSETS_DIR.mkdir(parents=True, exist_ok=True)
-    try:
-        subprocess.run(
-            [npm, "pack", "--silent", f"leaflet@{version}", "--pack-destination", str(ASSETS_DIR)],
-            check=True, capture_output=True, timeout=180,
-        )
-    except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as err:
-        pytest.skip(f"`npm pack leaflet@{version}` failed ({err}); run `make test-assets`")
-    if not target.is_file():
-        pytest.skip(f"`npm pack leaflet@{version}` wrote no {target.name}")
+    # Pack into a private folder and rename: pytest-xdist workers may race here.
+    with tempfile.TemporaryDirectory(dir=ASSETS_DIR) as tmp:
+        try:
+            subprocess.run(
+                [npm, "pack", "--silent", f"leaflet@{version}", "--pack-destination", tmp],
+                check=True, capture_output=True, timeout=180,
+            )
+        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as err:
+            pytest.skip(f"`npm pack leaflet@{version}` failed ({err}); run `make test-assets`")
+        packed = Path(tmp) / target.name
+        if not packed.is_file():
+            pytest.skip(f"`npm pack leaflet@{version}` wrote no {target.name}")
+        os.replace(packed, target)
     return target
 
 

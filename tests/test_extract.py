@@ -53,7 +53,10 @@ def lex() -> ActorLexicon:
     return ActorLexicon.load()
 
 
-def run(text: str, gaz: Gazetteer, lex: ActorLexicon, *, published: D | None = D(2018, 12, 20),
+DEFAULT_PUBLISHED = D(2018, 12, 20)
+
+
+def run(text: str, gaz: Gazetteer, lex: ActorLexicon, *, published: D | None = DEFAULT_PUBLISHED,
         publisher: str = "", inferred: bool = False) -> Extraction:
     report = Report(report_id(text), text, "t.txt", published=published,
                     published_inferred=inferred, publisher=publisher)

@@ -72,7 +72,8 @@ def test_seed_000_sdf_takes_abu_al_hasan_and_al_bukhatir(seed):
         assert D(2018, 12, 20) <= c.date <= D(2018, 12, 27)
         assert c.date_precision in ("day", "week")
         assert c.confidence >= 0.6
-        assert c.lat is not None and c.name_ar
+        assert c.lat is not None
+        assert c.name_ar
     assert "أبو الحسن" in x.report.text[by(x, "ocha:C6803", "sdf", "captured").evidence.start:
                                          by(x, "ocha:C6803", "sdf", "captured").evidence.end]
 
@@ -81,7 +82,7 @@ def test_seed_000_hajin_taken_before_the_19th(seed):
     c = by(seed("000"), "ocha:C5175", "sdf", "captured")
     # "قبيل قرار الانسحاب الأمريكي": before an event, so only month precision
     assert c.date_precision == "month"
-    assert c.date.year == 2018 and c.date.month == 12
+    assert (c.date.year, c.date.month) == (2018, 12)
     assert c.evidence.rule == "captured_ar"
 
 

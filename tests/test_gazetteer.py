@@ -107,7 +107,8 @@ def test_resolves_through_the_tiers(gaz: Gazetteer, query: str, expected: str,
                                     reason: str) -> None:
     r = gaz.resolve(query)
     assert r.status == "resolved", r.to_json()
-    assert r.place is not None and r.place.place_id == expected
+    assert r.place is not None
+    assert r.place.place_id == expected
     assert r.candidates[0].reason.startswith(reason)
 
 
@@ -131,13 +132,15 @@ def test_proclitic_only_stripped_when_the_rest_is_known() -> None:
                    _p("ocha:2", "ادي العذيب", "Adi", 36.0, 39.0, ("SY05", "", ""))])
     # the whole word is a known name: no stripping of its first letter
     r = g.resolve("وادي العذيب")
-    assert r.place is not None and r.place.place_id == "ocha:1"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:1"
 
 
 def test_same_place_in_two_sources_is_not_ambiguous(gaz: Gazetteer) -> None:
     r = gaz.resolve("جديدة", Context(admin_pcodes=("SY05",)))
     assert r.status == "resolved"
-    assert r.place is not None and r.place.place_id == "ocha:C7"  # OCHA preferred
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C7"
 
 
 # ------------------------------------------------------------------------- context
@@ -149,17 +152,21 @@ def test_ambiguous_without_context_resolved_with_admin(gaz: Gazetteer) -> None:
     assert r.place is None
     assert {c.place.place_id for c in r.candidates} >= {"ocha:C5", "ocha:C6"}
     r2 = gaz.resolve("السوسة", Context(admin_pcodes=("SY09",)))
-    assert r2.status == "resolved" and r2.place is not None
+    assert r2.status == "resolved"
+    assert r2.place is not None
     assert r2.place.place_id == "ocha:C5"
     r3 = gaz.resolve("السوسة", Context(admin_pcodes=("SY0800",)))
-    assert r3.place is not None and r3.place.place_id == "ocha:C6"
+    assert r3.place is not None
+    assert r3.place.place_id == "ocha:C6"
 
 
 def test_near_places_decide(gaz: Gazetteer) -> None:
     assert gaz.resolve("جديدة").status == "ambiguous"
     near_hama = Context(near=((35.2975, 37.261),))  # Abu al-Kusour, NE Hama
     r = gaz.resolve("جديدة", near_hama)
-    assert r.status == "resolved" and r.place is not None and r.place.place_id == "ocha:C7"
+    assert r.status == "resolved"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C7"
 
 
 def test_near_cue_ignored_when_every_candidate_is_far(gaz: Gazetteer) -> None:
@@ -169,7 +176,8 @@ def test_near_cue_ignored_when_every_candidate_is_far(gaz: Gazetteer) -> None:
 
 def test_bbox_decides(gaz: Gazetteer) -> None:
     r = gaz.resolve("السوسة", Context(bbox=(40.0, 34.0, 41.5, 35.0)))
-    assert r.place is not None and r.place.place_id == "ocha:C5"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C5"
 
 
 def test_bank_decides(gaz: Gazetteer) -> None:
@@ -179,8 +187,10 @@ def test_bank_decides(gaz: Gazetteer) -> None:
     assert gaz.resolve("الكشمة", Context(admin_pcodes=("SY09",))).status == "ambiguous"
     east = gaz.resolve("الكشمة", Context(bank="east"))
     west = gaz.resolve("الكشمة", Context(bank="west"))
-    assert east.place is not None and east.place.place_id == "ocha:C10"
-    assert west.place is not None and west.place.place_id == "ocha:C11"
+    assert east.place is not None
+    assert east.place.place_id == "ocha:C10"
+    assert west.place is not None
+    assert west.place.place_id == "ocha:C11"
 
 
 def test_bank_needs_a_river() -> None:
@@ -190,7 +200,9 @@ def test_bank_needs_a_river() -> None:
 
 def test_cue_that_no_candidate_meets_does_not_hurt(gaz: Gazetteer) -> None:
     r = gaz.resolve("حماة", Context(admin_pcodes=("SY09",)))
-    assert r.status == "resolved" and r.place is not None and r.place.place_id == "ocha:C14"
+    assert r.status == "resolved"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C14"
 
 
 def test_context_validation_and_merge() -> None:
@@ -199,14 +211,17 @@ def test_context_validation_and_merge() -> None:
     a = Context(admin_pcodes=("SY09",))
     b = Context(admin_pcodes=("SY05", "SY09"), bank="east")
     m = a.merge(b)
-    assert m.admin_pcodes == ("SY09", "SY05") and m.bank == "east"
-    assert Context().is_empty and not m.is_empty
+    assert m.admin_pcodes == ("SY09", "SY05")
+    assert m.bank == "east"
+    assert Context().is_empty
+    assert not m.is_empty
 
 
 def test_resolve_many_uses_the_other_places(gaz: Gazetteer) -> None:
     out = gaz.resolve_many(["أبو الكسور", "جديدة"])
     assert [r.status for r in out] == ["resolved", "resolved"]
-    assert out[1].place is not None and out[1].place.place_id == "ocha:C7"
+    assert out[1].place is not None
+    assert out[1].place.place_id == "ocha:C7"
 
 
 # ------------------------------------------------------------------------- admin, text
@@ -221,7 +236,8 @@ def test_resolve_many_uses_the_other_places(gaz: Gazetteer) -> None:
 )
 def test_find_admin(gaz: Gazetteer, name: str, expected: str) -> None:
     place = gaz.find_admin(name)
-    assert place is not None and place.place_id == expected
+    assert place is not None
+    assert place.place_id == expected
 
 
 def test_find_admin_unknown(gaz: Gazetteer) -> None:
@@ -265,7 +281,8 @@ def test_spot_longest_match_and_proclitics_outside(gaz: Gazetteer) -> None:
 def test_spot_proclitic_with_diacritics(gaz: Gazetteer) -> None:
     text = "وَهَجِين"
     (span,) = gaz.spot(text)
-    assert span.text == "هَجِين" and span.start == 2
+    assert span.text == "هَجِين"
+    assert span.start == 2
 
 
 def test_spot_bad_input(gaz: Gazetteer) -> None:
@@ -281,17 +298,21 @@ def test_spot_bad_input(gaz: Gazetteer) -> None:
 def test_bad_names_never_raise(gaz: Gazetteer, bad: str) -> None:
     assert gaz.candidates(bad) == []
     r = gaz.resolve(bad)
-    assert r.status == "unresolved" and r.place is None and r.candidates == ()
+    assert r.status == "unresolved"
+    assert r.place is None
+    assert r.candidates == ()
 
 
 def test_junk_is_unresolved(gaz: Gazetteer) -> None:
     r = gaz.resolve("qwxzkjv")
-    assert r.status == "unresolved" and r.place is None
+    assert r.status == "unresolved"
+    assert r.place is None
 
 
 def test_weak_fuzzy_match_is_a_suggestion_not_a_resolution(gaz: Gazetteer) -> None:
     r = gaz.resolve("هجن")  # three letters, one missing: too weak to decide
-    assert r.status == "unresolved" and r.place is None
+    assert r.status == "unresolved"
+    assert r.place is None
     assert r.candidates[0].place.place_id == "ocha:C1"
 
 
@@ -324,15 +345,18 @@ def test_resolution_json_shape(gaz: Gazetteer) -> None:
     assert set(doc) == {"query", "status", "place", "candidates", "score"}
     assert set(doc["place"]) == {"id", "name_ar", "name_en", "lat", "lon", "kind", "admin1",
                                  "admin2", "admin3"}
-    assert doc["candidates"][0]["id"] == "ocha:C1" and "score" in doc["candidates"][0]
+    assert doc["candidates"][0]["id"] == "ocha:C1"
+    assert "score" in doc["candidates"][0]
     amb = gaz.resolve("السوسة").to_json()
-    assert amb["place"] is None and len(amb["candidates"]) == 2
+    assert amb["place"] is None
+    assert len(amb["candidates"]) == 2
     json.dumps(amb, ensure_ascii=False)
 
 
 def test_search(gaz: Gazetteer) -> None:
     ids = [c.place.place_id for c in gaz.search("باغوز", limit=5)]
-    assert ids[0] == "ocha:C4" and "ocha:C3" in ids
+    assert ids[0] == "ocha:C4"
+    assert "ocha:C3" in ids
     assert gaz.search("") == []
 
 
@@ -355,7 +379,8 @@ def test_bundled_table_contents(bundled: list[Place]) -> None:
     assert {"ocha:C5175", "ocha:C3277", "adm:SY09", "adm:SY05", "adm:SY090201"} <= ids
     for p in bundled:
         assert p.place_id.split(":")[0] in ("ocha", "adm", "geonames", "wof")
-        assert 32.0 < p.lat < 37.5 and 35.5 < p.lon < 42.5, p
+        assert 32.0 < p.lat < 37.5, p
+        assert 35.5 < p.lon < 42.5, p
     with (BUNDLED_GAZETTEER_DIR / "places.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             assert row["source_ids"].split("|")[0] == row["place_id"]
@@ -420,11 +445,11 @@ def test_load_bundled_rejects_corrupt_files(tmp_path: Path, mutate, message: str
 
 
 def test_load_bundled_missing_and_not_utf8(tmp_path: Path) -> None:
-    with pytest.raises(GazetteerError, match="places.csv"):
+    with pytest.raises(GazetteerError, match=r"places\.csv"):
         gio.load_bundled(tmp_path)
     d = _copy_bundled(tmp_path)
-    (d / "places.csv").write_bytes("place_id,name_ar\n".encode() + "هجين".encode("cp1256"))
-    with pytest.raises(GazetteerError, match="UTF-8|column"):
+    (d / "places.csv").write_bytes(b"place_id,name_ar\n" + "هجين".encode("cp1256"))
+    with pytest.raises(GazetteerError, match=r"UTF-8|column"):
         gio.load_bundled(d)
 
 

@@ -229,3 +229,34 @@ def test_area_chart_plots_series_and_reported_figures() -> None:
         "contested left out / counted in", "tracker (from reports)", "reported at the time"]
     draw(fig)
     assert R.render_area_chart([]).axes[0].get_legend() is None
+
+
+def test_labels_keep_clear_of_the_legend_and_north_arrow(places, cells, snapshot) -> None:  # type: ignore[no-untyped-def]
+    fig = R.render_control_map(snapshot, places, cells, on=D, extent=EXTENT, labels="en")
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    ax = fig.axes[0]
+    furniture = [ax.get_legend().get_window_extent(renderer),
+                 *(t.get_window_extent(renderer) for t in ax.texts
+                   if t.get_gid() in ("north-arrow", "scale-bar"))]
+    for label in labels_of(fig):
+        box = label.get_window_extent(renderer)
+        assert not any(box.overlaps(f) for f in furniture), label.get_text()
+
+
+def test_default_extent_follows_the_active_front(places, cells) -> None:  # type: ignore[no-untyped-def]
+    """Two far-apart pockets: the map fits the one where control changed last."""
+    old, new = dt.date(2017, 11, 1), dt.date(2019, 1, 10)
+
+    def since(day: dt.date) -> object:
+        return type("Holding", (), {"actor": "isis", "status": "held", "fraction": None,
+                                    "since": day})()
+
+    # the old pocket is the larger one (three villages); the front is at Hajin
+    snap = {"susah": since(old), "marashida": since(old), "safafina": since(old),
+            "hajin": since(new)}
+    w, s, e, n = R.map_extent(snap, cells, actor="isis", focus_km=10)
+    lon, lat = lonlat(*NAMES["hajin"][2:])
+    assert w < lon < e
+    assert s < lat < n
+    lon, lat = lonlat(*NAMES["susah"][2:])
+    assert not (w < lon < e and s < lat < n)

@@ -79,7 +79,8 @@ def test_bad_header_date_names_file_and_line():
     assert reports == []
     assert p.path.endswith("bad_header.txt")
     assert p.line == 1
-    assert "2018-13-45" in p.message and "YYYY-MM-DD" in p.message
+    assert "2018-13-45" in p.message
+    assert "YYYY-MM-DD" in p.message
 
 
 def test_malformed_header_line(tmp_path):
@@ -121,12 +122,14 @@ def test_huge_file_is_refused_without_reading_it(tmp_path, monkeypatch):
         fh.truncate(50 * 1024 * 1024)  # sparse: 50 MB on paper
 
     def no_read(self):
-        raise AssertionError("the file must not be read")
+        msg = "the file must not be read"
+        raise AssertionError(msg)
 
     monkeypatch.setattr(pathlib.Path, "read_bytes", no_read)
     reports, (p,) = read_all(big)
     assert reports == []
-    assert "52.4 MB" in p.message and "limit" in p.message
+    assert "52.4 MB" in p.message
+    assert "limit" in p.message
 
 
 def test_size_limit_is_a_parameter(tmp_path):

@@ -194,7 +194,8 @@ def test_two_namesakes_in_the_same_theatre_stay_ambiguous(gaz: Gazetteer) -> Non
     # a sub-district given by the user (--in Saboura) decides it
     r2 = gaz.resolve(name, Context(admin_pcodes=("SY050303",)))
     assert r2.status == "resolved"
-    assert r2.place is not None and r2.place.place_id == ids[0]
+    assert r2.place is not None
+    assert r2.place.place_id == ids[0]
 
 
 @pytest.mark.parametrize("name", AMBIGUOUS)
@@ -214,15 +215,18 @@ def test_spelling_variants_and_latin_names_meet(gaz: Gazetteer, place_id: str,
     for name in names:
         r = gaz.resolve(name, Context(admin_pcodes=(DEZ,)))
         assert r.status == "resolved", (name, r.to_json())
-        assert r.place is not None and r.place.place_id == place_id, name
+        assert r.place is not None, name
+        assert r.place.place_id == place_id, name
 
 
 def test_context_from_seed_text(gaz: Gazetteer, seeds_dir: Path) -> None:
     ctx0 = gaz.context_from_text(_seed_text(seeds_dir, "000"))
-    assert DEZ in ctx0.admin_pcodes and ctx0.bank == "east"
+    assert DEZ in ctx0.admin_pcodes
+    assert ctx0.bank == "east"
     assert "SY0804" in ctx0.admin_pcodes  # "ريف رأس العين"
     ctx4 = gaz.context_from_text(_seed_text(seeds_dir, "004"))
-    assert {DEZ, HAMA} <= set(ctx4.admin_pcodes) and ctx4.bank == "west"
+    assert {DEZ, HAMA} <= set(ctx4.admin_pcodes)
+    assert ctx4.bank == "west"
     assert gaz.context_from_text(_seed_text(seeds_dir, "001")).bank == "east"
 
 
@@ -234,7 +238,8 @@ def test_seed_reports_resolve_with_their_own_text_context(gaz: Gazetteer,
         rows = [r for r in TABLE if r.seed == seed and r.context.startswith("dez")]
         ctx = gaz.context_from_text(_seed_text(seeds_dir, seed))
         for row, res in zip(rows, gaz.resolve_many([r.name for r in rows], ctx), strict=True):
-            assert res.place is not None and res.place.place_id in row.ids, res.to_json()
+            assert res.place is not None, res.to_json()
+            assert res.place.place_id in row.ids, res.to_json()
 
 
 def test_spot_finds_the_seed_names(gaz: Gazetteer, seeds_dir: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,6 +27,9 @@ def context_for(gaz: Gazetteer, within: str | None) -> Context | None:
     """
     if within is None:
         return None
+    code = within.strip().upper()
+    if re.fullmatch(r"SY\d{2}(?:\d{2}){0,2}", code):
+        return Context(admin_pcodes=(code,))
     admin = gaz.find_admin(within)
     if admin is not None:
         code = admin.place_id[4:] if admin.place_id.startswith("adm:") else admin.admin_pcodes[0]

@@ -32,8 +32,11 @@ def _human(extraction: Any) -> None:
     r = extraction.report
     when = r.published.isoformat() if r.published else "unknown"
     how = f"{r.published_precision}, inferred" if r.published_inferred else r.published_precision
-    click.echo(f"== {r.source_file}" + (f":{r.line}" if r.line else "")
-               + f"  report {r.report_id}  published {when} ({how})")
+    click.echo(
+        f"== {r.source_file}"
+        + (f":{r.line}" if r.line else "")
+        + f"  report {r.report_id}  published {when} ({how})"
+    )
     if not extraction.claims:
         click.echo("   no control claims")
     for c in extraction.claims:
@@ -47,9 +50,11 @@ def _human(extraction: Any) -> None:
             extra += " pocket"
         if c.besieger:
             extra += f" besieged-by={c.besieger}"
-        click.echo(f"   {date} ({c.date_precision:5}) {c.actor:10} {c.status:9} "
-                   f"{place} [{pid}] {c.place_text}  conf={c.confidence:.2f} "
-                   f"rule={c.evidence.rule}{extra}")
+        click.echo(
+            f"   {date} ({c.date_precision:5}) {c.actor:10} {c.status:9} "
+            f"{place} [{pid}] {c.place_text}  conf={c.confidence:.2f} "
+            f"rule={c.evidence.rule}{extra}"
+        )
     unresolved = extraction.unresolved
     if unresolved:
         click.echo("   unresolved mentions:")
@@ -58,8 +63,13 @@ def _human(extraction: Any) -> None:
             click.echo(f"     {m.text!r} at {m.start}: {m.status}; candidates: {cands}")
 
 
-def run_extract(paths: Sequence[str], *, published: dt.date | None, as_json: bool,
-                resources: tuple[Any, Any] | None = None) -> int:
+def run_extract(
+    paths: Sequence[str],
+    *,
+    published: dt.date | None,
+    as_json: bool,
+    resources: tuple[Any, Any] | None = None,
+) -> int:
     """Extract every input and print; returns the exit code (0 or `EXIT_SKIPPED`)."""
     from tracker.extract import extract_paths
     from tracker.reports import ReportProblem
@@ -89,8 +99,12 @@ def register(main: click.Group) -> None:
 
     @main.command("extract")
     @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
-    @click.option("--published", type=DATE, default=None,
-                  help="Publication date for reports that carry none (YYYY-MM-DD).")
+    @click.option(
+        "--published",
+        type=DATE,
+        default=None,
+        help="Publication date for reports that carry none (YYYY-MM-DD).",
+    )
     @json_opt
     def extract_cmd(files: tuple[str, ...], published: dt.date | None, as_json: bool) -> None:
         """Print the control claims found in report FILES (.txt, .jsonl, .html).

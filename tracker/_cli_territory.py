@@ -36,10 +36,9 @@ from tracker.errors import (
     OutputError,
     TimelineError,
     TrackerError,
-    UnknownActorError,
     UnknownPlaceError,
 )
-from tracker.model import ACTORS, Place
+from tracker.model import Place
 from tracker.render import (
     AreaPoint,
     MapFrame,
@@ -149,24 +148,16 @@ def load_territory_data(
 
 
 def canonical_actor(name: str) -> str:
-    """The canonical id of an actor name or id (the actor lexicon, else the fixed ids).
+    """The canonical id of an actor name or id (the actor lexicon, `tracker.actors`).
 
     Raises
     ------
     UnknownActorError
         When the name is no known actor.
     """
-    try:
-        from tracker.actors import ActorLexicon
-    except ImportError:  # pragma: no cover - the lexicon module ships with the package
-        ActorLexicon = None  # noqa: N806
-    if ActorLexicon is not None:
-        return str(ActorLexicon.load().canonical(name))
-    key = name.strip().lower()
-    if key in ACTORS:
-        return key
-    msg = f"unknown actor {name!r}; use one of {', '.join(ACTORS)}"
-    raise UnknownActorError(msg)
+    from tracker.actors import ActorLexicon
+
+    return str(ActorLexicon.load().canonical(name))
 
 
 def resolve_region(data: TerritoryData, name: str) -> BaseGeometry:
@@ -349,8 +340,10 @@ def _extent_for(
     """One extent for all snapshots: the bbox, else the region, else the pockets' union."""
     if bbox is not None:
         return bbox
-    boxes = [map_extent(s, data.cells, actor=actor, region=region) for s in snapshots]
-    boxes = [b for b in boxes if b is not None]
+    boxes = [
+        b for s in snapshots
+        if (b := map_extent(s, data.cells, actor=actor, region=region)) is not None
+    ]
     if not boxes:
         msg = "nothing to map: no place has a known holder on these dates; pass --bbox"
         raise TimelineError(msg)

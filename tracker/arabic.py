@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 # Harakat, tanwin, shadda, sukun, superscript alef, Quranic marks.
 _DIACRITICS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed]")
@@ -82,11 +83,14 @@ class Token:
     norm: str
 
 
+_ARABIC_BLOCK = re.compile("[\u0600-\u06ff]")
+_ASCII_LETTER = re.compile("[A-Za-z]")
+
+
 def is_arabic(text: str) -> bool:
     """True when the text has more Arabic letters than Latin ones."""
-    ar = sum(1 for c in text if "\u0600" <= c <= "\u06ff")
-    la = sum(1 for c in text if c.isascii() and c.isalpha())
-    return ar > la
+    ar = len(_ARABIC_BLOCK.findall(text))
+    return ar > 0 and ar > len(_ASCII_LETTER.findall(text))
 
 
 def fold(text: str) -> str:
@@ -178,7 +182,8 @@ def name_keys(name: str) -> set[str]:
                 tail = " ".join(rest)
                 for form in ("ابو", "البو"):
                     more.add(f"{form} {tail}")
-                    more.add(f"{form}{strip_article(rest[0])}" + ("" if len(rest) == 1 else " " + " ".join(rest[1:])))
+                    joined = f"{form}{strip_article(rest[0])}"
+                    more.add(joined if len(rest) == 1 else " ".join([joined, *rest[1:]]))
                     more.add(f"{form} {strip_article(tail)}")
         elif ws:
             for form in ("ابو", "البو"):
@@ -200,11 +205,20 @@ _LATIN_ARTICLES = ("al", "el", "as", "ash", "ad", "ar", "az", "at", "an", "ath",
 _ABU_LATIN = ("abu", "abou", "abo", "albu", "albou", "bou", "bu", "abi")
 
 
+_LATIN_QUOTES = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
+_LATIN_SPLIT = re.compile(r"[^a-z0-9]+")
+_JOINED_ARTICLE = re.compile(r"^(al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)(.+)$")
+_FINAL_H = re.compile(r"([aeiouy])h$")
+_DOUBLED = re.compile(r"(.)\1+")
+_VOWELS = re.compile(r"[aeiouyw]")
+
+
 def _ascii(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)
 def latin_key(name: str) -> str:
     """A skeleton of a Latin transliteration so spelling variants meet.
 
@@ -220,15 +234,15 @@ def latin_key(name: str) -> str:
     True
     """
     text = _ascii(name).lower()
-    text = re.sub(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]", "", text)
-    words = re.split(r"[^a-z0-9]+", text)
+    text = _LATIN_QUOTES.sub("", text)
+    words = _LATIN_SPLIT.split(text)
     words = [w for w in words if w]
     out: list[str] = []
     for i, w in enumerate(words):
         if w in _LATIN_ARTICLES and i + 1 < len(words):
             continue
         # joined article: "ezzor" "alhasakah" "assousa"
-        m = re.match(r"^(al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)(.+)$", w)
+        m = _JOINED_ARTICLE.match(w)
         if m and i > 0 and len(m.group(2)) >= 3 and m.group(2)[0] == m.group(1)[-1]:
             w = m.group(2)
         elif w.startswith("al") and len(w) > 5 and i == 0 and w[2:4] not in ("bu", "bo"):
@@ -244,9 +258,9 @@ def latin_key(name: str) -> str:
     joined = "".join(out)
     joined = joined.replace("ou", "u").replace("ee", "i").replace("oo", "u")
     joined = joined.replace("gh", "g").replace("q", "k").replace("dh", "d").replace("th", "t")
-    joined = re.sub(r"([aeiouy])h$", r"\1", joined)
-    joined = re.sub(r"(.)\1+", r"\1", joined)
+    joined = _FINAL_H.sub(r"\1", joined)
+    joined = _DOUBLED.sub(r"\1", joined)
     if not joined:
         return ""
     head, tail = joined[0], joined[1:]
-    return head + re.sub(r"[aeiouyw]", "", tail)
+    return head + _VOWELS.sub("", tail)

@@ -1001,7 +1001,9 @@ _SLIDER_JS = """
       var it = active(pm.place.intervals, day);
       var el = pm.marker.getElement();
       if (it) {
-        pm.marker.setStyle({fillColor: color(it.actor), fillOpacity: 0.9, opacity: 1});
+        var unsure = it.status === "contested" || it.status === "besieged";
+        pm.marker.setStyle({fillColor: color(it.actor), fillOpacity: 0.9, opacity: 1,
+                            dashArray: unsure ? "3 2" : null, weight: unsure ? 2 : 1});
         pm.marker.unbindPopup();
         pm.marker.bindPopup(it.popup, {maxWidth: 420});
         if (el) { el.setAttribute("data-actor", it.actor); }
@@ -1016,7 +1018,7 @@ _SLIDER_JS = """
     if (t) {
       L.geoJSON({type: "FeatureCollection", features: t.features}, {
         style: function (f) {
-          return {color: color(f.properties.actor), weight: 1, fillOpacity: 0.35};
+          return {color: color(f.properties.actor), weight: 1, fillOpacity: 0.6};
         }
       }).addTo(territory);
       territory.eachLayer(function (l) { if (l.bringToBack) { l.bringToBack(); } });

@@ -32,13 +32,14 @@ name). Place mentions that do not resolve are returned as `Mention`s with their 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from tracker.arabic import ARTICLE, FEATURE_WORDS, QUALIFIERS, TOKEN_RE, fold
+from tracker.arabic import ARTICLE, FEATURE_WORDS, QUALIFIERS, TOKEN_RE
 from tracker.model import PRECISIONS, ControlClaim, Evidence, Mention, Place, Report
 
 logger = logging.getLogger(__name__)
@@ -186,7 +187,9 @@ _ACTOR_FEMININE = _ws("قوات", "القوات", "هيئة", "الهيئة", "�
 _ACTOR_MASCULINE = _ws("تنظيم", "التنظيم", "داعش", "الجيش", "جيش", "الحشد", "حزب", "لواء",
                        "الحرس", "النظام")
 #: Words before an actor that make it the object, not the subject ("against X").
-_OBJECT_MARKERS = _ws("ضد", "حساب", "وجود", "تواجد", "مواقع", "against", "from", "لوجود")
+_OBJECT_MARKERS = _ws("ضد", "حساب", "وجود", "تواجد", "مواقع", "against", "from", "لوجود",
+                      "طائرات", "طيران", "غارات", "ضربات", "مدفعية", "بدعم", "دعم", "بمساندة",
+                      "مساندة", "بغطاء", "aircraft", "jets", "airstrikes", "backed")
 
 _PARTISAN = re.compile(_f(
     r"وكالة أعماق|أعماق|وزارة الدفاع الروسية|سانا|الإعلام الحربي|الاعلام الحربي|"
@@ -215,8 +218,16 @@ _MOVEMENT = re.compile(_f(
     r"النازحين|الفارين|fled|flee(?:ing)?|displaced|arriv(?:ed|al)|evacuat\w+|leaving)(?!\w)"),
     re.I)
 _BEFORE_CUE = re.compile(_f(r"(?<!\w)(?:قبيل|قبل|before|prior to|ahead of)(?!\w)"), re.I)
+_WIDE_NEGATION = re.compile(_f(
+    r"(?<!\w)(?:لم|لن|دون أن|دون|عدم)\s+(?:\S+\s+)?\S{0,2}(?:حسم|تمكن|ستطع|نجح|حقق|علن|كمل|"
+    r"بسط|فرض)\S*[^،,.؛;]*$"))
 _PAST_HABIT = re.compile(_f(r"(?<!\w)(?:كان|كانت|كانوا|had been|used to)(?!\w)"), re.I)
 _NUMBER = re.compile(r"\d")
+#: Verbal nouns: a nominal mention ("استعادة البوكمال تعني ...") needs its actor in the sentence.
+_NOMINAL = re.compile(_f(r"(?:و|ف|ب|ل|لل|ال|بال|وب|وال)?(?:استعادة|تحرير|السيطرة|سيطرة|خسارة|"
+                         r"انسحاب|الانسحاب|فقدان|دخول|حصار|اقتحام|طرد)"))
+_REGION_WORDS = _ws("ريف", "بادية", "محافظة", "ناحية", "countryside", "province", "governorate",
+                    "outskirts")
 _RELATIVES = _ws("التي", "الذي", "اللتين", "اللذين", "اللتان", "اللذان", "والتي", "والذي",
                  "which", "that", "where")
 #: Words that are not names after a feature word (verbs, relatives).
@@ -224,7 +235,8 @@ _VERBISH = _ws("يسيطر", "تسيطر", "يسيطرون", "تقع", "يقع",
                "كان", "تم", "جرى", "سيطرت", "سيطر", "باتت", "تضم", "يضم", "تشهد", "يشهد",
                "شهدت", "واحدة", "واحد", "أخرى", "اخرى", "جديدة", "كاملة", "بأكملها", "بالكامل",
                "مجاورة", "قريبة", "مخصصة", "بجنوب", "بشمال", "بشرق", "بغرب", "جنوب", "شمال",
-               "شرق", "غرب", "فرز", "سكني", "سكنية", "رئيسية", "صغيرة", "كبيرة", "محاذية")
+               "شرق", "غرب", "فرز", "سكني", "سكنية", "رئيسية", "صغيرة", "كبيرة", "محاذية",
+               "كبرى", "صغرى", "بيد", "يد", "مؤقت", "مؤقتة", "عشوائية", "نائية", "حدودية")
 _COUNT_WORDS = _ws("عشرين", "عشرات", "ثلاث", "أربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر",
                    "عدة", "عدد", "بضع", "أكثر", "اكثر", "عشرة")
 #: A preposition carrying a pronoun ("عليها" = on it) -> the bare preposition.
@@ -257,6 +269,7 @@ class Rule:
     noun: bool = False
     fraction: float | None = None
     pocket: bool = False
+    window: int = OBJECT_WINDOW
     regex: re.Pattern[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -284,7 +297,8 @@ RULES: tuple[Rule, ...] = (
          r"(?: (?:له|لها|لهم|ل\S+|للتنظيم))?",
          place="either", pocket=True),
     Rule("pocket_only_ar", "held",
-         r"(?:لم يعد|لم تعد|ولم يعد|ولم تعد) (?:\S+ )?(?:يسيطر|تسيطر|يسيطرون) (?:سوى|الا|إلا) على",
+         r"(?:لم يعد|لم تعد|ولم يعد|ولم تعد) (?:\S+ )?(?:يسيطر|تسيطر|يسيطرون)(?: \S+){0,8}? "
+         r"(?:سوى|الا|إلا) على",
          place="after", pocket=True),
     Rule("pocket_en", "held",
          r"(?:the )?last (?:remaining )?(?:pocket|enclave|holdout|stronghold|area)s?"
@@ -348,13 +362,13 @@ RULES: tuple[Rule, ...] = (
     # --- contested
     Rule("contested_fight_ar", "contested",
          _P + r"(?:اشتباكات|الاشتباكات|معارك|المعارك|قتال|مواجهات|اقتحام|اقتحمت|اقتحموا)",
-         prep=("في", "داخل")),
+         prep=("في", "داخل"), window=3),
     Rule("contested_enter_ar", "contested", _P + r"(?:دخلت|دخل|دخلوا|دخول)",
          prep=("إلى", "الى", "الي")),
     Rule("contested_en", "contested",
          r"(?:fighting|clashes|battles?|fierce fighting)(?: (?:raged|continued|erupted))?|"
          r"entered|stormed|advanced into",
-         prep=("in", "inside", "into", "for")),
+         prep=("in", "inside", "into", "for"), window=3),
 )
 
 #: Literal pieces (folded) of which a text must contain one for a rule to be tried at all.
@@ -478,7 +492,7 @@ def split_sentences(text: str) -> list[tuple[int, int, int, int]]:
                 if m.start() - cuts[-1] >= 40 and e - m.start() >= 20:
                     cuts.append(m.start() + 1)
         cuts.append(e)
-        for a, z in zip(cuts, cuts[1:], strict=False):
+        for a, z in itertools.pairwise(cuts):
             a2 = a + (len(text[a:z]) - len(text[a:z].lstrip()))
             if z - a2 >= 2:
                 out.append((a2, z, sent, para))
@@ -665,7 +679,7 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
         dates = [d for d in find_dates(text, report.published)
                  if not _f(text[max(0, d.start - 6):d.start + 6]).lower().count("منذ")
                  and not text[max(0, d.start - 6):d.start].lower().endswith("since ")]
-    except Exception:  # noqa: BLE001 - a date bug must not lose the report's claims
+    except Exception:
         logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
         dates = []
     sent_bounds: dict[int, tuple[int, int]] = {}
@@ -687,11 +701,12 @@ _LA_ART = r"(?:[Aa]l|[Ee]l|[Aa]s|[Aa]sh|[Aa]d|[Aa]r|[Aa]z|[Aa]t|[Aa]n|[Ee]z)"
 _LATIN_NAME = re.compile(
     r"(?<![\w-])(?:" + _LA_ART + r"[-\s])?[A-Z][\w'\u2019]+(?:(?:-|\s)(?:" + _LA_ART +
     r"[-\s])?[A-Z][\w'\u2019]+)*")
-_LATIN_NOT_NAMES = frozenset(
+_LATIN_NOT_NAMES = frozenset((  # noqa: SIM905
     "the a an on in at by islamic state syrian democratic forces kurdish russian turkish "
     "american us u.s monday tuesday wednesday thursday friday saturday sunday january "
     "february march april may june july august september october november december "
-    "observatory monitor it its they he she".split())
+    "observatory monitor it its they he she jan feb mar apr jun jul aug sep sept oct nov dec "
+    "mon tue wed thu fri sat sun").split())
 _LATIN_TRIGGER = re.compile(r"(?:village|town|city|camp|district|hamlet|area)s?(?: of)?\s*$",
                             re.I)
 
@@ -745,6 +760,19 @@ def _last_tok_before(doc: _Doc, pos: int) -> int:
     import bisect
 
     return bisect.bisect_right(doc.starts, pos - 1) - 1 if pos > 0 else -1
+
+
+def _is_region(doc: _Doc, place: _Place) -> bool:
+    """"ريف حماة", "بادية دير الزور", "Hama countryside": a region, not the town itself."""
+    i = _last_tok_before(doc, place.start)
+    own = doc.folded[_fpos(doc, place.start - 4 if place.start >= 4 else 0):_fpos(doc, place.start)]
+    if i >= 0 and _strip_proclitic(doc.toks[i].norm) in _REGION_WORDS | _ws("الريف"):
+        return True
+    if re.search(_f(r"(?:ريف|بريف|وريف)\s*$"), own):
+        return True
+    nxt = _first_tok_after(doc, place.end)
+    return nxt < len(doc.toks) and doc.toks[nxt].norm in ("countryside", "province",
+                                                         "governorate")
 
 
 def _place_at(doc: _Doc, i: int) -> tuple[int, _Place] | None:
@@ -850,7 +878,8 @@ def _unknown_item(doc: _Doc, k: int, limit: int) -> tuple[int, _Place] | None:
     return j, _Place(doc.text[s:e], s, e, trigger=True)
 
 
-def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False) -> list[_Place]:
+def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False,
+                adjacent: int | None = None) -> list[_Place]:
     """Places a pronoun ("عليها", "التي ...") or a "before" phrase refers to.
 
     With a relative pronoun (التي/الذي/which) between them, the place must stand right
@@ -869,7 +898,8 @@ def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False) -> 
         vw = doc.toks[i + 1].norm if i + 1 < len(doc.toks) else ""
         if not vw.startswith(("و", "ف")):
             return []
-    for k in range(i, lo - 1, -1):
+    end_lo = lo if adjacent is None or rel is not None else max(lo, i - adjacent)
+    for k in range(i, end_lo - 1, -1):
         if doc.toks[k].start < sent_start:
             break
         # a place whose span ends at token k
@@ -889,11 +919,10 @@ def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False) -> 
                     if not found:
                         break
                     gap = doc.text[found[1].end:places[0].start]
-                    if any(c in gap for c in ".;؛!?؟\n") or len(gap.strip()) > 3:
-                        # allow "X و Y" (the و is part of the next token) and ", "
-                        if not (doc.text[found[1].end:places[0].start].strip() in ("", "،", ",",
-                                                                                 "و", "and")):
-                            break
+                    # allow "X و Y" (the و is part of the next token) and ", "
+                    if (any(c in gap for c in ".;؛!?؟\n") or len(gap.strip()) > 3) and \
+                            gap.strip() not in ("", "،", ",", "و", "and"):
+                        break
                     places.insert(0, found[1])
                     p = found[0] - 1
                 return places
@@ -931,6 +960,9 @@ class _RawClaim:
     before_cue: bool = False
 
 
+#: Head words of an armed group's name; unrecognised, they still mark a subject slot.
+_GROUP_HEADS = _ws("عناصر", "مقاتلي", "مسلحي", "تنظيم", "التنظيم", "الفصائل", "فصائل", "مقاتلو",
+                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون")
 _MEMBERS = _ws("عناصر", "مسلحي", "مقاتلي", "صفوف", "مواقع", "members", "fighters")
 
 
@@ -963,7 +995,8 @@ def _actor_candidates(doc: _Doc, chunk: _Chunk, *, objects: bool = False) -> lis
 
 
 def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | None,
-                  verb_word: str, *, exclude: tuple[int, int] | None = None) -> tuple[str, bool] | None:
+                  verb_word: str, *, exclude: tuple[int, int] | None = None,
+                  allow_implicit: bool = True) -> tuple[str, bool] | None:
     """The actor of a verb: between the verb and its object, else the nearest before it."""
     cands = [a for a in _actor_candidates(doc, chunk)
              if exclude is None or not (a.start >= exclude[0] and a.end <= exclude[1])]
@@ -982,12 +1015,31 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
         between = [a for a in cands if a.start >= ve and a.start - ve <= 40]
         if between and ok(between[0]):
             return _actor_of(between[0]), False
+    inside = [a for a in every if a.start >= vs and a.end <= ve]
+    if inside:  # "لا يزال التنظيم يسيطر على"
+        return _actor_of(inside[0]), False
+    # an unrecognised group ("عناصر التنظيم" in a report the lexicon cannot place) is the
+    # subject when it stands closer to the verb than any known actor: say nothing
+    lo_tok = _first_tok_after(doc, chunk.start)
+    vi = _last_tok_before(doc, vs)
+    hi_tok = _first_tok_after(doc, obj_start) if obj_start is not None else \
+        min(len(doc.toks), _first_tok_after(doc, ve) + 2)
+    for k in [*range(vi + 1, _first_tok_after(doc, ve)), *range(_first_tok_after(doc, ve), hi_tok),
+              *range(vi, max(lo_tok, vi - 3) - 1, -1)]:
+        if 0 <= k < len(doc.toks) and _strip_proclitic(doc.toks[k].norm) in _GROUP_HEADS and \
+                not any(a.start <= doc.toks[k].start < a.end for a in every) and \
+                not (k < vi and any(a.start > doc.toks[k].end and a.end <= vs for a in every)):
+            return None
     before = [a for a in cands if a.end <= vs]
     same_chunk = [a for a in before if a.start >= chunk.start]
     for pool in (same_chunk, before):
         good = [a for a in pool if ok(a)]
         if good:
             return _actor_of(good[-1]), False
+    if same_chunk:  # no agreement cue fits ("وحدات الجيش حررت"): the nearest subject
+        return _actor_of(same_chunk[-1]), False
+    if not allow_implicit:
+        return None
     # implicit: the last actor named before, within ~600 characters
     prior = [a for a in doc.actors if a.end <= vs and vs - a.end <= 600]
     good = [a for a in prior if ok(a)]
@@ -1011,7 +1063,7 @@ def _actor_by_word(doc: _Doc, word: str) -> str | None:
     bare = _strip_proclitic(word)
     for a in doc.actors:
         an = _f(a.text).lower().strip()
-        if an and (an == bare or an == word):
+        if an and an in (bare, word):
             return _actor_of(a)
     return None
 
@@ -1054,11 +1106,17 @@ def _guarded(doc: _Doc, chunk: _Chunk, ms: int, me: int, rule: Rule) -> bool:
     after = doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 60))]
     if not rule.pocket and _NEGATION.search(before[-30:]):
         return True
+    if (rule.noun or _NOMINAL.fullmatch(doc.folded[_fpos(doc, ms):_fpos(doc, me)].split()[-1]
+                                        if doc.folded[_fpos(doc, ms):_fpos(doc, me)].split()
+                                        else "")) and _WIDE_NEGATION.search(before[-60:]):
+        return True  # "من دون أن تحسم قسد السيطرة عليها"
     near = before[-45:] if rule.status != "captured" else before[-60:]
     if _INTENT.search(near):
         return True
     if _FIRE.search(after) or "ناريا" in doc.folded[_fpos(doc, ms):_fpos(doc, me)]:
         return True
+    if rule.name == "held_areas_ar" and re.search(_f(r"(?:نحو|إلى|الى|باتجاه|صوب)\s*$"), before):
+        return True  # "نزحوا نحو مناطق سيطرة X": a destination of people
     return bool(_MOVEMENT.search(before[-25:]))
 
 
@@ -1085,7 +1143,7 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
             # the preposition within the window; a pronoun on it points back ("عليها")
             starts_at = []
             preps = _ws(*rule.prep)
-            for j in range(first_after, min(chunk_end_tok, first_after + OBJECT_WINDOW)):
+            for j in range(first_after, min(chunk_end_tok, first_after + rule.window)):
                 w = doc.toks[j].norm
                 if w in preps or _strip_proclitic(w) in preps:
                     starts_at.append(j + 1)
@@ -1117,7 +1175,7 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         places = [p for k, (_, p) in sorted(doc.spans.items())
                   if p.start >= ms and p.end <= me]
     if not places and rule.place in ("before", "either"):
-        places = _antecedent(doc, ms, chunk) if rule.place == "before" else \
+        places = _antecedent(doc, ms, chunk, adjacent=2) if rule.place == "before" else \
             _pocket_before(doc, ms, chunk)
     if not places:
         return None
@@ -1196,7 +1254,7 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         extra.extend((n, "contested") for n in names[1:2])
     elif rule.status == "besieged" and rule.actor == "subject":
         # "X حاصرت Y في P": Y is besieged, X besieges; "Y besieged in P" (passive)
-        after = [a for a in _actor_candidates(doc, chunk) if a.start >= me and
+        after = [a for a in _actor_candidates(doc, chunk, objects=True) if a.start >= me and
                  (obj_start is None or a.end <= obj_start)]
         before = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
         passive = bool(re.search(r"(?:is|are|was|were|remain|remains|been|be)\s*$",
@@ -1226,7 +1284,8 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
                                      _fpos(doc, ms)]):
             return None  # a count of people ("240 of the besieged fighters")
     else:
-        got = _pick_subject(doc, chunk, ms, me, obj_start, verb_word)
+        got = _pick_subject(doc, chunk, ms, me, obj_start, verb_word,
+                            allow_implicit=not (rule.noun or _NOMINAL.fullmatch(verb_word)))
         if got is None:
             return None
         out_actor, implicit = got
@@ -1277,19 +1336,21 @@ def _pocket_before(doc: _Doc, ms: int, chunk: _Chunk) -> list[_Place]:
     i = _last_tok_before(doc, ms)
     if i < 0 or doc.text[doc.toks[i].end:ms].strip() not in ("", "،", ","):
         return []
-    return _antecedent(doc, ms, chunk)
+    return _antecedent(doc, ms, chunk, adjacent=0)
+
+
+_SIEGE_WORD = re.compile(_f(r"(?<!\w)\w{0,3}(?:حاصر|تحاصر|يحاصر|محاصرة|حصار|besieg|encircl|"
+                            r"surround)\w*"), re.I)
 
 
 def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str) -> str | None:
     """Who besieges the pocket: the subject of a siege verb earlier in the sentence."""
     s = doc.sent_bounds[chunk.sent][0]
     seg = doc.folded[_fpos(doc, s):_fpos(doc, pos)]
-    m = None
-    for m in re.finditer(_f(r"(?<!\w)\w{0,3}(?:حاصر|تحاصر|يحاصر|محاصرة|حصار|besieg|encircl|"
-                            r"surround)\w*"), seg):
-        pass
-    if m is None:
+    found = list(_SIEGE_WORD.finditer(seg))
+    if not found:
         return None
+    m = found[-1]
     vpos = doc.orig(_fpos(doc, s) + m.start())
     cands = [a for a in _actor_candidates(doc, chunk) if a.end <= vpos]
     for a in reversed(cands):
@@ -1408,6 +1469,8 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
     out: list[ControlClaim] = []
     seen: set[tuple[Any, ...]] = set()
     for rc in sorted(raw, key=lambda r: (r.start, r.place.start)):
+        if _is_region(doc, rc.place):
+            continue
         res = resolver.resolve(rc.place)
         place = res.place if res.status == "resolved" else None
         if place is not None and place.kind in NON_TARGET_KINDS:

@@ -111,7 +111,7 @@ _LATIN_NOISE = frozenset(
         "district", "subdistrict", "sub", "governorate", "province", "countryside", "rural",
         "area", "region", "near", "outskirts", "eastern", "western", "northern", "southern",
         "north", "south", "east", "west", "northeastern", "northwestern", "southeastern",
-        "southwestern", "central", "countryside", "nahiya", "mintaqa", "muhafazat",
+        "southwestern", "central", "nahiya", "mintaqa", "muhafazat",
     }
 )
 _LATIN_FEATURE_PREFIX = frozenset({"village", "town", "city", "camp", "of", "the"})
@@ -449,7 +449,7 @@ def _latin_simple(name: str) -> str:
 
 
 def _surface_offset(surface: str, n_letters: int) -> int:
-    """Index in `surface` after its first `n_letters` letters (diacritics and tatweel ride along)."""
+    """Index in `surface` after its first `n_letters` letters (their diacritics included)."""
     if n_letters <= 0:
         return 0
     seen = 0
@@ -498,18 +498,11 @@ class Gazetteer:
         self._admin_ar: dict[str, list[int]] = {}
         self._admin_lat: dict[str, list[int]] = {}
         self._latin_parts: dict[int, list[str]] = {}
-        for i, p in enumerate(self._places):
-            self._index_place(i, p)
         # The fuzzy tier compares article-less forms of the names as written (not every
         # indexed variant), which keeps its key list short.
         self._fz_ar: dict[str, dict[int, float]] = {}
         for i, p in enumerate(self._places):
-            for name in p.names:
-                if is_arabic(name):
-                    for part in _split_arabic(name):
-                        key = _bare(normalize(part))
-                        if key:
-                            self._fz_ar.setdefault(key, {})[i] = _S_EXACT
+            self._index_place(i, p)
         self._ar_sorted = sorted(self._fz_ar, key=len)
         self._ar_lens = [len(k) for k in self._ar_sorted]
         self._lat_sorted = sorted(self._lat, key=len)
@@ -530,7 +523,10 @@ class Gazetteer:
             if is_arabic(name):
                 for part in _split_arabic(name):
                     direct = normalize(part)
-                    for key in name_keys(part):
+                    bare = _bare(direct)
+                    if bare:
+                        self._fz_ar.setdefault(bare, {})[i] = _S_EXACT
+                    for key in _keys_of(direct):
                         q = _S_EXACT if key == direct else _S_VARIANT
                         slot = self._ar.setdefault(key, {})
                         slot[i] = max(slot.get(i, 0.0), q)
@@ -642,7 +638,8 @@ class Gazetteer:
                         found[i] = sv
         # tier 3: "X تحتاني" -> X when only X exists
         if not found and len(words) > 1 and words[-1] in _QUALIFIER_NORM:
-            found = self._exact_ar(" ".join(words[:-1]), _S_QUALIFIER_FALLBACK, "qualifier-fallback")
+            found = self._exact_ar(" ".join(words[:-1]), _S_QUALIFIER_FALLBACK,
+                                   "qualifier-fallback")
         if found:
             return tuple((i, s, why) for i, (s, why) in found.items())
         # tier 4: fuzzy
@@ -796,11 +793,11 @@ class Gazetteer:
             dup = False
             for k in kept:
                 q = k[0]
-                if p.kind in ADMIN_KINDS and q.kind not in ADMIN_KINDS:
-                    if self._in_admin(q, (p.place_id[4:],) if p.place_id.startswith("adm:")
-                                      else tuple(x for x in p.admin_pcodes if x)[-1:]):
-                        dup = True
-                        break
+                own = ((p.place_id[4:],) if p.place_id.startswith("adm:")
+                       else tuple(x for x in p.admin_pcodes if x)[-1:])
+                if p.kind in ADMIN_KINDS and q.kind not in ADMIN_KINDS and self._in_admin(q, own):
+                    dup = True
+                    break
                 if (p.kind in ADMIN_KINDS) == (q.kind in ADMIN_KINDS) and _near_km(
                     p, q, SAME_PLACE_KM
                 ):
@@ -1047,22 +1044,31 @@ def _pcode_of(place: Place) -> str:
 
 
 _AR_ADMIN_CUE = re.compile(
-    r"(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+(?:محافظه\s+)?(?P<name>\S+(?:\s+\S+){0,2})"
+    r"(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+"
+    r"(?:محافظه\s+)?(?P<name>\S+(?:\s+\S+){0,2})"
 )
 _EN_NAME = r"[A-Z][\w'\u2019]*(?:[\s-]+[A-Za-z][\w'\u2019]*){0,2}"
 _EN_ADMIN_CUE = re.compile(
-    r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?\s+)(?P<a>" + _EN_NAME + ")"
-    r"|(?i:\b(?:countryside|province|governorate|outskirts)\s+of\s+)(?:the\s+)?(?P<b>" + _EN_NAME + ")"
+    r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?\s+)"
+    r"(?P<a>" + _EN_NAME + ")"
+    r"|(?i:\b(?:countryside|province|governorate|outskirts)\s+of\s+)(?:the\s+)?"
+    r"(?P<b>" + _EN_NAME + ")"
     r"|(?P<c>" + _EN_NAME + r")(?i:\s+(?:province|governorate|countryside))\b"
 )
 _AR_EAST = re.compile(
-    r"(?:شرق|شرقي|بشرق|وشرق)\s+(?:نهر\s+)?الفرات|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الشرقيه|الجزيره السوريه"
+    r"(?:شرق|شرقي|بشرق|وشرق)\s+(?:نهر\s+)?الفرات"
+    r"|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الشرقيه|الجزيره السوريه"
 )
 _AR_WEST = re.compile(
-    r"(?:غرب|غربي|بغرب|وغرب)\s+(?:نهر\s+)?الفرات|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الغربيه"
+    r"(?:غرب|غربي|بغرب|وغرب)\s+(?:نهر\s+)?الفرات"
+    r"|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الغربيه"
 )
-_EN_EAST = re.compile(r"(?i)east\s+of\s+the\s+euphrates|east(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?")
-_EN_WEST = re.compile(r"(?i)west\s+of\s+the\s+euphrates|west(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?")
+_EN_EAST = re.compile(
+    r"(?i)east\s+of\s+the\s+euphrates|east(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?"
+)
+_EN_WEST = re.compile(
+    r"(?i)west\s+of\s+the\s+euphrates|west(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?"
+)
 
 
 def context_from_places(places: Iterable[Place], base: Context | None = None) -> Context:

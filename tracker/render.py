@@ -23,9 +23,11 @@ import numpy as np
 import shapely
 from bidi.algorithm import get_display
 from matplotlib import font_manager
+from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.legend import Legend
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
 from matplotlib.transforms import Bbox
@@ -63,6 +65,7 @@ LABEL_MODES = ("ar", "en", "none")
 #: Above this many places in the extent, only places with a known holder are drawn.
 MAX_BACKGROUND_PLACES = 400
 
+_KM_PER_DEGREE = 111.0  # rough, for the extent heuristic only
 _RIVER_COLOR = "#4a90c8"
 _BORDER_COLOR = "#555555"
 _POINT_COLOR = "#333333"
@@ -177,6 +180,12 @@ def map_projection(extent: tuple[float, float, float, float]) -> MapProjection:
     return MapProjection((w, s, e, n), fwd, (min(x), min(y), max(x), max(y)))
 
 
+def _latest_since(snapshot: Mapping[str, Any], place_ids: Iterable[str]) -> dt.date:
+    """The latest start of the holdings of some places (date.min when none has one)."""
+    days = [getattr(snapshot.get(p), "since", None) for p in place_ids]
+    return max((d for d in days if isinstance(d, dt.date)), default=dt.date.min)
+
+
 def map_extent(
     snapshot: Mapping[str, Any],
     cells: Mapping[str, BaseGeometry],
@@ -184,18 +193,26 @@ def map_extent(
     actor: str | None = None,
     region: BaseGeometry | None = None,
     pad_km: float = 6.0,
+    focus_km: float = 40.0,
 ) -> tuple[float, float, float, float] | None:
     """The extent (W, S, E, N) that fits the region of interest, padded by `pad_km`.
 
-    The region when given; else the pockets of `actor`; else every place with a known
-    holder. None when there is nothing to show.
+    The region when given; else the active pocket of `actor` (the one where control last
+    changed, i.e. the latest `since` of its holdings; then the largest) with the pockets
+    within about `focus_km` of it (one theatre: a pocket elsewhere in the country does not
+    stretch the map); else every place with a known holder. None when there is
+    nothing to show.
     """
     if region is not None:
         return territory_bounds([region], pad_km=pad_km)
     if actor is not None:
         found = pockets(snapshot, cells, actor)
         if found:
-            return territory_bounds([p.geometry for p in found], pad_km=pad_km)
+            main = max(found, key=lambda p: (_latest_since(snapshot, p.places),
+                                             p.area_km2_high)).geometry
+            near = [p.geometry for p in found
+                    if p.geometry.distance(main) * _KM_PER_DEGREE <= focus_km]
+            return territory_bounds(near, pad_km=pad_km)
     return territory_bounds([cells[p] for p in snapshot if p in cells], pad_km=pad_km)
 
 
@@ -314,17 +331,19 @@ def _place_label_layout(
     *,
     fontsize: float,
     max_labels: int,
+    obstacles: Sequence[Bbox] = (),
 ) -> list[str]:
     """Greedy label placement: keep a label only if its box overlaps no kept label.
 
-    Text extents are measured with the Agg renderer. Candidates come in priority order.
+    Text extents are measured with the Agg renderer. Candidates come in priority order;
+    `obstacles` (legend, north arrow, scale bar) are boxes no label may overlap.
     Returns the place ids labelled.
     """
     if mode == "none" or not candidates:
         return []
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     axes_box = ax.get_window_extent(renderer)
-    kept: list[Bbox] = []
+    kept: list[Bbox] = list(obstacles)
     labelled: list[str] = []
     for place in candidates:
         if len(labelled) >= max_labels:
@@ -358,23 +377,26 @@ def _nice_length_km(width_km: float) -> float:
     return 1000.0
 
 
-def _draw_scale_bar(ax: Axes, proj: MapProjection) -> None:
+def _draw_scale_bar(ax: Axes, proj: MapProjection) -> list[Artist]:
     x0, y0, x1, y1 = proj.limits
     length_km = _nice_length_km((x1 - x0) / 1000)
     length = length_km * 1000
     bx, by = x0 + 0.05 * (x1 - x0), y0 + 0.05 * (y1 - y0)
     h = 0.012 * (y1 - y0)
-    for i in range(2):
+    artists: list[Artist] = [
         ax.add_patch(Rectangle((bx + i * length / 2, by), length / 2, h, zorder=7,
                                facecolor="black" if i == 0 else "white", edgecolor="black",
                                lw=0.8))
+        for i in range(2)
+    ]
     label = f"{length_km:g} km"
-    ax.text(bx + length / 2, by + 1.8 * h, label, ha="center", va="bottom", fontsize=8,
-            zorder=7, gid="scale-bar")
+    artists.append(ax.text(bx + length / 2, by + 1.8 * h, label, ha="center", va="bottom",
+                           fontsize=8, zorder=7, gid="scale-bar"))
+    return artists
 
 
-def _draw_north_arrow(ax: Axes) -> None:
-    ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
+def _draw_north_arrow(ax: Axes) -> Artist:
+    return ax.annotate("N", xy=(0.95, 0.95), xytext=(0.95, 0.85), xycoords="axes fraction",
                 textcoords="axes fraction", ha="center", va="top", fontsize=11,
                 fontweight="bold", zorder=7, gid="north-arrow",
                 arrowprops={"arrowstyle": "-|>", "color": "black", "lw": 1.5})
@@ -400,11 +422,9 @@ def _draw_frame(
     cells: Mapping[str, BaseGeometry],
     context_layers: Mapping[str, Any] | None,
     *,
-    labels: str,
-    fontsize: float,
-    max_labels: int,
     point_size: float,
-) -> tuple[list[str], bool]:
+) -> tuple[list[str], bool, list[Place]]:
+    """Territory, context and place dots; returns actors drawn, any hatch, label candidates."""
     clip = _setup_axes(ax, proj)
     drawn, hatched = _draw_territory(ax, proj, snapshot, cells, clip)
     _draw_context(ax, proj, context_layers, clip)
@@ -417,8 +437,7 @@ def _draw_frame(
     # labels: places with a known holder first, then the most populous
     ordered = sorted(shown, key=lambda p: (p.place_id not in snapshot, -(p.population or 0),
                                            p.place_id))
-    _place_label_layout(ax, fig, proj, ordered, labels, fontsize=fontsize, max_labels=max_labels)
-    return drawn, hatched
+    return drawn, hatched, ordered
 
 
 def _legend_handles(drawn: Sequence[str], hatched: bool) -> list[Patch]:
@@ -434,10 +453,11 @@ def _legend_handles(drawn: Sequence[str], hatched: bool) -> list[Patch]:
     return handles
 
 
-def _legend(ax: Axes, drawn: Sequence[str], hatched: bool) -> None:
+def _legend(ax: Axes, drawn: Sequence[str], hatched: bool) -> Legend | None:
     handles = _legend_handles(drawn, hatched)
-    if handles:
-        ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    if not handles:
+        return None
+    return ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
 
 
 def _check_labels(labels: str) -> None:
@@ -523,11 +543,16 @@ def render_control_map(
     aspect = (y1 - y0) / (x1 - x0)
     fig = _new_figure((width_in, width_in * min(max(aspect, 0.4), 2.0) + 0.6), dpi)
     ax = fig.add_axes((0.02, 0.06, 0.96, 0.86))
-    drawn, hatched = _draw_frame(ax, fig, proj, snapshot, places, cells, context_layers,
-                                 labels=labels, fontsize=8, max_labels=max_labels, point_size=9)
-    _legend(ax, drawn, hatched)
-    _draw_scale_bar(ax, proj)
-    _draw_north_arrow(ax)
+    drawn, hatched, candidates = _draw_frame(ax, fig, proj, snapshot, places, cells,
+                                             context_layers, point_size=9)
+    legend = _legend(ax, drawn, hatched)
+    furniture = [*_draw_scale_bar(ax, proj), _draw_north_arrow(ax)]
+    if legend is not None:
+        furniture.append(legend)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    obstacles = [a.get_window_extent(renderer) for a in furniture]
+    _place_label_layout(ax, fig, proj, candidates, labels, fontsize=8, max_labels=max_labels,
+                        obstacles=obstacles)
     fig.suptitle(title or on.isoformat(), fontsize=14, y=0.975)
     if source_line:
         fig.text(0.02, 0.015, source_line, fontsize=8, color="#444444", gid="source-line")
@@ -585,9 +610,8 @@ def render_small_multiples(
             ax.set_axis_off()
             continue
         frame = frames[i]
-        drawn, hatched = _draw_frame(ax, fig, proj, frame.snapshot, places, cells,
-                                     context_layers, labels="none", fontsize=6, max_labels=0,
-                                     point_size=3)
+        drawn, hatched, _ = _draw_frame(ax, fig, proj, frame.snapshot, places, cells,
+                                        context_layers, point_size=3)
         ax.set_title(frame.on.isoformat(), fontsize=9)
         all_drawn += [a for a in drawn if a not in all_drawn]
         any_hatch |= hatched

@@ -73,8 +73,27 @@ _HEADER_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z0-9_\-]*)\s*:\s?(.*?)\s*$")
 _HEADER_END = re.compile(r"^\s*---+\s*$")
 _MISSING_DATES = frozenset({"", "unknown", "none", "null", "n/a", "na", "?", "غير معروف"})
 #: Control characters that do not occur in text (NUL and friends; not tab/newline/CR/FF).
-_BINARY_CHARS = frozenset(range(0, 9)) | {11, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25,
-                                          26, 27, 28, 29, 30, 31}
+_BINARY_CHARS = frozenset(range(0, 9)) | {
+    11,
+    14,
+    15,
+    16,
+    17,
+    18,
+    19,
+    20,
+    21,
+    22,
+    23,
+    24,
+    25,
+    26,
+    27,
+    28,
+    29,
+    30,
+    31,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,7 +109,7 @@ class ReportProblem:
         return f"{where}: {self.message}"
 
 
-class _Skip(Exception):
+class _SkipError(Exception):
     """Internal: this input cannot be read (carries the problem)."""
 
     def __init__(self, problem: ReportProblem) -> None:
@@ -118,23 +137,29 @@ def decode_bytes(data: bytes, path: str) -> str:
 
     Raises
     ------
-    _Skip
+    _SkipError
         When the bytes look binary or no encoding fits.
     """
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     head = data[:8192]
     if b"\x00" in head or sum(b in _BINARY_CHARS for b in head) > max(2, len(head) // 100):
-        raise _Skip(ReportProblem(path, None, "looks like a binary file, not text; give a "
-                                  ".txt, .jsonl or .html report (UTF-8 or Windows-1256)"))
+        raise _SkipError(
+            ReportProblem(
+                path,
+                None,
+                "looks like a binary file, not text; give a "
+                ".txt, .jsonl or .html report (UTF-8 or Windows-1256)",
+            )
+        )
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
         pass
     text = _detect_decode(data)
     if text is None:
-        raise _Skip(ReportProblem(path, None, "cannot tell its text encoding; save it as UTF-8 "
-                                  "and try again"))
+        msg = "cannot tell its text encoding; save it as UTF-8 and try again"
+        raise _SkipError(ReportProblem(path, None, msg))
     return text
 
 
@@ -176,12 +201,20 @@ def _parse_published(value: str, path: str, line: int | None) -> dt.date | None:
     if v.lower() in _MISSING_DATES:
         return None
     try:
-        return dt.date.fromisoformat(v[:10]) if len(v) >= 10 and v[4] == "-" else \
-            dt.date.fromisoformat(v)
+        return (
+            dt.date.fromisoformat(v[:10])
+            if len(v) >= 10 and v[4] == "-"
+            else dt.date.fromisoformat(v)
+        )
     except (ValueError, IndexError):
-        raise _Skip(ReportProblem(
-            path, line, f"published date {value!r} is not a date; write it as YYYY-MM-DD "
-            "(e.g. 2018-12-27) or `unknown`")) from None
+        raise _SkipError(
+            ReportProblem(
+                path,
+                line,
+                f"published date {value!r} is not a date; write it as YYYY-MM-DD "
+                "(e.g. 2018-12-27) or `unknown`",
+            )
+        ) from None
 
 
 def split_header(text: str, path: str) -> tuple[dict[str, str], str, int]:
@@ -211,10 +244,15 @@ def split_header(text: str, path: str) -> tuple[dict[str, str], str, int]:
         m = _HEADER_LINE.match(ln)
         if not m:
             known = any(k.lower() in KNOWN_KEYS for k in fields)
-            if known and any(_HEADER_END.match(x) for x in lines[j: j + 50]):
-                raise _Skip(ReportProblem(
-                    path, j + 1, f"malformed header line {ln.strip()[:60]!r}: header lines "
-                    "are `key: value`, ended by a line `---`"))
+            if known and any(_HEADER_END.match(x) for x in lines[j : j + 50]):
+                raise _SkipError(
+                    ReportProblem(
+                        path,
+                        j + 1,
+                        f"malformed header line {ln.strip()[:60]!r}: header lines "
+                        "are `key: value`, ended by a line `---`",
+                    )
+                )
             return {}, text, 1
         fields[m.group(1).lower()] = m.group(2)
         j += 1
@@ -223,7 +261,7 @@ def split_header(text: str, path: str) -> tuple[dict[str, str], str, int]:
     if not any(k in KNOWN_KEYS for k in fields):
         # "Note: ..." lines above a horizontal rule are text, not a header.
         return {}, text, 1
-    body = "\n".join(lines[j + 1:])
+    body = "\n".join(lines[j + 1 :])
     return fields, body, j + 2
 
 
@@ -242,7 +280,7 @@ def _infer(text: str) -> tuple[dt.date | None, str]:
 
     try:
         date, precision = infer_published(text)
-    except Exception:  # noqa: BLE001 - inference is best effort; the report stays usable
+    except Exception:
         logger.debug("date inference failed", exc_info=True)
         return None, "unknown"
     return date, (precision if date else "unknown")
@@ -297,23 +335,30 @@ def _read_text_file(path: Path, label: str, max_bytes: int) -> str:
     try:
         size = path.stat().st_size
     except OSError as err:
-        raise _Skip(ReportProblem(label, None, f"cannot read it ({err.strerror or err}); "
-                                  "check the path")) from None
+        raise _SkipError(
+            ReportProblem(label, None, f"cannot read it ({err.strerror or err}); check the path")
+        ) from None
     if path.is_dir():
-        raise _Skip(ReportProblem(label, None, "is a directory; give report files"))
+        raise _SkipError(ReportProblem(label, None, "is a directory; give report files"))
     if size > max_bytes:
-        raise _Skip(ReportProblem(
-            label, None, f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
-            "for one input; split it (e.g. into .jsonl lines) and try again"))
+        raise _SkipError(
+            ReportProblem(
+                label,
+                None,
+                f"is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                "for one input; split it (e.g. into .jsonl lines) and try again",
+            )
+        )
     if size == 0:
-        raise _Skip(ReportProblem(label, None, "is empty; nothing to read"))
+        raise _SkipError(ReportProblem(label, None, "is empty; nothing to read"))
     try:
         data = path.read_bytes()
     except OSError as err:
-        raise _Skip(ReportProblem(label, None, f"cannot read it ({err.strerror or err})")) from None
+        problem = ReportProblem(label, None, f"cannot read it ({err.strerror or err})")
+        raise _SkipError(problem) from None
     text = decode_bytes(data, label)
     if not text.strip():
-        raise _Skip(ReportProblem(label, None, "has no text (only whitespace)"))
+        raise _SkipError(ReportProblem(label, None, "has no text (only whitespace)"))
     return text
 
 
@@ -321,15 +366,19 @@ def _reports_from_txt(text: str, label: str, default: dt.date | None) -> Iterato
     fields, body, _ = split_header(text, label)
     published = None
     if "published" in fields:
-        published = _parse_published(fields["published"], label,
-                                     _header_line_of(text, "published"))
+        published = _parse_published(fields["published"], label, _header_line_of(text, "published"))
     if not body.strip():
-        raise _Skip(ReportProblem(label, None, "has a header but no report text after `---`"))
+        raise _SkipError(ReportProblem(label, None, "has a header but no report text after `---`"))
     meta = tuple((k, v) for k, v in fields.items() if k not in KNOWN_KEYS)
     yield make_report(
-        body, label, published=published, default_published=default,
-        source_url=fields.get("source_url", ""), title=fields.get("title", ""),
-        publisher=fields.get("publisher", ""), language=fields.get("language", ""),
+        body,
+        label,
+        published=published,
+        default_published=default,
+        source_url=fields.get("source_url", ""),
+        title=fields.get("title", ""),
+        publisher=fields.get("publisher", ""),
+        language=fields.get("language", ""),
         metadata=meta,
     )
 
@@ -343,41 +392,67 @@ def _reports_from_jsonl(
         try:
             doc = json.loads(raw)
         except json.JSONDecodeError as err:
-            yield ReportProblem(label, n, f"is not valid JSON ({err.msg} at column {err.colno}); "
-                                "each line must be one JSON object with a \"text\" field")
+            yield ReportProblem(
+                label,
+                n,
+                f"is not valid JSON ({err.msg} at column {err.colno}); "
+                'each line must be one JSON object with a "text" field',
+            )
             continue
-        if not isinstance(doc, dict) or not isinstance(doc.get("text"), str) \
-                or not doc["text"].strip():
-            yield ReportProblem(label, n, "has no \"text\" string; each line must be one JSON "
-                                "object with a non-empty \"text\" field")
+        if (
+            not isinstance(doc, dict)
+            or not isinstance(doc.get("text"), str)
+            or not doc["text"].strip()
+        ):
+            yield ReportProblem(
+                label,
+                n,
+                'has no "text" string; each line must be one JSON '
+                'object with a non-empty "text" field',
+            )
             continue
         try:
             published = _parse_published(str(doc.get("published") or ""), label, n)
-        except _Skip as skip:
+        except _SkipError as skip:
             yield skip.problem
             continue
-        meta = tuple((str(k), str(v)) for k, v in doc.items()
-                     if k not in (*KNOWN_KEYS, "text") and v is not None)
+        meta = tuple(
+            (str(k), str(v))
+            for k, v in doc.items()
+            if k not in (*KNOWN_KEYS, "text") and v is not None
+        )
         yield make_report(
-            doc["text"], label, published=published, default_published=default,
-            source_url=str(doc.get("source_url") or ""), title=str(doc.get("title") or ""),
-            publisher=str(doc.get("publisher") or ""), language=str(doc.get("language") or ""),
-            line=n, metadata=meta,
+            doc["text"],
+            label,
+            published=published,
+            default_published=default,
+            source_url=str(doc.get("source_url") or ""),
+            title=str(doc.get("title") or ""),
+            publisher=str(doc.get("publisher") or ""),
+            language=str(doc.get("language") or ""),
+            line=n,
+            metadata=meta,
         )
 
 
 def _reports_from_html(text: str, label: str, default: dt.date | None) -> Iterator[Report]:
     import trafilatura
 
-    found: Any = trafilatura.bare_extraction(text, with_metadata=True, include_comments=False,
-                                             include_tables=False)
+    found: Any = trafilatura.bare_extraction(
+        text, with_metadata=True, include_comments=False, include_tables=False
+    )
     doc: dict[str, Any] = {}
     if found is not None:
         doc = found.as_dict() if hasattr(found, "as_dict") else dict(found)
     body = doc.get("text") or ""
     if not body.strip():
-        raise _Skip(ReportProblem(label, None, "no article text found in this HTML page; save "
-                                  "the article as .txt and try again"))
+        raise _SkipError(
+            ReportProblem(
+                label,
+                None,
+                "no article text found in this HTML page; save the article as .txt and try again",
+            )
+        )
     published = None
     date_value = doc.get("date")
     if date_value:
@@ -386,9 +461,14 @@ def _reports_from_html(text: str, label: str, default: dt.date | None) -> Iterat
         except ValueError:
             published = None
     yield make_report(
-        body, label, published=published, default_published=default,
-        source_url=str(doc.get("url") or ""), title=str(doc.get("title") or ""),
-        publisher=str(doc.get("sitename") or ""), language=str(doc.get("language") or ""),
+        body,
+        label,
+        published=published,
+        default_published=default,
+        source_url=str(doc.get("url") or ""),
+        title=str(doc.get("title") or ""),
+        publisher=str(doc.get("sitename") or ""),
+        language=str(doc.get("language") or ""),
     )
 
 
@@ -427,7 +507,8 @@ def read_reports(
             text = _read_text_file(path, label, max_bytes)
             if suffix in JSONL_SUFFIXES:
                 items: Iterator[Report | ReportProblem] = _reports_from_jsonl(
-                    text, label, published)
+                    text, label, published
+                )
             elif suffix in HTML_SUFFIXES:
                 items = iter(list(_reports_from_html(text, label, published)))
             else:
@@ -439,5 +520,5 @@ def read_reports(
                         continue
                     seen.add(item.report_id)
                 yield item
-        except _Skip as skip:
+        except _SkipError as skip:
             yield skip.problem

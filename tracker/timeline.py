@@ -74,6 +74,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import gc
+import itertools
 import logging
 import math
 from collections import defaultdict
@@ -585,8 +586,10 @@ class Timeline:
         code = {a: i for i, a in enumerate(self._actors)}
         n = len(flat)
         self._seg_place = np.empty(n, dtype=np.int64)
+        self._seg_first = np.empty(n, dtype=np.int64)
         for p, (lo, hi) in offsets.items():
             self._seg_place[lo:hi] = self._pidx[p]
+            self._seg_first[lo:hi] = lo
         starts = np.asarray(self._starts, dtype=np.int64)
         self._keys = (self._seg_place << _SHIFT) | starts
         self._seg_actor = np.fromiter((code[h.actor] for h in flat), dtype=np.int32, count=n)
@@ -746,7 +749,8 @@ class Timeline:
         self, place_ids: Sequence[str], on: dt.date, *, max_age: dt.timedelta | None = None
     ) -> list[Holding | None]:
         """`held_by` for many places at once (vectorised; same answers, same order)."""
-        idx = np.fromiter((self._pidx.get(p, -1) for p in place_ids), np.int64, len(place_ids))
+        idx = np.fromiter(map(self._pidx.get, place_ids, itertools.repeat(-1)), np.int64,
+                          len(place_ids))
         out = self._lookup(idx, on)
         if max_age is not None:
             out = [h if h is not None and on - h.last_evidence(on) <= max_age else None
@@ -829,14 +833,13 @@ class Timeline:
             raise TimelineError(msg)
         lo = np.searchsorted(self._sorted_starts, start.toordinal(), side="left")
         hi = np.searchsorted(self._sorted_starts, end.toordinal(), side="right")
-        out: list[Change] = []
-        for i in self._by_start[lo:hi].tolist():
-            after = self._flat[i]
-            first = self._offsets[after.place_id][0]
-            before = self._flat[i - 1] if i > first else None
-            out.append(Change(after.place_id, after.since, before, after))
-        out.sort(key=lambda c: (c.on, c.place_id))
-        return out
+        idx = self._by_start[lo:hi]  # by start, then by place id (stable sort of `_flat`)
+        flat = self._flat
+        return [
+            Change(after.place_id, after.since, flat[i - 1] if i > first else None, after)
+            for i, first in zip(idx.tolist(), self._seg_first[idx].tolist(), strict=True)
+            for after in (flat[i],)
+        ]
 
     @property
     def actors(self) -> list[str]:
