@@ -369,3 +369,13 @@ def test_round_trip_holds_for_any_claims(tmp_path_factory: pytest.TempPathFactor
         want = _state(tl, on)
         got = _state(rebuilt, on)
         assert got == want, on
+
+
+def test_evidence_records_from_claims_stored_claims_and_json(timeline: Timeline) -> None:
+    stored = timeline.holdings("t:hajin")[-1].evidence[0]
+    from_stored = ex.evidence_record(stored)
+    assert from_stored == ex.evidence_record(stored.claim)
+    assert from_stored.sentence.startswith("SDF captured Hajin.")
+    assert from_stored.date == "2018-12-14"
+    from_json = ex.evidence_record(stored.evidence_json())
+    assert from_json == from_stored

@@ -370,3 +370,37 @@ def test_odd_text_never_raises(gaz, lex):
     for text in ["", " ", "...", "،،،", "على", "سيطرت", "سيطرت على", "\n\n\n", "x" * 5000,
                  "قرية", "آخر جيب له، والذي يتضمن", "fell to", "the last pocket consisting of"]:
         run(text, gaz, lex)
+
+
+# ----------------------------------------------------------------------------- actor choice
+
+
+def test_countryside_is_a_region_not_the_town(gaz, lex):
+    x = run("باتت عشرات القرى في ريف الميادين تحت سيطرة داعش.", gaz, lex)
+    assert ("ocha:C5192", "isis", "held") not in triples(x)
+
+
+def test_destination_of_people_is_not_a_holding(gaz, lex):
+    x = run("نزح مئات المدنيين نحو مناطق سيطرة قسد في هجين.", gaz, lex)
+    assert x.claims == ()
+
+
+def test_aircraft_of_a_supporting_actor_are_not_the_subject(gaz, lex):
+    x = run("بدعم من طائرات التحالف الدولي سيطرت على بلدة الشعفة.", gaz, lex)
+    assert not [c for c in x.claims if c.actor == "coalition"]
+
+
+def test_unrecognised_group_as_subject_gives_no_actor_rather_than_a_wrong_one(gaz, lex):
+    # "عناصر الفصيل" is no actor of the lexicon: the nearby SDF must not be blamed for it
+    x = run("تقدمت قسد شرقاً، ما اضطر عناصر الفصيل للانسحاب من بلدة الشعفة.", gaz, lex)
+    assert ("ocha:C5183", "sdf", "lost") not in triples(x)
+
+
+def test_verb_subject_object_order(gaz, lex):
+    x = run("طرد تنظيم داعش قوات النظام من مدينة الميادين.", gaz, lex)
+    assert triples(x) == {("ocha:C5192", "isis", "captured"), ("ocha:C5192", "government", "lost")}
+
+
+def test_the_town_refers_back_to_the_place_just_claimed(gaz, lex):
+    x = run("سيطرت قوات النظام على مدينة الميادين بعد انسحاب عناصر داعش من المدينة.", gaz, lex)
+    assert triples(x) == {("ocha:C5192", "government", "captured"), ("ocha:C5192", "isis", "lost")}

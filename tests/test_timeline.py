@@ -299,3 +299,16 @@ def test_pocket_statement_that_contradicts_its_own_places_or_is_imprecise_hands_
     monthly = claim(BAGHUZ, "isis", "held", D(2019, 2, 1), n=9, group="g", precision="month")
     tl = Timeline.from_claims([*base, monthly])
     assert actor_on(tl, HAJIN, D(2019, 2, 20)) == "isis"
+
+
+def test_intervals_read_back_as_corrections_give_the_same_answers():
+    original = Timeline.from_claims(_pocket_claims(None) + [
+        claim(SUSAH, "sdf", "contested", D(2019, 2, 5), n=30, fraction=0.75),
+        claim(BAGHUZ, "isis", "besieged", D(2019, 2, 6), n=31, besieger="sdf")])
+    rows = [claim(iv.place_id, iv.actor, iv.status, iv.start, n=k, rule=CORRECTION_RULE,
+                  fraction=iv.fraction, confidence=1.0)
+            for k, iv in enumerate(original.intervals())]
+    again = Timeline.from_claims(rows)
+    for day in (D(2018, 9, 9), D(2018, 9, 10), D(2019, 2, 1), D(2019, 2, 5), D(2019, 3, 1)):
+        assert {p: h.actor for p, h in again.snapshot(day).items()} == {
+            p: h.actor for p, h in original.snapshot(day).items()}

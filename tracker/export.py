@@ -1008,7 +1008,8 @@ _SLIDER_JS = """
         pm.marker.bindPopup(it.popup, {maxWidth: 420});
         if (el) { el.setAttribute("data-actor", it.actor); }
       } else {
-        pm.marker.setStyle({fillColor: "#ffffff", fillOpacity: 0.2, opacity: 0.4});
+        pm.marker.setStyle({fillColor: "#ffffff", fillOpacity: 0.2, opacity: 0.4,
+                            dashArray: null, weight: 1});
         pm.marker.unbindPopup();
         if (el) { el.setAttribute("data-actor", ""); }
       }

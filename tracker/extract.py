@@ -977,6 +977,14 @@ def _is_object_position(doc: _Doc, prev: int) -> bool:
     return w1 in _MEMBERS and w2 in _ws("من", "حصر", "ضد", "of", "against")
 
 
+def _names_actor_next(doc: _Doc, k: int, actors: list[Any]) -> bool:
+    """"عناصر داعش", "مقاتلي من قسد": the group word is followed by a known actor."""
+    for j in (k + 1, k + 2):
+        if j < len(doc.toks) and any(a.start <= doc.toks[j].start < a.end for a in actors):
+            return j == k + 1 or doc.toks[k + 1].norm in ("من", "of")
+    return False
+
+
 def _actor_of(a: Any) -> str:
     return str(a.actor)
 
@@ -1028,6 +1036,7 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
               *range(vi, max(lo_tok, vi - 3) - 1, -1)]:
         if 0 <= k < len(doc.toks) and _strip_proclitic(doc.toks[k].norm) in _GROUP_HEADS and \
                 not any(a.start <= doc.toks[k].start < a.end for a in every) and \
+                not _names_actor_next(doc, k, every) and \
                 not (k < vi and any(a.start > doc.toks[k].end and a.end <= vs for a in every)):
             return None
     before = [a for a in cands if a.end <= vs]
@@ -1041,7 +1050,8 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
     if not allow_implicit:
         return None
     # implicit: the last actor named before, within ~600 characters
-    prior = [a for a in doc.actors if a.end <= vs and vs - a.end <= 600]
+    prior = [a for a in doc.actors if a.end <= vs and vs - a.end <= 600 and not (
+        (p := _last_tok_before(doc, a.start)) >= 0 and _is_object_position(doc, p))]
     good = [a for a in prior if ok(a)]
     if good:
         return _actor_of(good[-1]), True

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -434,18 +435,19 @@ def _latin_query_key(q: str) -> str:
     return latin_key(" ".join(words))
 
 
+_LATIN_QUOTES = re.compile("['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
 _LATIN_ARTICLE_RE = re.compile(r"\b(?:al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)\b[\s-]*")
 
 
+@lru_cache(maxsize=1 << 16)
 def _latin_simple(name: str) -> str:
     """Lowercase ASCII letters of a Latin name, articles and punctuation dropped."""
-    import unicodedata
-
     text = unicodedata.normalize("NFKD", name)
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
-    text = re.sub(r"['`\u2018\u2019\u02bb\u02bc\u02be\u02bf]", "", text)
+    text = _LATIN_QUOTES.sub("", text)
     text = _LATIN_ARTICLE_RE.sub("", text)
-    return re.sub(r"[^a-z0-9]+", "", text)
+    return _NON_ALNUM.sub("", text)
 
 
 def _surface_offset(surface: str, n_letters: int) -> int:

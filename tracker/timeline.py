@@ -16,6 +16,8 @@ besieged in place P". Claims without a place id or a date are kept out (counted 
 * ``lost`` by A: A's interval ends on D - 1. The place passes to the actor the claim names
   as `besieger`, else to the one that was besieging or contesting it, else to ``unknown``
   (status ``lost``). A loss by an actor that did not hold the place changes nothing.
+  ``lost`` by ``unknown`` (how an exported ``unknown`` interval reads back as a correction)
+  makes the holder unknown.
 * ``contested`` by A with a fraction f (A's share): the interval becomes ``contested``. Its
   actor is whoever holds the larger share: A when f > 0.5, the other side when f < 0.5, the
   incumbent when f is 0.5 or not given (when nothing is known: A). `fraction` is the share of
@@ -315,6 +317,8 @@ def _apply(state: _State | None, r: _Rec) -> _State:
         by = claim.besieger or (state[3] if state and holder == a else None)
         return (a, "besieged", None, by if by != a else None)
     if st == "lost":
+        if a == _UNKNOWN:  # "unknown lost it": the holder is now unknown (exported intervals)
+            return (_UNKNOWN, "lost", None, None)
         if state is not None and holder not in (a, _UNKNOWN):
             return state
         successor = claim.besieger or (state[3] if state else None)
@@ -341,7 +345,7 @@ def _apply(state: _State | None, r: _Rec) -> _State:
 def _agrees(r: _Rec, state: _State) -> bool:
     """True when claim `r` is consistent with the outcome `state`."""
     if r.status == "lost":
-        return state[0] != r.actor
+        return state[0] != r.actor or r.actor == _UNKNOWN
     if r.status == "contested":
         return r.actor in (state[0], state[3])
     return state[0] == r.actor
