@@ -160,6 +160,8 @@ def main() -> None:
     n_int = sum(1 for _ in tl.intervals())
     print(f"interval build: {build:.1f} s ({len(claims) / build:,.0f} claims/s) -> "
           f"{n_int:,} intervals; peak RSS {_rss_mb():,.0f} MB")
+    gc.collect()
+    gc.freeze()  # a long-lived index: keep the collector from re-walking millions of objects
     bench_queries(tl, args.places)
     if not args.no_store:
         bench_store(claims, args.reports)

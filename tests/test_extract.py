@@ -404,3 +404,39 @@ def test_verb_subject_object_order(gaz, lex):
 def test_the_town_refers_back_to_the_place_just_claimed(gaz, lex):
     x = run("سيطرت قوات النظام على مدينة الميادين بعد انسحاب عناصر داعش من المدينة.", gaz, lex)
     assert triples(x) == {("ocha:C5192", "government", "captured"), ("ocha:C5192", "isis", "lost")}
+
+
+@pytest.mark.parametrize("text", [
+    "The SDF captured Hajin from ISIS on Friday.",
+    "انتزعت قسد السيطرة على بلدة هجين من تنظيم داعش.",
+])
+def test_capture_from_a_named_holder_is_also_its_loss(gaz, lex, text):
+    assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "captured"),
+                                            ("ocha:C5175", "isis", "lost")}
+
+
+# ----------------------------------------------------------------------------- properties
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+WORDS = ["سيطرت", "قسد", "على", "بلدة", "هجين", "و", "الشعفة", "داعش", "انسحب", "من", "،", ".",
+         "آخر", "جيب", "له", "والذي", "يتضمن", "نصف", "تحت", "سيطرة", "حاصرت", "في", "لم",
+         "تعتزم", "نارياً", "قرية", "التي", "عليها", "captured", "Hajin", "the", "SDF", "from",
+         "\n", "يوم", "14", "كانون", "الأول", "2018", "السوسة", "قبيل", "وهي", "20", "قرى"]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.sampled_from(WORDS), max_size=40))
+def test_random_word_salad_never_breaks_the_invariants(gaz, lex, words):
+    text = " ".join(words)
+    x = run(text, gaz, lex)
+    for c in x.claims:
+        assert 0 <= c.evidence.start < c.evidence.end <= len(text)
+        assert text[c.evidence.start:c.evidence.end] in c.evidence.sentence
+        assert c.place_text in text
+        assert 0.0 <= c.confidence <= 1.0
+        assert c.status in ("captured", "held", "lost", "contested", "besieged")
+    for m in x.mentions:
+        assert text[m.start:m.end] == m.text

@@ -285,6 +285,18 @@ def test_spot_proclitic_with_diacritics(gaz: Gazetteer) -> None:
     assert span.start == 2
 
 
+def test_spot_latin_names(gaz: Gazetteer) -> None:
+    text = ("SDF fighters captured al-Bagouz and Hajeen on Monday; Abu Kamal fell, "
+            "the Syrian Observatory said. Upper Baguz, Sousa.")
+    spans = gaz.spot(text)
+    assert [s.text for s in spans] == ["al-Bagouz", "Hajeen", "Abu Kamal", "Upper Baguz",
+                                       "Sousa"]
+    for s in spans:
+        assert text[s.start : s.end] == s.text
+    # lowercase words and near-misses are not names
+    assert gaz.spot("hajin and sosa were quiet; Sasa too") == []
+
+
 def test_spot_bad_input(gaz: Gazetteer) -> None:
     assert gaz.spot("") == []
     assert gaz.spot("Lorem ipsum !!! 123") == []

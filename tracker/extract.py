@@ -189,7 +189,7 @@ _ACTOR_MASCULINE = _ws("تنظيم", "التنظيم", "داعش", "الجيش",
 #: Words before an actor that make it the object, not the subject ("against X").
 _OBJECT_MARKERS = _ws("ضد", "حساب", "وجود", "تواجد", "مواقع", "against", "from", "لوجود",
                       "طائرات", "طيران", "غارات", "ضربات", "مدفعية", "بدعم", "دعم", "بمساندة",
-                      "مساندة", "بغطاء", "aircraft", "jets", "airstrikes", "backed")
+                      "مساندة", "بغطاء", "aircraft", "jets", "airstrikes")
 
 _PARTISAN = re.compile(_f(
     r"وكالة أعماق|أعماق|وزارة الدفاع الروسية|سانا|الإعلام الحربي|الاعلام الحربي|"
@@ -201,7 +201,8 @@ _PARTISAN_PUBLISHERS = re.compile(r"amaq|sana|أعماق|سانا|anha|hawar", r
 _INTENT = re.compile(_f(
     r"تعتزم|يعتزم|تنوي|ينوي|تستعد|يستعد|استعداد|تهدف|يهدف|تسعى|يسعى|محاولة|محاولات|"
     r"محاولته|محاولتها|لمحاولة|التحضير|تحضير|تخطط|يخطط|تترقب|يترقب|خطة|في حال|إذا|اذا|"
-    r"لصد|لإرغام|لارغام|بهدف|لإنهاء|تطمح|تأمل|ستعمل|سوف|تتوعد|توعدت|تهدد|هددت|"
+    r"لصد|لإرغام|لارغام|بهدف|لإنهاء|تطمح|تأمل|ستعمل|سوف|تتوعد|توعدت|تهدد|هددت|قرار|بقرار|"
+    r"\bdecision\b|\bdecided\b|"
     r"\bplans?\b|\bplanning\b|intends?|\baims?\b|preparing|prepares?|attempts?|attempting|"
     r"\btry\b|tries|trying|\bwould\b|\bwill\b|\bcould\b|\bmay\b|\bmight\b|seeks?|"
     r"vow(?:ed|s)?|threaten(?:ed|s)?|\bif\b|in order to|push to"), re.I)
@@ -218,6 +219,8 @@ _MOVEMENT = re.compile(_f(
     r"النازحين|الفارين|fled|flee(?:ing)?|displaced|arriv(?:ed|al)|evacuat\w+|leaving)(?!\w)"),
     re.I)
 _BEFORE_CUE = re.compile(_f(r"(?<!\w)(?:قبيل|قبل|before|prior to|ahead of)(?!\w)"), re.I)
+_DENIAL = re.compile(_f(r"(?<!\w)(?:نفت|نفى|ينفي|تنفي|نفي|تنفي|كذبت|denied|denies|deny|"
+                          r"dismissed|rejected)(?!\w)"), re.I)
 _WIDE_NEGATION = re.compile(_f(
     r"(?<!\w)(?:لم|لن|دون أن|دون|عدم)\s+(?:\S+\s+)?\S{0,2}(?:حسم|تمكن|ستطع|نجح|حقق|علن|كمل|"
     r"بسط|فرض)\S*[^،,.؛;]*$"))
@@ -298,7 +301,7 @@ RULES: tuple[Rule, ...] = (
          place="either", pocket=True),
     Rule("pocket_only_ar", "held",
          r"(?:لم يعد|لم تعد|ولم يعد|ولم تعد) (?:\S+ )?(?:يسيطر|تسيطر|يسيطرون)(?: \S+){0,8}? "
-         r"(?:سوى|الا|إلا) على",
+         r"(?:سوى|الا|إلا) على|(?:يسيطر|تسيطر|يسيطرون) (?:الآن |حاليا |حالياً )?فقط على",
          place="after", pocket=True),
     Rule("pocket_en", "held",
          r"(?:the )?last (?:remaining )?(?:pocket|enclave|holdout|stronghold|area)s?"
@@ -327,7 +330,7 @@ RULES: tuple[Rule, ...] = (
          actor="self"),
     # --- besieged
     Rule("besieged_ar", "besieged",
-         _P + r"(?:حاصر|حاصرت|حاصروا|تحاصر|يحاصر|محاصرة|حصار|بمحاصرة|لمحاصرة)",
+         _P + r"(?:حاصر|حاصرت|حاصروا|تحاصر|يحاصر|محاصرة|حصار|حصارا|حصاراً|بمحاصرة|لمحاصرة)",
          prep=("في", "داخل")),
     Rule("besieged_adj_ar", "besieged", _P + r"(?:محاصرين|محاصرون|المحاصرين|المحاصرون|محاصر)",
          prep=("في", "داخل"), actor="before"),
@@ -367,14 +370,15 @@ RULES: tuple[Rule, ...] = (
          prep=("إلى", "الى", "الي")),
     Rule("contested_en", "contested",
          r"(?:fighting|clashes|battles?|fierce fighting)(?: (?:raged|continued|erupted))?|"
-         r"entered|stormed|advanced into",
+         r"advanced into",
          prep=("in", "inside", "into", "for"), window=3),
+    Rule("contested_enter_en", "contested", r"entered|stormed|broke into"),
 )
 
 #: Literal pieces (folded) of which a text must contain one for a rule to be tried at all.
 _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "pocket_contains_ar": ("اخر",), "pocket_last_contains_ar": ("الاخير",),
-    "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا"), "pocket_en": ("last", "only"),
+    "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا", "فقط"), "pocket_en": ("last", "only"),
     "captured_became_ar": ("تحت",), "held_under_ar": ("تحت", "لسيطر"),
     "held_still_ar": ("زال",), "held_present_ar": ("يسيطر", "تسيطر"),
     "held_areas_ar": ("مناطق",), "held_en": ("control", "hold"),
@@ -391,7 +395,8 @@ _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "fell_en": ("fell to",),
     "contested_fight_ar": ("اشتباك", "معارك", "قتال", "مواجهات", "اقتحم", "اقتحام"),
     "contested_enter_ar": ("دخل", "دخول"),
-    "contested_en": ("fight", "clash", "battle", "entered", "stormed", "advanced into"),
+    "contested_en": ("fight", "clash", "battle", "advanced into"),
+    "contested_enter_en": ("entered", "stormed", "broke into"),
 }
 
 _SELF_ACTOR = re.compile(r"([a-z]+)-(?:held|controlled)|under ([a-z\-]+(?: [a-z\-]+)?) control")
@@ -592,8 +597,7 @@ def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> Extract
 
 
 def _matches(doc: _Doc) -> list[tuple[int, int, int, int, str]]:
-    """Every rule match as (chunk, rule index, start, end, surface), in reading order:
-    chunk by chunk, and within a chunk by rule priority, then position."""
+    """Every rule match as (chunk, rule index, start, end, surface), in reading order."""
     import bisect
 
     if not doc.chunks:
@@ -614,7 +618,8 @@ def _matches(doc: _Doc) -> list[tuple[int, int, int, int, str]]:
                 found = list(rule.regex.finditer(doc.folded, m.start(), fends[ci]))[:1]
             for mm in found:
                 out.append((ci, ri, doc.orig(mm.start()), doc.orig(mm.end() - 1) + 1, mm.group()))
-    out.sort(key=lambda t: (t[0], t[1], t[2]))
+    # reading order; at one position the longer phrase, then the rule listed first, wins
+    out.sort(key=lambda t: (t[0], t[2], -(t[3] - t[2]), t[1]))
     return out
 
 
@@ -962,7 +967,10 @@ class _RawClaim:
 
 #: Head words of an armed group's name; unrecognised, they still mark a subject slot.
 _GROUP_HEADS = _ws("عناصر", "مقاتلي", "مسلحي", "تنظيم", "التنظيم", "الفصائل", "فصائل", "مقاتلو",
-                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون")
+                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون",
+                   # nationality adjectives: "الانسحاب الأمريكي" names a party the lexicon lacks
+                   "الأمريكي", "الأميركي", "الأمريكية", "الأميركية", "الروسي", "الروسية",
+                   "الإيراني", "الإيرانية", "الفرنسي", "البريطاني", "american", "russian", "u.s.")
 _MEMBERS = _ws("عناصر", "مسلحي", "مقاتلي", "صفوف", "مواقع", "members", "fighters")
 
 
@@ -1114,7 +1122,7 @@ def _guarded(doc: _Doc, chunk: _Chunk, ms: int, me: int, rule: Rule) -> bool:
     """True when the phrase is intent, negated, fire control or people moving."""
     before = doc.folded[_fpos(doc, max(chunk.start, ms - 70)):_fpos(doc, ms)]
     after = doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 60))]
-    if not rule.pocket and _NEGATION.search(before[-30:]):
+    if not rule.pocket and (_NEGATION.search(before[-30:]) or _DENIAL.search(before)):
         return True
     if (rule.noun or _NOMINAL.fullmatch(doc.folded[_fpos(doc, ms):_fpos(doc, me)].split()[-1]
                                         if doc.folded[_fpos(doc, ms):_fpos(doc, me)].split()
@@ -1309,6 +1317,11 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         status = "captured"
     if fraction is not None and status in ("captured", "held") and not rule.pocket:
         status = "contested"
+    if status == "captured" and not rule.pocket and places and places[-1].end > me:
+        # "captured P from Y" / "انتزعت السيطرة على P من التنظيم": Y lost P
+        loser = _from_actor(doc, places[-1].end, chunk)
+        if loser and loser != out_actor and (loser, "lost") not in extra:
+            extra.append((loser, "lost"))
     before_cue = bool(_BEFORE_CUE.search(
         doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 40))]))
     span_s = min([ms, *(p.start for p in places if p.start >= chunk.start)])
@@ -1321,6 +1334,19 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
                                  besieger, ms, before_cue))
     doc.claimed.append((ms, chunk.sent, places))
     return out
+
+
+def _from_actor(doc: _Doc, pos: int, chunk: _Chunk) -> str | None:
+    """The actor right after "من"/"from" following a place list, if any."""
+    k = _first_tok_after(doc, pos)
+    if k >= len(doc.toks) or doc.toks[k].norm not in ("من", "from") or \
+            doc.toks[k].start >= chunk.end or k + 1 >= len(doc.toks):
+        return None
+    nxt = doc.toks[k + 1].start
+    for a in doc.actors:
+        if nxt <= a.start <= nxt + 6 and a.end <= chunk.end:
+            return _actor_of(a)
+    return None
 
 
 def _enumeration(doc: _Doc, k: int, chunk: _Chunk, fraction: float | None
@@ -1404,14 +1430,22 @@ class _Resolver:
                         local, "merge") else self.report_ctx
         return self._ctx_cache[ci]
 
+    def _with_near(self, ctx: Any) -> Any:
+        if self.resolved and hasattr(ctx, "with_near"):
+            return ctx.with_near(self.resolved[-8:])
+        return ctx
+
     def resolve(self, p: _Place) -> Any:
         key = (p.start, p.end)
         if key in self.results:
             return self.results[key]
-        ctx = self._context(p.start)
-        if self.resolved and hasattr(ctx, "with_near"):
-            ctx = ctx.with_near(self.resolved[-8:])
-        res = self.gaz.resolve(p.text, ctx)
+        res = None
+        if len(getattr(self.report_ctx, "admin_pcodes", ())) < 2:
+            # one theatre (or none) named in the report: its context decides, unless the
+            # name stays unclear, when the words around the mention are read too
+            res = self.gaz.resolve(p.text, self._with_near(self.report_ctx))
+        if res is None or res.status != "resolved":
+            res = self.gaz.resolve(p.text, self._with_near(self._context(p.start)))
         if res.status == "resolved" and res.place is not None:
             self.resolved.append(res.place)
         self.results[key] = res

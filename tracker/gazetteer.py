@@ -164,7 +164,25 @@ SPOT_STOPWORDS: frozenset[str] = frozenset(
         "محمد", "أحمد", "علي", "حسن", "حسين", "عمر", "خالد",
     )
 )
+#: Capitalised English words that are some place's name but mostly something else.
+SPOT_STOPWORDS_LATIN: frozenset[str] = frozenset(
+    {
+        "the", "a", "an", "in", "on", "of", "and", "but", "after", "before", "since", "syria",
+        "syrian", "iraq", "iraqi", "turkey", "turkish", "russia", "russian", "iran", "iranian",
+        "us", "usa", "american", "sdf", "isis", "isil", "is", "daesh", "ypg", "hts", "saa",
+        "islamic", "state", "democratic", "forces", "army", "coalition", "kurdish", "kurds",
+        "arab", "arabs", "euphrates", "tigris", "observatory", "human", "rights", "reuters",
+        "afp", "ap", "government", "regime", "monday", "tuesday", "wednesday", "thursday",
+        "friday", "saturday", "sunday", "january", "february", "march", "april", "may",
+        "june", "july", "august", "september", "october", "november", "december", "north",
+        "south", "east", "west", "eastern", "western", "northern", "southern", "province",
+        "city", "town", "village", "camp", "river", "desert", "badia", "said", "says",
+    }
+)
+_LATIN_ARTICLE_WORDS = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "at", "an", "ez"})
+_LATIN_GAP = re.compile(r"[\s\-'\u2019`]{1,3}")
 _SPOT_MIN_CHARS = 3
+_SPOT_LATIN_RATIO = 88.0
 _SPOT_MAX_TOKENS = 5
 
 
@@ -516,6 +534,7 @@ class Gazetteer:
         }
         self._banks: list[str | None] | None = None  # computed on the first bank cue
         self._latin_simple_cache: dict[int, list[str]] = {}
+        self._bucket_cache: dict[int, dict[str, tuple[list[str], list[int]]]] = {}
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
 
     # ------------------------------------------------------------------ building
@@ -692,13 +711,20 @@ class Gazetteer:
             return ()
         # ratio = 2M / (la + lb) >= c  needs  lb within [n * c / (2 - c), n * (2 - c) / c]
         c = cutoff / 100.0
-        lo = bisect.bisect_left(lens, math.floor(n * c / (2 - c)))
-        hi = bisect.bisect_right(lens, math.ceil(n * (2 - c) / c))
-        if lo >= hi:
-            return ()
-        matches = process.extract(
-            key, sorted_keys[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
-        )
+        len_lo, len_hi = math.floor(n * c / (2 - c)), math.ceil(n * (2 - c) / c)
+        # Most misspellings keep the first letter: look among the keys that share it
+        # first, and scan every key of a compatible length only when that finds nothing.
+        matches: list[tuple[str, float, int]] = []
+        bucket = self._buckets(id(sorted_keys), sorted_keys).get(key[0], ([], []))
+        for keys_, klens in (bucket, (sorted_keys, lens)):
+            lo = bisect.bisect_left(klens, len_lo)
+            hi = bisect.bisect_right(klens, len_hi)
+            if lo < hi:
+                matches = process.extract(
+                    key, keys_[lo:hi], scorer=fuzz.ratio, score_cutoff=cutoff, limit=20
+                )
+            if matches:
+                break
         qual = words[-1] if words and words[-1] in _QUALIFIER_NORM else None
         out: dict[int, tuple[float, str]] = {}
         for choice, ratio, _ in matches:
@@ -711,6 +737,20 @@ class Gazetteer:
                 if score > out.get(i, (0.0, ""))[0]:
                     out[i] = (score, f"fuzzy:{ratio:.0f}")
         return tuple((i, s, why) for i, (s, why) in out.items())
+
+    def _buckets(
+        self, list_id: int, sorted_keys: list[str]
+    ) -> dict[str, tuple[list[str], list[int]]]:
+        """Keys of `sorted_keys` by first letter, each group sorted by length, with lengths."""
+        got = self._bucket_cache.get(list_id)
+        if got is None:
+            got = {}
+            for k in sorted_keys:
+                keys_, lens_ = got.setdefault(k[0], ([], []))
+                keys_.append(k)
+                lens_.append(len(k))
+            self._bucket_cache[list_id] = got
+        return got
 
     # ------------------------------------------------------------------ scoring
 
@@ -962,7 +1002,10 @@ class Gazetteer:
 
         Windows of up to five tokens are matched against the Arabic name keys; a proclitic
         (و ب ل ف ك, stacks, ``لل``) on the first word stays outside the span. Names shorter
-        than three letters and `SPOT_STOPWORDS` on their own are skipped. Never raises.
+        than three letters and `SPOT_STOPWORDS` on their own are skipped. Latin script:
+        capitalised windows ("Baghuz Fawqani", "al-Bukamal", "Deir ez-Zor") that spell a
+        known name (`SPOT_STOPWORDS_LATIN` alone are skipped); their key is the
+        `latin_key`. Never raises.
         """
         if not isinstance(text, str) or not text:
             return []
@@ -971,6 +1014,16 @@ class Gazetteer:
         i = 0
         max_n = min(_SPOT_MAX_TOKENS, self._max_words)
         while i < len(toks):
+            if toks[i].text[0].isascii():
+                latin = self._spot_latin(text, toks, i)
+                if latin is None:
+                    i += 1
+                    continue
+                n, key = latin
+                start, end = toks[i].start, toks[i + n - 1].end
+                out.append(NameSpan(start, end, text[start:end], key))
+                i += n
+                continue
             hit: tuple[int, int, str] | None = None  # (n tokens, letters stripped, key)
             for n in range(min(max_n, len(toks) - i), 0, -1):
                 rest = [t.norm for t in toks[i + 1 : i + n]]
@@ -998,6 +1051,43 @@ class Gazetteer:
             out.append(NameSpan(start, last.end, text[start : last.end], key))
             i += n
         return out
+
+    def _spot_latin(self, text: str, toks: Sequence[Any], i: int) -> tuple[int, str] | None:
+        """A Latin place name starting at token `i`: ``(n tokens, latin key)`` or None.
+
+        The window must start with a capital (or an article before a capital: "al-Baghuz"),
+        end on a capital, have only spaces, hyphens or apostrophes between its words, and
+        spell a name of some place closely (`_SPOT_LATIN_RATIO`; articles and punctuation
+        aside): "Baghouz" for "Baghuz" yes, "Sasa" for "Sousa" no.
+        """
+        first = toks[i].text
+        lower = first.lower()
+        if not first[0].isupper() and not (
+            lower in _LATIN_ARTICLE_WORDS and i + 1 < len(toks)
+            and toks[i + 1].text[:1].isupper()
+        ):
+            return None
+        last_ok = i
+        for j in range(i + 1, min(len(toks), i + _SPOT_MAX_TOKENS)):
+            gap = text[toks[j - 1].end : toks[j].start]
+            if not _LATIN_GAP.fullmatch(gap) or not toks[j].text[0].isascii():
+                break
+            last_ok = j
+        for j in range(last_ok, i - 1, -1):
+            if not toks[j].text[:1].isupper():
+                continue
+            surface = text[toks[i].start : toks[j].end]
+            if j == i and lower in SPOT_STOPWORDS_LATIN:
+                continue
+            if len(_latin_simple(surface)) < _SPOT_MIN_CHARS:
+                continue
+            key = latin_key(surface)
+            hits = self._lat.get(key)
+            simple = _latin_simple(surface)
+            if hits and any(fuzz.ratio(simple, name) >= _SPOT_LATIN_RATIO
+                            for k in hits for name in self._latin_names(k)):
+                return j - i + 1, key
+        return None
 
     def context_from_text(self, text: str) -> Context:
         """Admin and river-bank cues in a text ("ريف دير الزور الشرقي", "شرق الفرات",

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import shapely
@@ -39,6 +39,9 @@ import shapely
 from tracker.arabic import is_arabic, latin_key, name_keys, normalize, strip_article
 from tracker.errors import GazetteerError
 from tracker.model import Place
+
+if TYPE_CHECKING:  # gazetteer.py is pure; load_gazetteer imports it lazily
+    from tracker.gazetteer import Gazetteer
 
 __all__ = [
     "CACHE_FILE",
@@ -1446,14 +1449,14 @@ def load_context_layers(directory: str | os.PathLike[str]) -> dict[str, Any]:
         out: dict[str, Any] = {}
         for f in doc["features"]:
             kind = f["properties"]["kind"]
-            key = "euphrates" if kind == "river" else "syria_iraq_border" if kind == "border" else kind
+            key = {"river": "euphrates", "border": "syria_iraq_border"}.get(kind, kind)
             out[key] = shapely.geometry.shape(f["geometry"])
         return out
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _fail(path, f"not a valid context GeoJSON ({exc})", _HINT_BUNDLED) from None
 
 
-def load_gazetteer(settings: Any) -> Any:
+def load_gazetteer(settings: Any) -> Gazetteer:
     """The active `Gazetteer`: the national index from the cache when one was imported,
     with the bundled aliases applied (and bundled rows the cache lacks added); otherwise
     the bundled regional table alone. The Euphrates line comes from the context layer.
@@ -1485,7 +1488,7 @@ def load_gazetteer(settings: Any) -> Any:
     return gaz
 
 
-_GAZETTEER_CACHE: dict[tuple[str, int, str], Any] = {}
+_GAZETTEER_CACHE: dict[tuple[str, int, str], Gazetteer] = {}
 
 __all__ += ["apply_aliases", "load_bundled", "load_context_layers", "load_gazetteer",
             "read_alias_rows"]

@@ -7,7 +7,9 @@ Rules (how claims become intervals)
 -----------------------------------
 Each claim is a statement "on day D, actor A captured / held / lost / contested / was
 besieged in place P". Claims without a place id or a date are kept out (counted in
-`Timeline.skipped`). Per place, the claims are replayed day by day, in date order:
+`Timeline.skipped`). Per place, the claims are replayed day by day, in date order, into
+contiguous intervals (each ends the day before the next starts; the last is open) whose
+status is ``held``, ``contested``, ``besieged`` or ``lost`` (holder ``unknown``):
 
 * ``captured`` by A: A holds the place from D (status ``held``); the previous holder's
   interval ends on D - 1.
