@@ -440,3 +440,52 @@ def test_random_word_salad_never_breaks_the_invariants(gaz, lex, words):
         assert c.status in ("captured", "held", "lost", "contested", "besieged")
     for m in x.mentions:
         assert text[m.start:m.end] == m.text
+
+
+def test_percentage_is_a_fraction(gaz, lex):
+    (claim,) = run("سيطرت قسد على 80% من بلدة هجين.", gaz, lex).claims
+    assert (claim.status, claim.fraction) == ("contested", 0.8)
+
+
+def test_siege_as_a_noun(gaz, lex):
+    (claim,) = run("فرضت قوات النظام حصاراً على عناصر داعش في بلدة حسرات.", gaz, lex).claims
+    assert (claim.place_id, claim.actor, claim.status, claim.besieger) == (
+        "ocha:C5164", "isis", "besieged", "government")
+
+
+def test_denial_anywhere_before_the_verb(gaz, lex):
+    assert run("SDF spokesman denied reports that the force had withdrawn from Hajin.", gaz,
+               lex).claims == ()
+
+
+def test_entering_is_contested_not_captured(gaz, lex):
+    x = run("Pro-government forces entered al-Mayadin on Thursday.", gaz, lex)
+    assert triples(x) == {("ocha:C5192", "government", "contested")}
+
+
+def test_only_holds_is_a_pocket(gaz, lex):
+    x = run("وبات داعش يسيطر فقط على بلدتي حسرات والسيال.", gaz, lex)
+    assert {(c.place_id, c.exclusive_group is not None) for c in x.claims} == {
+        ("ocha:C5164", True), ("ocha:C5163", True)}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Islamic State fighters still hold the towns of Hajin and al-Shafah.",
+     {("ocha:C5175", "isis", "held"), ("ocha:C5183", "isis", "held")}),
+    ("The Syrian army, backed by Russian air power, took full control of al-Mayadin.",
+     {("ocha:C5192", "government", "captured")}),
+    ("Hajin, under the control of the SDF since Friday, was quiet.",
+     {("ocha:C5175", "sdf", "held")}),
+    ("وتقدمت قسد على حساب داعش وسيطرت على قريتي الشعفة وهجين.",
+     {("ocha:C5183", "sdf", "captured"), ("ocha:C5175", "sdf", "captured")}),
+    ("وقصفت الطائرات مواقع داعش في بلدة الشعفة الخاضعة لسيطرته.",
+     {("ocha:C5183", "isis", "held")}),
+])
+def test_subject_and_object_positions(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) == expected
+
+
+def test_english_pocket_consists_of(gaz, lex):
+    x = run("The last pocket held by ISIS consists of Hasrat and al-Sayal.", gaz, lex)
+    assert {(c.place_id, c.actor, c.exclusive_group is not None) for c in x.claims} == {
+        ("ocha:C5164", "isis", True), ("ocha:C5163", "isis", True)}

@@ -93,6 +93,8 @@ def test_duplicate_ids_keep_the_first() -> None:
         ("ابو الخاطر", "ocha:C2", "exact"),
         ("الباغوز فوقاني", "ocha:C3", "exact"),
         ("الباغوز تحتاني", "ocha:C4", "qualifier-fallback"),  # only the plain name exists
+        ("بلدة الباغوز تحتاني", "ocha:C4", "qualifier-fallback"),
+        ("وبالباغوز تحتاني", "ocha:C4", "qualifier-fallback"),
         ("Hajin", "ocha:C1", "latin"),
         ("Hajeen", "ocha:C1", "latin"),
         ("Upper Baguz", "ocha:C3", "latin"),

@@ -226,6 +226,7 @@ _WIDE_NEGATION = re.compile(_f(
     r"بسط|فرض)\S*[^،,.؛;]*$"))
 _PAST_HABIT = re.compile(_f(r"(?<!\w)(?:كان|كانت|كانوا|had been|used to)(?!\w)"), re.I)
 _NUMBER = re.compile(r"\d")
+_PERCENT = re.compile(r"(\d{1,3})\s*(?:%|٪|بالمئة|بالمائة|في المئة|في المائة|percent|per cent)")
 #: Verbal nouns: a nominal mention ("استعادة البوكمال تعني ...") needs its actor in the sentence.
 _NOMINAL = re.compile(_f(r"(?:و|ف|ب|ل|لل|ال|بال|وب|وال)?(?:استعادة|تحرير|السيطرة|سيطرة|خسارة|"
                          r"انسحاب|الانسحاب|فقدان|دخول|حصار|اقتحام|طرد)"))
@@ -305,8 +306,9 @@ RULES: tuple[Rule, ...] = (
          place="after", pocket=True),
     Rule("pocket_en", "held",
          r"(?:the )?last (?:remaining )?(?:pocket|enclave|holdout|stronghold|area)s?"
-         r"(?: \S+){0,4}? (?:consisting of|comprising|made up of|which includes|including|"
-         r"that includes)|(?:now )?(?:holds?|controls?) only",
+         r"(?: \S+){0,4}? (?:consisting of|consists of|comprising|comprises|made up of|"
+         r"is made up of|which includes|including|includes|that includes)|"
+         r"(?:now )?(?:holds?|controls?) only",
          place="after", pocket=True),
     Rule("captured_became_ar", "captured",
          r"(?:باتت|بات|أصبحت|اصبحت|أصبح|صارت|باتت) (?:\S+ ){0,5}?تحت (?:سيطرة|سيطرت)",
@@ -322,9 +324,9 @@ RULES: tuple[Rule, ...] = (
     Rule("held_present_ar", "held", _P + r"(?:يسيطر|تسيطر|يسيطرون)", prep=("على", "علي")),
     Rule("held_areas_ar", "held", r"مناطق (?:سيطرة|سيطرت|نفوذ)" + _PRON, place="after",
          actor="after"),
-    Rule("held_en", "held",
-         r"under (?:the )?(?:full )?control of|(?:still )?(?:holds?|controls?)(?! only)",
+    Rule("held_en", "held", r"under (?:the )?(?:full )?control of", place="before",
          actor="after"),
+    Rule("held_holds_en", "held", r"(?:still )?(?:holds?|controls?)(?! only)"),
     Rule("held_adj_en", "held", r"[a-z]+-(?:held|controlled)", place="after", actor="self"),
     Rule("held_under_en", "held", r"under [a-z\-]+(?: [a-z\-]+)? control", place="before",
          actor="self"),
@@ -358,9 +360,9 @@ RULES: tuple[Rule, ...] = (
          _P + r"(?:استعادت|استعاد|استعادوا|استعادة|باستعادة)"),
     Rule("captured_liberate_ar", "captured", _P + r"(?:حررت|حرر|حرروا|تحرير|بتحرير)"),
     Rule("captured_en", "captured",
-         r"(?:took|taken|take|captured|capture|seized|retook|retaken|recaptured|liberated|"
-         r"cleared|overran|overrun|(?:gained|regained|took|seized|wrested|assumed|established)"
-         r" (?:full |complete |total )?control)"),
+         r"(?:(?:gained|regained|took|taken|seized|wrested|assumed|established|took back)"
+         r" (?:full |complete |total )?control|took|taken|take|captured|capture|seized|retook|"
+         r"retaken|recaptured|liberated|cleared|overran|overrun)"),
     Rule("fell_en", "captured", r"fell to", place="before", actor="after"),
     # --- contested
     Rule("contested_fight_ar", "contested",
@@ -381,7 +383,8 @@ _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا", "فقط"), "pocket_en": ("last", "only"),
     "captured_became_ar": ("تحت",), "held_under_ar": ("تحت", "لسيطر"),
     "held_still_ar": ("زال",), "held_present_ar": ("يسيطر", "تسيطر"),
-    "held_areas_ar": ("مناطق",), "held_en": ("control", "hold"),
+    "held_areas_ar": ("مناطق",), "held_en": ("control",),
+    "held_holds_en": ("hold", "control"),
     "held_adj_en": ("-held", "-controlled"), "held_under_en": ("under",),
     "besieged_ar": ("حاصر", "حصار"), "besieged_adj_ar": ("محاصر",),
     "besieged_en": ("besieg", "encircl", "surround", "boxed", "trapped"),
@@ -818,6 +821,10 @@ def _parse_list(doc: _Doc, i: int, limit: int, *, enum: bool = False
             if w in words or bare in words:
                 fraction = value
                 hit_fraction = True
+        pct = _PERCENT.match(doc.text, doc.toks[k].start)
+        if pct and 0 < int(pct.group(1)) <= 100:
+            fraction = int(pct.group(1)) / 100  # "80% من بلدة", "70 بالمئة من"
+            hit_fraction = True
         if not (hit_fraction or w in _FILLERS or bare in _FILLERS or w in _FEATURES
                 or bare in _FEATURES or _NUMBER.search(w) or w in ("ال",)):
             return [], fraction, k
@@ -967,10 +974,11 @@ class _RawClaim:
 
 #: Head words of an armed group's name; unrecognised, they still mark a subject slot.
 _GROUP_HEADS = _ws("عناصر", "مقاتلي", "مسلحي", "تنظيم", "التنظيم", "الفصائل", "فصائل", "مقاتلو",
-                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون",
-                   # nationality adjectives: "الانسحاب الأمريكي" names a party the lexicon lacks
-                   "الأمريكي", "الأميركي", "الأمريكية", "الأميركية", "الروسي", "الروسية",
-                   "الإيراني", "الإيرانية", "الفرنسي", "البريطاني", "american", "russian", "u.s.")
+                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون")
+#: Nationality adjectives after a verbal noun ("الانسحاب الأمريكي") name a party the lexicon
+#: lacks.
+_NATIONALITY = _ws("الأمريكي", "الأميركي", "الأمريكية", "الأميركية", "الروسي", "الروسية",
+                   "الإيراني", "الإيرانية", "الفرنسي", "البريطاني", "american", "russian")
 _MEMBERS = _ws("عناصر", "مسلحي", "مقاتلي", "صفوف", "مواقع", "members", "fighters")
 
 
@@ -1040,13 +1048,23 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
     vi = _last_tok_before(doc, vs)
     hi_tok = _first_tok_after(doc, obj_start) if obj_start is not None else \
         min(len(doc.toks), _first_tok_after(doc, ve) + 2)
-    for k in [*range(vi + 1, _first_tok_after(doc, ve)), *range(_first_tok_after(doc, ve), hi_tok),
-              *range(vi, max(lo_tok, vi - 3) - 1, -1)]:
-        if 0 <= k < len(doc.toks) and _strip_proclitic(doc.toks[k].norm) in _GROUP_HEADS and \
-                not any(a.start <= doc.toks[k].start < a.end for a in every) and \
-                not _names_actor_next(doc, k, every) and \
-                not (k < vi and any(a.start > doc.toks[k].end and a.end <= vs for a in every)):
-            return None
+    forward = [*range(vi + 1, _first_tok_after(doc, ve)), *range(_first_tok_after(doc, ve), hi_tok)]
+    backward = []
+    for k in range(vi, max(lo_tok, vi - 3) - 1, -1):
+        if k < 0 or _boundary_between(doc.text, doc.toks[k], doc.toks[k + 1], _CLAUSE_BOUNDARY):
+            break
+        backward.append(k)
+    for k in [*forward, *backward]:
+        if not 0 <= k < len(doc.toks):
+            continue
+        w = _strip_proclitic(doc.toks[k].norm)
+        if not (w in _GROUP_HEADS or (w in _NATIONALITY and k in forward)):
+            continue
+        if any(a.start <= doc.toks[k].start < a.end for a in every) or \
+                _names_actor_next(doc, k, every) or (k > 0 and _is_object_position(doc, k - 1)) or \
+                (k < vi and any(a.start > doc.toks[k].end and a.end <= vs for a in every)):
+            continue
+        return None
     before = [a for a in cands if a.end <= vs]
     same_chunk = [a for a in before if a.start >= chunk.start]
     for pool in (same_chunk, before):
@@ -1240,8 +1258,9 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
             return None
     elif rule.actor == "after":
         if surface.endswith(("ته", "تها", "تهم")) and rule.name.startswith("held"):
-            got = _pick_subject(doc, chunk, ms, me, None, verb_word)
-            out_actor = got[0] if got else None
+            # "الخاضعة لسيطرته": the pronoun's owner is the last actor named, in any role
+            prev = [a for a in _actor_candidates(doc, chunk, objects=True) if a.end <= ms]
+            out_actor = _actor_of(prev[-1]) if prev else None
         else:
             out_actor = _actor_after(doc, chunk, me)
         if out_actor is None:
@@ -1342,7 +1361,10 @@ def _from_actor(doc: _Doc, pos: int, chunk: _Chunk) -> str | None:
     if k >= len(doc.toks) or doc.toks[k].norm not in ("من", "from") or \
             doc.toks[k].start >= chunk.end or k + 1 >= len(doc.toks):
         return None
-    nxt = doc.toks[k + 1].start
+    j = k + 1
+    if doc.toks[j].norm in _MEMBERS and j + 1 < len(doc.toks):
+        j += 1  # "من عناصر تنظيم داعش"
+    nxt = doc.toks[j].start
     for a in doc.actors:
         if nxt <= a.start <= nxt + 6 and a.end <= chunk.end:
             return _actor_of(a)

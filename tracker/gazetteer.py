@@ -629,38 +629,43 @@ class Gazetteer:
                     out[i] = (score, why)
         return out
 
+    @staticmethod
+    def _stripped_forms(words: list[str]) -> list[list[str]]:
+        """The query without leading feature words and/or a proclitic on its first word."""
+        stripped: list[list[str]] = []
+        ws = list(words)
+        while len(ws) > 1 and any(v in _FEATURE_NORM for v, _ in proclitic_variants(ws[0])):
+            ws = ws[1:]
+            stripped.append(list(ws))
+        for cand in [words, *stripped]:
+            for v, n in proclitic_variants(cand[0]):
+                if n == 0 and cand is words:
+                    continue
+                stripped.append([v, *cand[1:]])
+        return stripped
+
     def _lookup_arabic(self, q: str) -> tuple[tuple[int, float, str], ...]:
         words = q.split()
         # tier 1: the whole name
         found = self._exact_ar(q, 1.0, "exact")
         # tier 2: feature words off the front, proclitics off the first word
+        stripped = self._stripped_forms(words) if not found else []
         if not found:
-            stripped: list[list[str]] = []
-            ws = list(words)
-            dropped = False
-            while len(ws) > 1:
-                head = ws[0]
-                variants = [v for v, _ in proclitic_variants(head)]
-                if any(v in _FEATURE_NORM for v in variants):
-                    ws = ws[1:]
-                    dropped = True
-                    stripped.append(list(ws))
-                    continue
-                break
-            for cand in ([words, *stripped] if dropped else [words]):
-                for v, n in proclitic_variants(cand[0]):
-                    if n == 0 and cand is words:
-                        continue
-                    stripped.append([v, *cand[1:]])
             for ws2 in stripped:
                 hits = self._exact_ar(" ".join(ws2), _S_STRIPPED, "stripped")
                 for i, sv in hits.items():
                     if sv[0] > found.get(i, (0.0, ""))[0]:
                         found[i] = sv
-        # tier 3: "X تحتاني" -> X when only X exists
+        # tier 3: "X تحتاني" -> X when only X exists (also after tier-2 stripping)
         if not found and len(words) > 1 and words[-1] in _QUALIFIER_NORM:
-            found = self._exact_ar(" ".join(words[:-1]), _S_QUALIFIER_FALLBACK,
-                                   "qualifier-fallback")
+            for ws3 in [words, *stripped]:
+                if len(ws3) < 2:
+                    continue
+                hits = self._exact_ar(" ".join(ws3[:-1]), _S_QUALIFIER_FALLBACK,
+                                      "qualifier-fallback")
+                for i, sv in hits.items():
+                    if sv[0] > found.get(i, (0.0, ""))[0]:
+                        found[i] = sv
         if found:
             return tuple((i, s, why) for i, (s, why) in found.items())
         # tier 4: fuzzy

@@ -664,25 +664,17 @@ class Timeline:
             if c.place_id is None or c.date is None:
                 skipped += 1
                 continue
-            corr = sc.is_correction
+            corr = c.evidence.rule == CORRECTION_RULE
             r = rel_cache.get(sc.publisher)
             if r is None:
                 r = rel_cache[sc.publisher] = rel.of(sc.publisher)
             pub = sc.published.toordinal() if sc.published else -1
-            recs.append(
-                _Rec(
-                    idx=i,
-                    sc=sc,
-                    place=c.place_id,
-                    actor=c.actor,
-                    status=c.status,
-                    day=c.date.toordinal(),
-                    half=0 if corr else PRECISION_DAYS.get(c.date_precision, 0),
-                    rank=(int(corr), pub, c.confidence, r, i),
-                    weight=1.0 if corr else c.confidence * r,
-                    correction=corr,
-                )
-            )
+            recs.append(_Rec(  # positional: this runs once per claim
+                i, sc, c.place_id, c.actor, c.status, c.date.toordinal(),
+                0 if corr else PRECISION_DAYS.get(c.date_precision, 0),
+                (int(corr), pub, c.confidence, r, i),
+                1.0 if corr else c.confidence * r, corr,
+            ))
             if c.lat is not None and c.lon is not None and c.place_id not in coords:
                 coords[c.place_id] = (c.lat, c.lon)
         segs = _Builder(recs, coords=coords, regions=regions, radius_km=pocket_radius_km).run()
@@ -869,18 +861,11 @@ def _holdings(place: str, segs: list[_Seg]) -> list[Holding]:
             conflict = sorted(conflict, key=_by_day_rank)
         holder, status, fraction, by = seg.state
         out.append(
-            Holding(
-                place_id=place,
-                actor=holder,
-                status=status,
-                since=dt.date.fromordinal(seg.start),
-                until=dt.date.fromordinal(end) if end is not None else None,
-                confidence=_confidence(seg),
-                fraction=fraction,
-                by=by,
-                evidence=tuple(r.sc for r in support),
-                conflicts=tuple(r.sc for r in conflict),
-                evidence_days=tuple(r.day for r in support),
+            Holding(  # positional: this runs once per interval
+                place, holder, status, dt.date.fromordinal(seg.start),
+                dt.date.fromordinal(end) if end is not None else None, _confidence(seg),
+                fraction, by, tuple(r.sc for r in support), tuple(r.sc for r in conflict),
+                tuple(r.day for r in support),
             )
         )
     return out
