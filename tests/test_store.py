@@ -9,7 +9,6 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -215,7 +214,7 @@ WRITER = textwrap.dedent("""
     with Store.open(sys.argv[1]) as store:
         for n in range(int(sys.argv[2])):
             ingest(store, n)
-            if n == 5:
+            if n == 50:
                 print("started", flush=True)
 """)
 
@@ -245,16 +244,15 @@ def _dump(path):
 
 @pytest.mark.skipif(os.name != "posix", reason="SIGKILL")
 def test_sigkill_during_ingest_then_rerun_equals_an_uninterrupted_run(tmp_path):
-    count = 400
+    count = 1500
     assert _finish(_run_writer(tmp_path / "clean.db", count)) == 0
     killed = _run_writer(tmp_path / "killed.db", count)
     assert killed.stdout.readline().strip() == "started"
-    time.sleep(0.05)
     killed.send_signal(signal.SIGKILL)
     _finish(killed)
     with Store.open(tmp_path / "killed.db") as store:
         partial = store.counts()["reports"]
-    assert 6 <= partial < count  # it really was interrupted mid-batch
+    assert 51 <= partial < count  # it really was interrupted mid-batch
     assert _finish(_run_writer(tmp_path / "killed.db", count)) == 0
     assert _dump(tmp_path / "killed.db") == _dump(tmp_path / "clean.db")
 
@@ -275,3 +273,21 @@ def test_report_by_id(tmp_path):
         ingest(store, 4)
         assert store.report("rep00004") == make_report(4)
         assert store.report("nope") is None
+
+
+def test_damaged_store_gives_a_store_error_not_a_traceback(tmp_path):
+    path = tmp_path / "t.db"
+    with Store.open(path) as store:
+        for n in range(40):
+            ingest(store, n)
+    conn = sqlite3.connect(path)
+    conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    conn.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    for k in range(2 * page, len(data) - page, page):  # keep the header page, wreck the rest
+        data[k + 8:k + 400] = b"\xff" * 392
+    path.write_bytes(bytes(data))
+    with pytest.raises(StoreError, match=r"t\.db") as err, Store.open(path) as store:
+        store.claims()
+    assert "tracker ingest" in str(err.value)

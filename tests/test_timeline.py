@@ -302,7 +302,8 @@ def test_pocket_statement_that_contradicts_its_own_places_or_is_imprecise_hands_
 
 
 def test_intervals_read_back_as_corrections_give_the_same_answers():
-    original = Timeline.from_claims(_pocket_claims(None) + [
+    original = Timeline.from_claims([
+        *_pocket_claims(None),
         claim(SUSAH, "sdf", "contested", D(2019, 2, 5), n=30, fraction=0.75),
         claim(BAGHUZ, "isis", "besieged", D(2019, 2, 6), n=31, besieger="sdf")])
     rows = [claim(iv.place_id, iv.actor, iv.status, iv.start, n=k, rule=CORRECTION_RULE,
@@ -312,3 +313,13 @@ def test_intervals_read_back_as_corrections_give_the_same_answers():
     for day in (D(2018, 9, 9), D(2018, 9, 10), D(2019, 2, 1), D(2019, 2, 5), D(2019, 3, 1)):
         assert {p: h.actor for p, h in again.snapshot(day).items()} == {
             p: h.actor for p, h in original.snapshot(day).items()}
+
+
+def test_claims_under_another_source_id_of_the_same_place_are_merged():
+    cs = [claim(HAJIN, "isis", "held", D(2018, 9, 10), n=1),
+          claim("geonames:174506", "sdf", "captured", D(2018, 12, 14), n=2)]
+    split = Timeline.from_claims(cs)
+    assert actor_on(split, HAJIN, D(2018, 12, 20)) == "isis"
+    merged = Timeline.from_claims(cs, aliases={"geonames:174506": HAJIN})
+    assert actor_on(merged, HAJIN, D(2018, 12, 20)) == "sdf"
+    assert "geonames:174506" not in merged

@@ -308,6 +308,25 @@ def _open(settings: Settings, *, create: bool = False) -> Store:
     return Store.open(settings.store, create=create)
 
 
+def id_aliases(gazetteer: Any) -> dict[str, str]:
+    """Other-source ids the gazetteer links to one of its places -> that place's id.
+
+    Claims stored under an id the active gazetteer knows only as a link (e.g. ingested
+    before a national import) are then filed under the place they belong to.
+    """
+    return {
+        sid: p.place_id
+        for p in gazetteer
+        for sid in p.source_ids
+        if sid != p.place_id and sid not in gazetteer
+    }
+
+
+def load_timeline(store: Store, gazetteer: Any) -> Timeline:
+    """The store's timeline with ids merged through the gazetteer's links."""
+    return store.timeline(aliases=id_aliases(gazetteer))
+
+
 def _place_docs(timeline: Timeline, store: Store, gazetteer: Any) -> dict[str, dict[str, Any]]:
     info = store.places()
     return {
@@ -407,8 +426,8 @@ def register(main: click.Group) -> None:
         settings = settings_for(store)
         try:
             with _open(settings) as st:
-                tl = st.timeline()
                 gaz = _gazetteer(settings)
+                tl = load_timeline(st, gaz)
                 pid, p = find_place(place, tl, gaz, within)
                 info = st.places().get(pid)
         except TrackerError as err:
@@ -438,8 +457,8 @@ def register(main: click.Group) -> None:
         settings = settings_for(store)
         try:
             with _open(settings) as st:
-                tl = st.timeline()
                 gaz = _gazetteer(settings)
+                tl = load_timeline(st, gaz)
                 pid, p = find_place(place, tl, gaz, within)
                 info = st.places().get(pid)
         except TrackerError as err:
@@ -479,7 +498,7 @@ def register(main: click.Group) -> None:
             gaz = _gazetteer(settings)
             keep = region_filter(gaz, region) if region else None
             with _open(settings) as st:
-                tl = st.timeline()
+                tl = load_timeline(st, gaz)
                 places = _place_docs(tl, st, gaz)
         except TrackerError as err:
             raise fail(err) from None
@@ -504,9 +523,9 @@ def register(main: click.Group) -> None:
         settings = settings_for(store)
         try:
             with _open(settings) as st:
-                tl = st.timeline()
-                changes = tl.changes(start, end)
                 gaz = _gazetteer(settings)
+                tl = load_timeline(st, gaz)
+                changes = tl.changes(start, end)
                 places = _place_docs(tl, st, gaz)
         except TrackerError as err:
             raise fail(err) from None
@@ -523,7 +542,9 @@ def register(main: click.Group) -> None:
 __all__ = [
     "IngestSummary",
     "find_place",
+    "id_aliases",
     "ingest_paths",
+    "load_timeline",
     "place_json",
     "region_filter",
     "register",

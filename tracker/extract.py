@@ -6,22 +6,30 @@
    sentences longer than `LONG_SENTENCE` characters (monitoring bulletins run whole
    paragraphs as one sentence) are cut again at comma + clause opener ("، حيث", "، فيما",
    "، في حين", ", while" ...). Each piece is a *chunk*; chunks remember their sentence.
-2. **Spotting.** Actors (`lexicon.find`), place names (`gazetteer.spot`, plus a feature word
-   such as قرية/بلدة/مدينة/مخيم/حي/منطقة followed by a name the gazetteer lacks), dates
-   (`dates.find_dates` against the publication date).
+2. **Spotting.** Actors (`lexicon.find`), place names (`gazetteer.spot`; capitalised Latin
+   names the gazetteer resolves; a feature word such as قرية/بلدة/مدينة/مخيم/حي/منطقة
+   followed by a name the gazetteer lacks), dates (`dates.find_dates` against the
+   publication date; "منذ/since" dates are period starts, not event dates).
 3. **Control phrases** (see `RULES`, after ``GLOSSARY.md``): captured, held, lost,
    contested (with a fraction: نصف 0.5, معظم/غالبية 0.75, أجزاء من/أطراف/قسم من 0.25),
    besieged, and pocket statements that enumerate an actor's whole remaining area (those
    become ``held`` claims sharing one `exclusive_group`). Each phrase is attached to its
-   actor (subject before or after the verb; gender agreement breaks ties) and to its places
+   actor (subject before or after the verb; gender agreement breaks ties; an actor after
+   "ضد"/"على حساب"/"طائرات" is no subject; an unrecognised group ("عناصر التنظيم" where
+   the lexicon cannot tell which) blocks a guess rather than borrowing a neighbour) and to
+   its places
    (the object after the verb, possibly after "على نحو نصف بلدة", a list "قريتي X وY",
    twenty villages joined by و, an enumeration "وهي X وY ..."; or the antecedent of a
    pronoun "التي سيطرت عليها"; or "the town" referring back to the place just claimed).
-4. **Not events**: intent and plans, negation, fire control, people moving (see the
-   `_INTENT`, `_NEGATION`, `_FIRE`, `_MOVEMENT` patterns).
+   "captured P from Y" also gives "Y lost P"; "X طردت Y من P" gives both.
+4. **Not events**: intent and plans, negation and denial, fire control, people moving and
+   their destinations, counts of people, regions ("ريف حماة") and admin units (see the
+   `_INTENT`, `_NEGATION`, `_DENIAL`, `_FIRE`, `_MOVEMENT` patterns and `NON_TARGET_KINDS`).
 5. **Dates and confidence.** The claim's date is the nearest date expression in its chunk
-   (then its sentence), else the last date before it in the report, else the publication
-   date; "قبيل/before" lowers the precision to a month. Confidence starts at 0.9 and drops
+   ("from the 21st to the 26th": the end, week precision), else the last date before it in
+   the report, else the publication date (with its precision); "قبيل/before" lowers the
+   precision to a month. The same claim twice in a report is kept once, dated by its own
+   clause when one of the copies has a date there. Confidence starts at 0.9 and drops
    for an implicit actor, a borrowed or inferred date, an unresolved place, noun-only
    phrasing, and partisan sources (`_PARTISAN`).
 
@@ -34,13 +42,17 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import logging
+import os
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from tracker.arabic import ARTICLE, FEATURE_WORDS, QUALIFIERS, TOKEN_RE
 from tracker.model import PRECISIONS, ControlClaim, Evidence, Mention, Place, Report
+
+if TYPE_CHECKING:
+    from tracker.reports import ReportProblem
 
 logger = logging.getLogger(__name__)
 
@@ -150,7 +162,9 @@ _FILLERS = _ws(
     "على", "علي", "من", "في", "الى", "إلى", "نحو", "حوالي", "قرابة", "زهاء", "كامل", "كافة",
     "جميع", "عموم", "اكثر", "أكثر", "اقل", "عدد", "عدة", "مناطق", "مواقع", "تلة", "نقاط",
     "the", "of", "full", "complete", "control", "over", "most", "half", "parts", "part",
-    "much", "all", "several", "some", "key", "strategic", "nearby", "besieged",
+    "much", "all", "several", "some", "key", "strategic", "nearby", "besieged", "border",
+    "frontier", "riverside", "desert", "northern", "southern", "eastern", "western", "main",
+    "last", "remaining", "rest", "whole", "entire", "neighbouring", "neighboring", "two", "three",
     "سكني", "سكنية", "مزارع",
 )
 _FRACTIONS: tuple[tuple[frozenset[str], float], ...] = (
@@ -346,8 +360,8 @@ RULES: tuple[Rule, ...] = (
          prep=("على", "علي")),
     Rule("lost_ar", "lost", _P + r"(?:خسر|خسرت|خسروا|خسارة|خسارته|خسارتها)"),
     Rule("lost_en", "lost",
-         r"(?:withdrew|withdrawn|pulled out|retreated|was driven out|were driven out|"
-         r"driven out|expelled|pushed out)",
+         r"(?:withdrew|withdrawn|withdraws|pulled out|pulls out|retreated|retreats|"
+         r"was driven out|were driven out|driven out|expelled|pushed out)",
          prep=("from", "of")),
     Rule("lost_en2", "lost", r"lost(?: control of)?"),
     # --- captured
@@ -361,8 +375,9 @@ RULES: tuple[Rule, ...] = (
     Rule("captured_liberate_ar", "captured", _P + r"(?:حررت|حرر|حرروا|تحرير|بتحرير)"),
     Rule("captured_en", "captured",
          r"(?:(?:gained|regained|took|taken|seized|wrested|assumed|established|took back)"
-         r" (?:full |complete |total )?control|took|taken|take|captured|capture|seized|retook|"
-         r"retaken|recaptured|liberated|cleared|overran|overrun)"),
+         r" (?:full |complete |total )?control|took|taken|take|takes|captured|capture|captures|"
+         r"seized|seizes|retook|retaken|retakes|recaptured|recaptures|liberated|liberates|"
+         r"cleared|overran|overrun|overruns)"),
     Rule("fell_en", "captured", r"fell to", place="before", actor="after"),
     # --- contested
     Rule("contested_fight_ar", "contested",
@@ -380,7 +395,8 @@ RULES: tuple[Rule, ...] = (
 #: Literal pieces (folded) of which a text must contain one for a rule to be tried at all.
 _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "pocket_contains_ar": ("اخر",), "pocket_last_contains_ar": ("الاخير",),
-    "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا", "فقط"), "pocket_en": ("last", "only"),
+    "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا", "فقط"),
+    "pocket_en": ("last", "only"),
     "captured_became_ar": ("تحت",), "held_under_ar": ("تحت", "لسيطر"),
     "held_still_ar": ("زال",), "held_present_ar": ("يسيطر", "تسيطر"),
     "held_areas_ar": ("مناطق",), "held_en": ("control",),
@@ -722,8 +738,8 @@ _LATIN_TRIGGER = re.compile(r"(?:village|town|city|camp|district|hamlet|area)s?(
 def _latin_spans(text: str, toks: list[_Tok], starts: list[int],
                  spans: dict[int, tuple[int, _Place]], actors: list[Any],
                  gazetteer: _Gazetteer) -> None:
-    """Capitalised Latin names the gazetteer knows (its `spot` reads Arabic only), and
-    unknown ones after "the village of"."""
+    """Capitalised Latin names after "the village of" that `gazetteer.spot` did not find
+    (they are resolved, or listed as unresolved, with the other mentions)."""
     import bisect
 
     actor_ends = [a.end for a in actors]  # actors are sorted and do not overlap
@@ -744,10 +760,8 @@ def _latin_spans(text: str, toks: list[_Tok], starts: list[int],
         j = bisect.bisect_left(starts, e) - 1
         if i >= len(toks) or i in spans or j < i:
             continue
-        res = gazetteer.resolve(name)
-        trigger = bool(_LATIN_TRIGGER.search(text[max(0, s - 20):s]))
-        if res.status != "unresolved" or trigger:
-            spans[i] = (j, _Place(name, s, e, trigger=res.status == "unresolved"))
+        if _LATIN_TRIGGER.search(text[max(0, s - 20):s]):
+            spans[i] = (j, _Place(name, s, e, trigger=True))
 
 
 def _boundary_between(text: str, a: _Tok, b: _Tok, chars: str = _HARD_BOUNDARY) -> bool:
@@ -974,7 +988,9 @@ class _RawClaim:
 
 #: Head words of an armed group's name; unrecognised, they still mark a subject slot.
 _GROUP_HEADS = _ws("عناصر", "مقاتلي", "مسلحي", "تنظيم", "التنظيم", "الفصائل", "فصائل", "مقاتلو",
-                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون")
+                   "مسلحو", "عناصره", "الجهاديين", "الجهاديون", "militants", "fighters",
+                   "jihadists", "rebels", "insurgents", "troops", "soldiers", "gunmen",
+                   "militiamen", "extremists")
 #: Nationality adjectives after a verbal noun ("الانسحاب الأمريكي") name a party the lexicon
 #: lacks.
 _NATIONALITY = _ws("الأمريكي", "الأميركي", "الأمريكية", "الأميركية", "الروسي", "الروسية",
@@ -1062,9 +1078,11 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
             continue
         if any(a.start <= doc.toks[k].start < a.end for a in every) or \
                 _names_actor_next(doc, k, every) or (k > 0 and _is_object_position(doc, k - 1)) or \
+                any(0 <= doc.toks[k].start - a.end <= 2 for a in every) or \
                 (k < vi and any(a.start > doc.toks[k].end and a.end <= vs for a in every)):
             continue
-        return None
+        named = _coref_actor(doc, doc.toks[k].norm)  # "the militants" = "Islamic State fighters"
+        return (named, True) if named else None
     before = [a for a in cands if a.end <= vs]
     same_chunk = [a for a in before if a.start >= chunk.start]
     for pool in (same_chunk, before):
@@ -1104,7 +1122,8 @@ def _actor_by_word(doc: _Doc, word: str) -> str | None:
     return None
 
 
-_GROUP_WORDS = _ws("جهادي", "مسلح", "مقاتل", "عنصر", "متشدد", "jihadist", "militant", "fighter")
+_GROUP_WORDS = _ws("جهادي", "مسلح", "مقاتل", "عنصر", "متشدد", "jihadist", "militant", "fighter",
+                   "insurgent", "extremist", "gunmen")
 
 
 def _stem(word: str) -> str:
@@ -1128,8 +1147,8 @@ def _coref_actor(doc: _Doc, word: str) -> str | None:
             nxt += 1
         start = doc.toks[nxt].start
         for a in doc.actors:
-            if abs(a.start - start) <= 2:
-                return _actor_of(a)
+            if abs(a.start - start) <= 2 or 0 <= t.start - a.end <= 2:
+                return _actor_of(a)  # "fighters of X", "X fighters"
     return None
 
 
@@ -1322,7 +1341,8 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
             return None  # a count of people ("240 of the besieged fighters")
     else:
         got = _pick_subject(doc, chunk, ms, me, obj_start, verb_word,
-                            allow_implicit=not (rule.noun or _NOMINAL.fullmatch(verb_word)))
+                            allow_implicit=not (rule.noun or _NOMINAL.fullmatch(verb_word)
+                                                or rule.name.endswith("_en")))
         if got is None:
             return None
         out_actor, implicit = got
@@ -1338,9 +1358,9 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         status = "contested"
     if status == "captured" and not rule.pocket and places and places[-1].end > me:
         # "captured P from Y" / "انتزعت السيطرة على P من التنظيم": Y lost P
-        loser = _from_actor(doc, places[-1].end, chunk)
-        if loser and loser != out_actor and (loser, "lost") not in extra:
-            extra.append((loser, "lost"))
+        holder = _from_actor(doc, places[-1].end, chunk)
+        if holder and holder != out_actor and (holder, "lost") not in extra:
+            extra.append((holder, "lost"))
     before_cue = bool(_BEFORE_CUE.search(
         doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 40))]))
     span_s = min([ms, *(p.start for p in places if p.start >= chunk.start)])
@@ -1486,19 +1506,23 @@ class _Resolver:
         return out
 
 
-def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float]:
-    """(date, precision, confidence penalty) for a claim."""
+def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int]:
+    """(date, precision, confidence penalty, source) for a claim; source 2 = a date in the
+    claim's own clause, 1 = the last date before it, 0 = the publication date or none."""
     chunk = doc.chunks[rc.chunk]
     in_chunk = [d for d in doc.dates if d.start >= chunk.start and d.end <= chunk.end]
     penalty = 0.0
     pick = None
+    source = 0
     if in_chunk:
         pick = min(in_chunk, key=lambda d: abs(d.start - rc.verb_pos))
+        source = 2
     if pick is None:
         prior = [d for d in doc.dates if d.end <= chunk.start]
         if prior:
             pick = prior[-1]
             penalty += 0.1
+            source = 1
     if pick is not None:
         date, precision = pick.date, pick.precision
         later = [d for d in in_chunk if d.start > pick.end and d.start - pick.end <= 40
@@ -1520,20 +1544,19 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float]:
         if doc.report.published_inferred:
             penalty += 0.1
     else:
-        return None, "unknown", 0.2
+        return None, "unknown", 0.2, 0
     if rc.before_cue and PRECISIONS.index(precision) < PRECISIONS.index("month"):
         precision = "month"
         penalty += 0.05
     if precision != "day":
         penalty += 0.05
-    return date, precision, penalty
+    return date, precision, penalty, source
 
 
 def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[ControlClaim]:
     partisan = bool(_PARTISAN_PUBLISHERS.search(doc.report.publisher or "")) or bool(
         _PARTISAN_PUBLISHERS.search(doc.report.source_url or ""))
-    out: list[ControlClaim] = []
-    seen: set[tuple[Any, ...]] = set()
+    made: list[tuple[tuple[Any, ...], int, ControlClaim]] = []
     for rc in sorted(raw, key=lambda r: (r.start, r.place.start)):
         if _is_region(doc, rc.place):
             continue
@@ -1544,7 +1567,7 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
         chunk = doc.chunks[rc.chunk]
         sent_s = doc.sent_bounds[chunk.sent][0]
         sentence = doc.text[chunk.start:chunk.end]
-        date, precision, penalty = _date_for(doc, rc)
+        date, precision, penalty, source = _date_for(doc, rc)
         conf = 0.9 - penalty
         if rc.implicit_actor:
             conf -= 0.2
@@ -1558,10 +1581,7 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
             conf -= 0.15
         conf = round(min(0.95, max(0.05, conf)), 3)
         key = (place.place_id if place else rc.place.text, rc.actor, rc.status, rc.group)
-        if key in seen:
-            continue
-        seen.add(key)
-        out.append(ControlClaim(
+        made.append((key, source, ControlClaim(
             report_id=doc.report.report_id,
             source_file=doc.report.source_file,
             place_text=rc.place.text,
@@ -1579,7 +1599,30 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
             name_en=place.name_en if place else "",
             lat=place.lat if place else None,
             lon=place.lon if place else None,
-        ))
+        )))
+    return _dedupe(made)
+
+
+def _dedupe(made: list[tuple[tuple[Any, ...], int, ControlClaim]]) -> list[ControlClaim]:
+    """One claim per (place, actor, status, group) and date.
+
+    A claim dated by its own clause wins over the same claim dated only by the text before
+    it or by the publication date (a headline repeats the body); distinct explicit dates
+    are distinct events ("taken on the 9th, lost on the 11th, retaken on the 19th").
+    """
+    best_source: dict[tuple[Any, ...], int] = {}
+    for key, source, _ in made:
+        best_source[key] = max(best_source.get(key, 0), source)
+    out: list[ControlClaim] = []
+    seen: set[tuple[Any, ...]] = set()
+    for key, source, claim in made:
+        if best_source[key] == 2 and source < 2:
+            continue
+        full = (*key, claim.date) if source == 2 else key
+        if full in seen:
+            continue
+        seen.add(full)
+        out.append(claim)
     return out
 
 
@@ -1587,12 +1630,12 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
 
 
 def extract_paths(
-    paths: Iterable[Any],
+    paths: Iterable[str | os.PathLike[str]],
     gazetteer: _Gazetteer,
     lexicon: _Lexicon,
     *,
     published: dt.date | None = None,
-) -> Iterator[Any]:
+) -> Iterator[Extraction | ReportProblem]:
     """Read report files and extract each: yields `Extraction` or `ReportProblem`.
 
     The reader is `tracker.reports.read_reports` (so `tracker extract` and `tracker ingest`

@@ -20,15 +20,16 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import gc
 import json
 import logging
 import os
 import sqlite3
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 from tracker.errors import InputError, StoreError
 from tracker.model import ControlClaim, Evidence, Mention, Report
@@ -170,6 +171,25 @@ def _date(s: str | None) -> dt.date | None:
     return dt.date.fromisoformat(s) if s else None
 
 
+_T = TypeVar("_T")
+
+
+def _reading(method: Callable[..., _T]) -> Callable[..., _T]:
+    """Turn SQLite errors raised while reading into a `StoreError` naming the file."""
+
+    @functools.wraps(method)
+    def wrapper(self: Store, *args: Any, **kwargs: Any) -> _T:
+        try:
+            return method(self, *args, **kwargs)
+        except sqlite3.DatabaseError as err:
+            msg = (f"{self.path}: cannot read the claim store ({err}); it may be damaged. "
+                   "Restore a backup, or move it away and rebuild it with `tracker ingest` "
+                   "and `tracker correct`.")
+            raise StoreError(msg) from err
+
+    return wrapper
+
+
 class Store:
     """An open claim store. Use `Store.open(path)`, ideally as a context manager."""
 
@@ -238,6 +258,7 @@ class Store:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
     # ----------------------------------------------------------------- writing
+    @_reading
     def has_report(self, report_id: str) -> bool:
         """True when a report with this id is stored."""
         row = self._conn.execute("SELECT 1 FROM reports WHERE report_id = ?", (report_id,))
@@ -362,6 +383,7 @@ class Store:
         return Store._Tx(self._conn)
 
     # ----------------------------------------------------------------- reading
+    @_reading
     def claims(self) -> list[StoredClaim]:
         """Every claim, extracted ones first (by id), then the analyst corrections."""
         gc_was_on = gc.isenabled()
@@ -390,6 +412,7 @@ class Store:
                 conf, Evidence(s, e, sentence, rule), frac, group, bes, nar, nen, lat, lon)
             yield StoredClaim(str(cid), claim, fromiso(pub) if pub else None, publisher)
 
+    @_reading
     def corrections(self) -> list[StoredClaim]:
         """The analyst corrections, in the order they were loaded."""
         out: list[StoredClaim] = []
@@ -418,17 +441,20 @@ class Store:
         return Report(rid, text, src, _date(pub), prec, bool(inf), url, title, publisher, lang,
                       None, tuple(json.loads(meta).items()))
 
+    @_reading
     def reports(self) -> list[Report]:
         """Every stored report, by ingestion order."""
         cur = self._conn.execute(f"{self._REPORT_COLUMNS} ORDER BY rowid")
         return [self._report(row) for row in cur]
 
+    @_reading
     def report(self, report_id: str) -> Report | None:
         """One report by id (None when unknown)."""
         row = self._conn.execute(f"{self._REPORT_COLUMNS} WHERE report_id = ?",
                                  (report_id,)).fetchone()
         return self._report(row) if row else None
 
+    @_reading
     def mentions(self) -> list[tuple[str, Mention]]:
         """Unresolved and ambiguous mentions as ``(report_id, Mention)``."""
         cur = self._conn.execute(
@@ -438,11 +464,13 @@ class Store:
         return [(rid, Mention(text, s, e, st, pid, tuple(json.loads(cands)), score))
                 for rid, text, s, e, st, pid, cands, score in cur]
 
+    @_reading
     def places(self) -> dict[str, PlaceInfo]:
         """Resolved places named by claims or corrections -> names and coordinates."""
         cur = self._conn.execute("SELECT place_id, name_ar, name_en, lat, lon FROM places")
         return {row[0]: PlaceInfo(*row) for row in cur}
 
+    @_reading
     def counts(self) -> dict[str, int]:
         """Row counts: reports, claims, mentions, corrections, places."""
         return {

@@ -614,6 +614,7 @@ class Timeline:
         reliability: Reliability | Mapping[str, float] | None = None,
         regions: Mapping[str, str] | None = None,
         pocket_radius_km: float = POCKET_RADIUS_KM,
+        aliases: Mapping[str, str] | None = None,
     ) -> Timeline:
         """Build the control intervals of every place from claims (extracted + corrections).
 
@@ -630,6 +631,9 @@ class Timeline:
             pocket statements when claims carry no coordinates.
         pocket_radius_km
             Radius of a pocket's theatre around the places a pocket statement names.
+        aliases
+            Optional place id -> the id to file its claims under (the same place known to
+            several sources, e.g. ``geonames:384695`` -> ``ocha:C6797``).
 
         Returns
         -------
@@ -639,7 +643,8 @@ class Timeline:
         gc_was_on = gc.isenabled()
         gc.disable()  # building allocates millions of small objects, none of them cyclic
         try:
-            return cls._build(claims, _as_reliability(reliability), regions, pocket_radius_km)
+            return cls._build(claims, _as_reliability(reliability), regions, pocket_radius_km,
+                              aliases or {})
         finally:
             if gc_was_on:
                 gc.enable()
@@ -651,6 +656,7 @@ class Timeline:
         rel: Reliability,
         regions: Mapping[str, str] | None,
         pocket_radius_km: float,
+        aliases: Mapping[str, str],
     ) -> Timeline:
         recs: list[_Rec] = []
         coords: dict[str, tuple[float, float]] = {}
@@ -669,14 +675,15 @@ class Timeline:
             if r is None:
                 r = rel_cache[sc.publisher] = rel.of(sc.publisher)
             pub = sc.published.toordinal() if sc.published else -1
+            place = aliases.get(c.place_id, c.place_id) if aliases else c.place_id
             recs.append(_Rec(  # positional: this runs once per claim
-                i, sc, c.place_id, c.actor, c.status, c.date.toordinal(),
+                i, sc, place, c.actor, c.status, c.date.toordinal(),
                 0 if corr else PRECISION_DAYS.get(c.date_precision, 0),
                 (int(corr), pub, c.confidence, r, i),
                 1.0 if corr else c.confidence * r, corr,
             ))
-            if c.lat is not None and c.lon is not None and c.place_id not in coords:
-                coords[c.place_id] = (c.lat, c.lon)
+            if c.lat is not None and c.lon is not None and place not in coords:
+                coords[place] = (c.lat, c.lon)
         segs = _Builder(recs, coords=coords, regions=regions, radius_km=pocket_radius_km).run()
         holdings = {place: _holdings(place, ss) for place, ss in segs.items() if ss}
         logger.info(
