@@ -183,7 +183,7 @@ def test_animate_writes_a_gif_with_one_frame_per_date(store: Path, tmp_path: Pat
         (["map", "--on", "2019-01-15", "--out", "{tmp}/no/such/dir/m.png"], "does not exist"),
         (["map", "--on", "2019-01-15", "--out", "{tmp}/m.jpg"], "unknown image format"),
         (["map", "--on", "2019-01-15", "--out", "{tmp}/m.png", "--bbox", "1,2,3"], "W,S,E,N"),
-        (["map", "--from", "2019-01-10", "--to", "2019-01-24", "--out", "{tmp}/nodir"],
+        (["map", "--from", "2019-01-10", "--to", "2019-01-24", "--out", "{tmp}/no/nodir"],
          "not a directory"),
         (["animate", "--from", "2019-01-10", "--to", "2019-01-20", "--out", "{tmp}/a.png"],
          ".gif"),

@@ -194,3 +194,20 @@ def test_report_id_is_the_hash_of_normalised_text(tmp_path):
 def test_english_language_is_detected():
     reports, _ = read_all(DATA / "reports.jsonl")
     assert {r.language for r in reports} == {"en"}
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.binary(max_size=600), suffix=st.sampled_from([".txt", ".jsonl", ".html"]))
+def test_any_bytes_give_reports_or_problems_never_exceptions(tmp_path, data, suffix):
+    f = tmp_path / f"x{suffix}"
+    f.write_bytes(data)
+    for item in read_reports([f]):
+        assert isinstance(item, Report | ReportProblem)
+        if isinstance(item, ReportProblem):
+            assert item.path == str(f)
+            assert item.message

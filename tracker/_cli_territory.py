@@ -397,6 +397,8 @@ def write_map_series(
     Returns the paths written (maps in date order, the sheet last).
     """
     out_dir = Path(out_dir)
+    if not out_dir.exists() and out_dir.parent.is_dir():
+        out_dir.mkdir()
     if not out_dir.is_dir():
         msg = f"{out_dir}: not a directory; create it first (`mkdir -p {out_dir}`)"
         raise OutputError(msg)

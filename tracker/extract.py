@@ -126,11 +126,13 @@ def _fold_keep_offsets(text: str) -> tuple[str, list[int] | None]:
         return _lower(text.translate(_FOLD_MAP)), None
     out: list[str] = []
     omap: list[int] = []
-    for i, c in enumerate(text):
-        if _DROPPED.match(c):
-            continue
-        out.append(c)
-        omap.append(i)
+    pos = 0
+    for m in _DROPPED.finditer(text):
+        out.append(text[pos:m.start()])
+        omap.extend(range(pos, m.start()))
+        pos = m.end()
+    out.append(text[pos:])
+    omap.extend(range(pos, len(text)))
     omap.append(len(text))
     return _lower("".join(out).translate(_FOLD_MAP)), omap
 
