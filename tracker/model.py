@@ -152,7 +152,9 @@ class ControlClaim:
     `status` is one of STATUSES. `fraction` (0..1] is the share of the place held, when the
     report gives one ("نصف" -> 0.5). `exclusive_group` is set on claims of a pocket
     statement that enumerates the *whole* remaining area of `actor`: every claim of the
-    statement carries the same group id. `place_id` is None when the mention could not be
+    statement carries the same group id. `scope` narrows what "the whole remaining area"
+    covers when the report says so: ``bank:west`` / ``bank:east`` (of the Euphrates) or
+    ``adm:<PCODE>`` ("its last pocket west of the Euphrates"). `place_id` is None when the mention could not be
     resolved (the claim is kept, and listed with the unresolved mentions).
     """
 
@@ -169,6 +171,7 @@ class ControlClaim:
     fraction: float | None = None
     exclusive_group: str | None = None
     besieger: str | None = None
+    scope: str | None = None
     name_ar: str = ""
     name_en: str = ""
     lat: float | None = None
