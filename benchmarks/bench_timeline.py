@@ -18,6 +18,7 @@ import gc
 import os
 import random
 import resource
+import subprocess
 import sys
 import tempfile
 import time
@@ -136,7 +137,37 @@ def bench_store(claims: list[StoredClaim], n_reports: int) -> None:
             t0 = time.perf_counter()
             Timeline.from_claims(loaded, reliability=load_reliability())
             build = time.perf_counter() - t0
+        del loaded
         print(f"store load of all claims: {load:.1f} s; timeline from them: {build:.1f} s")
+        bench_cli(path, reports[0][1][0].place_id or "")
+
+
+def bench_cli(path: Path, place: str) -> None:
+    """`tracker who-held` wall time: uncached (build), first run (build + write the
+    interval cache), then cached; and the cached full timeline from Python."""
+    cmd = [sys.executable, "-c", "from tracker.cli import main; main()", "who-held", place,
+           "--on", "2018-06-01", "--store", str(path), "--json"]
+    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1])}
+
+    def timed(extra_env: dict[str, str] | None = None) -> float:
+        t0 = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True, env={**env, **(extra_env or {})})
+        return time.perf_counter() - t0
+
+    first = timed()
+    size = path.stat().st_size
+    cached = sorted(timed() for _ in range(3))[1]
+    print(f"CLI who-held: first run {first:.1f} s (build + cache write; store {size / 1e6:.0f} "
+          f"MB after), cached {cached:.2f} s (median of 3)")
+    with Store.open(path) as store:
+        t0 = time.perf_counter()
+        store.timeline(cache=False)
+        plain = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        store.timeline()
+        full = time.perf_counter() - t0
+    print(f"Store.timeline(): uncached {plain:.1f} s, from the cache (every place, with "
+          f"evidence) {full:.1f} s")
 
 
 def main() -> None:

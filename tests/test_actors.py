@@ -242,3 +242,66 @@ def test_random_text_spans_hold(lex: ActorLexicon, text: str) -> None:
     assert all(isinstance(m, ActorMention) and text[m.start:m.end] == m.text for m in found)
     assert all(a.end <= b.start for a, b in pairwise(found))
 
+
+
+# ----------------------------------------------------------------------------- context cues
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a cue near the context-dependent name: the report is about ISIS
+        ("قاتل عناصر التنظيم دفاعاً عن آخر بقايا الخلافة في البادية",
+         [("عناصر التنظيم", "isis")]),
+        ("فر الجهاديون من التنظيم نحو البادية", [("الجهاديون", "isis"), ("التنظيم", "isis")]),
+        ("The jihadists, loyal to Baghdadi, fled", [("The jihadists", "isis")]),
+        # no cue: nothing guessed; a cue never vouches for itself
+        ("قاتل عناصر التنظيم في البادية", []),
+        ("فر الجهاديون نحو البادية", []),
+        ("the jihadists fled", []),
+        # a cue far from the name does not count
+        ("الخلافة " + "كلمة " * 40 + "التنظيم", []),
+    ],
+)
+def test_cues_let_context_dependent_names_count(lex: ActorLexicon, text: str,
+                                                expected: list[tuple[str, str]]) -> None:
+    assert actors_in(lex, text) == expected
+
+
+def test_title_context_names_the_actor(lex: ActorLexicon) -> None:
+    body = "انسحب التنظيم من البلدة"
+    assert lex.find(body) == []
+    assert actors_in_ctx(lex, body, "داعش يخسر البلدة") == [("التنظيم", "isis")]
+    assert actors_in_ctx(lex, body, "قسد تتقدم") == []  # the title names another actor
+
+
+def actors_in_ctx(lex: ActorLexicon, text: str, context: str) -> list[tuple[str, str]]:
+    return [(m.text, m.actor) for m in lex.find(text, context=context)]
+
+
+@pytest.mark.parametrize(("name", "actor"), [
+    ("Islamic State fighters", "isis"), ("Islamic State militants", "isis"),
+])
+def test_new_english_isis_names(lex: ActorLexicon, name: str, actor: str) -> None:
+    assert actors_in(lex, f"clashes with {name} went on") == [(name, actor)]
+
+
+def test_cue_rows_are_not_names(lex: ActorLexicon) -> None:
+    assert actors_in(lex, "أعلنت الخلافة") == []
+    with pytest.raises(UnknownActorError):
+        lex.canonical("الخلافة")
+
+
+def test_user_cue_rows_and_bad_role(tmp_path: Path) -> None:
+    good = tmp_path / "cues.csv"
+    good.write_text("name,actor,lang,requires,note,role\nالقوات الرديفة,government,ar,,,cue\n"
+                    "الرديف,government,ar,government,,\n", encoding="utf-8")
+    lex = ActorLexicon.load(extra_paths=[good])
+    assert actors_in(lex, "تقدم الرديف مع القوات الرديفة") == [("الرديف", "government")]
+    bad = tmp_path / "bad.csv"
+    bad.write_text("name,actor,lang,requires,note,role\nالرديف,government,ar,,,hint\n",
+                   encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        ActorLexicon.load(extra_paths=[bad])
+    assert "bad.csv" in str(info.value)
+    assert "role" in str(info.value)

@@ -230,3 +230,24 @@ def test_sample_corpus_end_to_end(tmp_path):
             wrong.append(f"{row['place']} {row['date']}: expected {row['actor']}, "
                          f"got {doc['actor']} ({doc.get('reason') or doc['since']})")
     assert not wrong, "\n".join(wrong)
+
+
+def test_queries_record_geography_and_reuse_the_cached_timeline(store, monkeypatch):
+    first = run_json("who-held", HAJIN, "--on", "2018-12-15", "--store", store)
+    with Store.open(store) as st:
+        assert st.places_without_geography() == []  # bundled gazetteer knows these places
+        banks, admins = st.geography()
+        assert banks[HAJIN] == "east"  # Hajin lies on the east (left) bank of the Euphrates
+        assert admins[HAJIN][0] == "SY09"
+    import tracker.store as store_module
+
+    def no_build(*args, **kwargs):
+        msg = "the timeline was rebuilt although no claim changed"
+        raise AssertionError(msg)
+
+    monkeypatch.setattr(store_module.Timeline, "from_claims", no_build)
+    assert run_json("who-held", HAJIN, "--on", "2018-12-15", "--store", store) == first
+    history = run_json("history", "هجين", "--store", store)
+    assert [i["actor"] for i in history["intervals"]] == ["isis", "sdf"]
+    assert run_json("snapshot", "--on", "2018-12-15", "--store", store)["counts"] == {
+        "isis": 1, "sdf": 1}

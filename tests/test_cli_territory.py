@@ -185,6 +185,8 @@ def test_animate_writes_a_gif_with_one_frame_per_date(store: Path, tmp_path: Pat
         (["map", "--on", "2019-01-15", "--out", "{tmp}/m.png", "--bbox", "1,2,3"], "W,S,E,N"),
         (["map", "--from", "2019-01-10", "--to", "2019-01-24", "--out", "{tmp}/no/nodir"],
          "not a directory"),
+        (["map", "--from", "2018-01-10", "--to", "2019-01-24", "--out", "{tmp}/new"],
+         "before the first report"),
         (["animate", "--from", "2019-01-10", "--to", "2019-01-20", "--out", "{tmp}/a.png"],
          ".gif"),
         (["animate", "--from", "2019-01-10", "--to", "2019-01-20", "--every", "0d",
@@ -251,3 +253,28 @@ def test_source_line_counts_reports_up_to_the_date(store: Path) -> None:
     tl = C.timeline_from_store(store)
     on = dt.date(2019, 1, 21)
     assert C.source_line(tl.snapshot(on), on) == "from 2 reports, latest 2019-01-20"
+
+
+def test_map_series_creates_the_folder_and_frames_share_one_extent(
+        store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    extents: list[object] = []
+    real = C.render_control_map
+
+    def spy(*args: object, **kw: object) -> object:
+        extents.append(kw["extent"])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(C, "render_control_map", spy)
+    out = tmp_path / "series"  # does not exist yet; its parent does
+    code, _out, _ = run("map", "--from", "2019-01-10", "--to", "2019-03-30", "--every", "4w",
+                        "--out", str(out), "--labels", "none", "--store", str(store))
+    assert code == 0
+    assert len(list(out.glob("map_*.png"))) == 4
+    assert len(extents) == 4
+    assert len(set(extents)) == 1  # the pocket shrinks, the frame does not
+    extents.clear()
+    code, _out, _ = run("animate", "--from", "2019-01-10", "--to", "2019-03-30", "--every",
+                        "4w", "--out", str(tmp_path / "a.gif"), "--store", str(store))
+    assert code == 0
+    assert len(extents) == 4
+    assert len(set(extents)) == 1

@@ -473,3 +473,175 @@ def test_bad_alias_row_is_named(tmp_path: Path) -> None:
         fh.write(",,ar,,no target\n")
     with pytest.raises(GazetteerError, match=r"aliases.csv:line \d+"):
         gio.load_bundled(d)
+
+
+# ------------------------------------------------------------------------- spot is exact
+
+
+def _reference_spot_arabic(g: Gazetteer, text: str) -> list[tuple[int, int, str, str]]:
+    """The plain algorithm `Gazetteer.spot` implements faster, for Arabic text: every
+    window of up to five tokens, longest first; each proclitic reading of its first token,
+    as written then article-less; proclitics outside the span."""
+    from tracker.arabic import proclitic_variants, strip_article, tokens
+    from tracker.gazetteer import SPOT_STOPWORDS, _surface_offset
+
+    toks = tokens(text)
+    keys = g._spot_keys
+    out, i = [], 0
+    while i < len(toks):
+        if toks[i].text[0].isascii():
+            i += 1
+            continue
+        hit = None
+        for n in range(min(5, g._max_words, len(toks) - i), 0, -1):
+            rest = [t.norm for t in toks[i + 1 : i + n]]
+            for variant, stripped in proclitic_variants(toks[i].norm):
+                if n == 1 and variant in SPOT_STOPWORDS:
+                    continue
+                key = " ".join([variant, *rest])
+                bare = " ".join(strip_article(w) for w in key.split())
+                if key in keys:
+                    hit = (n, stripped, key)
+                elif bare != key and bare in keys and bare not in SPOT_STOPWORDS:
+                    hit = (n, stripped, bare)
+                if hit:
+                    break
+            if hit:
+                break
+        if hit is None:
+            i += 1
+            continue
+        n, stripped, key = hit
+        start = toks[i].start + _surface_offset(toks[i].text, stripped)
+        out.append((start, toks[i + n - 1].end, text[start : toks[i + n - 1].end], key))
+        i += n
+    return out
+
+
+_SPOT_WORDS = st.sampled_from(
+    [n for p in PLACES for n in p.names if not n.isascii()]
+    + ["قرية", "بلدة", "في", "من", "على", "فوقاني", "تحتاني", "الشرقي", "قسد", "داعش",
+       "سيطرت", "الجديدة", "و", "ال", "ريف", "أبو", "البو", "ا_ب", "هَجِين"]
+)
+_SPOT_PREFIX = st.sampled_from(["", "", "", "و", "ب", "ل", "ف", "وب", "لل", "وال", "بال"])
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(_SPOT_PREFIX, _SPOT_WORDS), max_size=25))
+def test_spot_matches_the_plain_algorithm(parts: list[tuple[str, str]]) -> None:
+    text = " ".join(pre + word for pre, word in parts)
+    got = [(s.start, s.end, s.text, s.key) for s in _GAZ_FOR_HYPOTHESIS.spot(text)]
+    assert got == _reference_spot_arabic(_GAZ_FOR_HYPOTHESIS, text)
+
+
+def test_spot_matches_the_plain_algorithm_on_the_sample_corpus(bundled: list[Place]) -> None:
+    from tracker.settings import SAMPLE_DIR
+
+    g = Gazetteer(bundled)
+    texts = [p.read_text(encoding="utf-8") for p in sorted(SAMPLE_DIR.glob("*.txt"))]
+    seeds = Path(__file__).resolve().parents[2] / "shared" / "seeds"
+    texts += [p.read_text(encoding="utf-8") for p in sorted(seeds.glob("*.txt"))]
+    assert texts
+    for text in texts:
+        got = [(s.start, s.end, s.text, s.key) for s in g.spot(text) if not s.text.isascii()]
+        assert got == _reference_spot_arabic(g, text)
+
+
+# ------------------------------------------------------------------------- English cues
+
+_EN_PLACES = [
+    *PLACES,
+    _p("adm:SY090106", "صور", "Sur", 35.5, 40.6, ("SY09", "SY0901", ""), kind="subdistrict"),
+    _p("adm:SY090201", "هجين", "Hajin", 34.7, 40.85, ("SY09", "SY0902", ""), kind="subdistrict"),
+    _p("geonames:170069", "حجنة", "Hajnah", 34.9, 40.75, ("SY09", "SY0901", "SY090106"),
+       kind="locality"),  # (not its real position: 25 km from the toy Hajin)
+    _p("adm:SY", "سوريا", "Syria", 35.0, 38.5, ("", "", ""), kind="country"),
+]
+
+
+@pytest.fixture(scope="module")
+def en_gaz() -> Gazetteer:
+    return Gazetteer(_EN_PLACES, river=RIVER)
+
+
+@pytest.mark.parametrize(
+    ("text", "pcodes"),
+    [
+        # "Syria" and the sub-district "Sur" share the skeleton "sr": not a cue
+        ("U.S.-backed SDF captures Hajin, Islamic State's last town in eastern Syria\n\n"
+         "BEIRUT, Dec 15 - The SDF captured the town of Hajin.", ()),
+        ("Hajin, the last town held by Islamic State in eastern Deir ez-Zor province",
+         ("SY09",)),
+        ("fighting in eastern Dayr az Zawr on Friday", ("SY09",)),
+        ("the countryside of Abu Kamal", ("SY0902",)),
+        ("clashes in the Albu Kamal countryside", ("SY0902",)),
+        # a sub-district only when the text says so
+        ("from the outskirts of Hajin to the border", ()),
+        ("villages of the Hajin sub-district", ("SY090201",)),
+        ("in northern Iraq and eastern Sur", ()),
+    ],
+)
+def test_english_context_cues(en_gaz: Gazetteer, text: str, pcodes: tuple[str, ...]) -> None:
+    assert en_gaz.context_from_text(text).admin_pcodes == pcodes
+
+
+def test_find_admin_latin_needs_the_spelling(en_gaz: Gazetteer) -> None:
+    sur = en_gaz.find_admin("Syria")
+    assert sur is None or sur.kind == "country"
+    assert en_gaz.find_admin("Sur") is not None
+    for name in ("Deir ez-Zor", "Dayr az Zawr", "Deir Ezzor", "Deir al-Zour"):
+        place = en_gaz.find_admin(name)
+        assert place is not None, name
+        assert place.place_id == "adm:SY09", name
+
+
+def test_english_report_resolves_hajin(en_gaz: Gazetteer) -> None:
+    text = ("U.S.-backed SDF captures Hajin, Islamic State's last town in eastern Syria\n\n"
+            "The SDF captured the town of Hajin from Islamic State on Friday.")
+    r = en_gaz.resolve("Hajin", en_gaz.context_from_text(text))
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C1"
+
+
+def test_exact_match_in_the_theatre_beats_a_fuzzy_one(en_gaz: Gazetteer) -> None:
+    hajin, hajnah = en_gaz.get("ocha:C1"), en_gaz.get("geonames:170069")
+    # both in the theatre; the report's other places lie nearer Hajnah (a third of the
+    # way to Hajin), which alone would leave the exact name and the skeleton match close
+    near = (hajnah.lat + (hajin.lat - hajnah.lat) / 3, hajnah.lon + (hajin.lon - hajnah.lon) / 3)
+    ctx = Context(admin_pcodes=("SY09",), near=(near,))
+    plain = en_gaz.candidates("Hajin", Context(near=(near,)))
+    assert plain[0].score - plain[1].score < 0.1  # ambiguous on the near cue alone
+    r = en_gaz.resolve("Hajin", ctx)
+    assert r.status == "resolved"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C1"
+    loser = next(c for c in r.candidates if c.place.place_id == "geonames:170069")
+    assert "below-exact" in loser.reason
+    # without an exact match in the theatre nothing is capped
+    out = en_gaz.resolve("Hajin", Context(admin_pcodes=("SY090106",)))
+    assert out.place is not None
+    assert out.place.place_id == "geonames:170069"
+
+
+# ------------------------------------------------------------------------- bank_of
+
+
+def test_bank_of_place(gaz: Gazetteer) -> None:
+    assert gaz.bank_of("ocha:C10") == "east"
+    assert gaz.bank_of("ocha:C11") == "west"
+    assert gaz.bank_of("ocha:C7") is None  # Hama: far from the river
+    with pytest.raises(UnknownPlaceError, match="ocha:NOPE"):
+        gaz.bank_of("ocha:NOPE")
+    assert Gazetteer(PLACES).bank_of("ocha:C10") is None  # no river line
+
+
+def test_bundled_links_glued_article_spellings(bundled: list[Place]) -> None:
+    # OCHA "Alsafafnah" (السفافنة) and GeoNames "As Safafinah" (الصفافنة) are one village
+    by_id = {p.place_id: p for p in bundled}
+    assert "geonames:384695" not in by_id
+    assert "geonames:384695" in by_id["ocha:C6797"].source_ids
+    g = Gazetteer(bundled)
+    for name in ("As Safafinah", "al-Safafinah", "الصفافنة", "السفافنة"):
+        r = g.resolve(name)
+        assert r.place is not None, name
+        assert r.place.place_id == "ocha:C6797", name

@@ -550,3 +550,29 @@ def test_latin_only_link_needs_alike_arabic_names() -> None:
     assert stats["links"] == 0
     ids = by_id(gio.merge_places(ocha, [alike]))
     assert ids["ocha:C5175"].source_ids == ("geonames:9900011",)
+
+
+def test_merge_links_a_name_with_the_article_glued_on() -> None:
+    # OCHA writes "Alsafafnah" (السفافنة), GeoNames "As Safafinah" (الصفافنة): the Arabic
+    # keys differ (س/ص), the Latin skeletons meet once the glued article is dropped
+    ocha = [Place("ocha:C6797", "السفافنة", "Alsafafnah", 34.494222, 40.947291,
+                  kind="community", admin_pcodes=("SY09", "SY0902", "SY090203"))]
+    gn = Place("geonames:384695", "الصفافنة", "As Safafinah", 34.49472, 40.945,
+               kind="locality", aliases=("Aş Şafāfinah",))
+    stats: dict[str, int] = {}
+    ids = by_id(gio.merge_places(ocha, [gn], stats=stats))
+    assert stats["links"] == 1
+    assert "geonames:384695" not in ids
+    assert ids["ocha:C6797"].source_ids == ("geonames:384695",)
+    assert "As Safafinah" in ids["ocha:C6797"].aliases
+
+
+def test_short_latin_skeleton_links_only_close_by() -> None:
+    # "Hamess" and "Alhyms" share the skeleton "hms" (so does Homs): 4.8 km apart and with
+    # Arabic names only half alike they stay two places; the same pair 1 km apart links
+    ocha = [Place("ocha:C8675", "الهيمص", "Alhyms", 35.0, 40.0, kind="community",
+                  admin_pcodes=("SY09", "SY0901", "SY090101"))]
+    far = Place("geonames:170003", "هامس", "Hamess", 35.043, 40.0, kind="locality")
+    near = Place("geonames:170004", "هامس", "Hamess", 35.009, 40.0, kind="locality")
+    assert "geonames:170003" in by_id(gio.merge_places(ocha, [far]))
+    assert "geonames:170004" not in by_id(gio.merge_places(ocha, [near]))

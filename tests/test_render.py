@@ -108,12 +108,15 @@ def test_territory_has_the_actor_colour_at_known_places(places, cells, snapshot)
 def test_legend_lists_exactly_the_actors_drawn(places, cells, snapshot) -> None:  # type: ignore[no-untyped-def]
     fig = R.render_control_map(snapshot, places, cells, on=D, extent=EXTENT, labels="none")
     legend = fig.axes[0].get_legend()
-    assert [t.get_text() for t in legend.get_texts()] == ["ISIS", "SDF", "Syrian government"]
+    # the hamlet has no report: its hollow ring gets the last entry
+    assert [t.get_text() for t in legend.get_texts()] == [
+        "ISIS", "SDF", "Syrian government", R.NO_REPORT_LABEL]
 
     snapshot["baghuz"] = h("isis", "contested", 0.5)
-    del snapshot["hajin"]
+    snapshot["hajin"] = snapshot["hamlet"] = h("government")
     fig = R.render_control_map(snapshot, places, cells, on=D, extent=EXTENT, labels="none")
     texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    # every place has a holder now: no ring drawn, no entry
     assert texts == ["ISIS", "Syrian government", "Contested"]
     hatched = [p for p in fig.axes[0].patches if p.get_hatch()]
     assert [p.get_gid() for p in hatched] == ["contested:isis"]
@@ -224,11 +227,39 @@ def test_area_chart_plots_series_and_reported_figures() -> None:
     (line,) = ax.get_lines()
     assert list(line.get_ydata()) == [20, 15, 10, 5]
     assert ax.collections[-1].get_offsets().shape == (2, 2)
-    assert {t.get_text() for t in ax.texts} == {"SOHR", "AA"}
+    # numbered markers, sources listed under the chart (not written over it)
+    assert sorted(t.get_text() for t in ax.texts) == ["1", "2"]
+    (listing,) = [t for t in fig.texts if t.get_gid() == "source-list"]
+    assert listing.get_text().splitlines() == [" 1  2019-01-15  15 km²  SOHR",
+                                               " 2  2019-01-26  10 km²  AA"]
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "contested left out / counted in", "tracker (from reports)", "reported at the time"]
     draw(fig)
     assert R.render_area_chart([]).axes[0].get_legend() is None
+
+
+def test_area_chart_numbers_stay_legible_when_points_crowd() -> None:
+    """Close reported dates: numbers do not overlap, long sources are shortened, and a
+    detail panel is added when our series dwarfs the reported figures."""
+    series = [R.AreaPoint(D + dt.timedelta(days=7 * i), v, v, v)
+              for i, v in enumerate([160, 150, 25, 9, 4, 0])]
+    long = "a very long source line " * 20
+    reported = [R.ReportedArea(D + dt.timedelta(days=14 + i), 5 - i, f"{long}{i}")
+                for i in range(5)]
+    fig = R.render_area_chart(series, list(reversed(reported)), actor="isis")
+    draw(fig)
+    main, detail = fig.axes
+    assert detail.get_ylim()[1] < 40  # fitted to the reported figures, not to 160
+    numbers = [t for t in detail.texts if t.get_gid() == "reported-number"]
+    assert [t.get_text() for t in numbers] == ["1", "2", "3", "4", "5"]  # in date order
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    boxes = [t.get_window_extent(renderer) for t in numbers]
+    assert not any(a.overlaps(b) for a, b in itertools.combinations(boxes, 2))
+    (listing,) = [t for t in fig.texts if t.get_gid() == "source-list"]
+    lines = listing.get_text().splitlines()
+    assert len(lines) == 5
+    assert all(len(line) < R.SOURCE_CHARS + 30 and line.endswith("…") for line in lines)
+    assert main.get_legend() is not None
 
 
 def test_labels_keep_clear_of_the_legend_and_north_arrow(places, cells, snapshot) -> None:  # type: ignore[no-untyped-def]
@@ -260,3 +291,50 @@ def test_default_extent_follows_the_active_front(places, cells) -> None:  # type
     assert s < lat < n
     lon, lat = lonlat(*NAMES["susah"][2:])
     assert not (w < lon < e and s < lat < n)
+
+
+def test_neighbouring_villages_of_one_actor_read_as_one_patch() -> None:
+    """The waist between two ISIS villages 3.2 km apart is filled; towards a third
+    village held by the SDF the gap stays open."""
+    vill = {"a": (0.0, 0.0), "b": (3.2, 0.0), "c": (1.6, -3.2)}
+    pl = [Place(k, "", k, *lonlat(x, y)[::-1]) for k, (x, y) in vill.items()]
+    cl = T.place_cells(pl, merge_km=0)
+    snap = {"a": h("isis"), "b": h("isis"), "c": h("sdf")}
+    extent = (*lonlat(-4, -6), *lonlat(7, 4))
+    fig = R.render_control_map(snap, pl, cl, on=D, extent=extent, labels="none")
+    rgba = draw(fig)
+    proj = R.map_projection(extent)
+    ax = fig.axes[0]
+
+    def px(x_km: float, y_km: float) -> np.ndarray:
+        x, y = ax.transData.transform(proj.xy(*lonlat(x_km, y_km)))
+        return rgba[rgba.shape[0] - round(y), round(x), :3].astype(float)
+
+    # 0.5 km north of the line a-b: outside both discs, inside the closed patch
+    assert np.abs(px(1.6, 0.5) - blend(R.ACTOR_COLORS["isis"])).max() < 14
+    bare = R.render_control_map(snap, pl, cl, on=D, extent=extent, labels="none", close_km=0)
+    rgba = draw(bare)
+    assert np.abs(px(1.6, 0.5) - blend("#f7f4ec", 1.0)).max() < 6
+
+
+def test_river_named_once_and_boundaries_under_territory(places, cells, snapshot) -> None:  # type: ignore[no-untyped-def]
+    sub = Place("adm:SY0001", "ناحية", "Subdistrict", LAT0, LON0, kind="subdistrict",
+                geometry=shapely.Polygon([lonlat(-8, -6), lonlat(2, -6), lonlat(2, 20),
+                                          lonlat(-8, 20)]))
+    for mode, name in (("ar", R.shape_arabic("الفرات")), ("en", "Euphrates")):
+        fig = R.render_control_map(snapshot, [*places, sub], cells, on=D, extent=EXTENT,
+                                   labels=mode, context_layers=CONTEXT)
+        ax = fig.axes[0]
+        rivers = [t for t in ax.texts if t.get_gid() == "river-label"]
+        assert [t.get_text() for t in rivers] == [name]
+        (admin,) = [c for c in ax.collections if c.get_gid() == "admin-boundaries"]
+        territory = [p for p in ax.patches if (p.get_gid() or "").startswith("territory:")]
+        assert admin.get_zorder() < min(p.get_zorder() for p in territory)
+        # the river name keeps clear of the place labels
+        renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        box = rivers[0].get_window_extent(renderer)
+        assert not any(box.overlaps(t.get_window_extent(renderer)) for t in labels_of(fig))
+    assert R.shape_arabic("الفرات") != "الفرات"  # shaped: presentation forms
+    fig = R.render_control_map(snapshot, places, cells, on=D, extent=EXTENT, labels="none",
+                               context_layers=CONTEXT)
+    assert not [t for t in fig.axes[0].texts if t.get_gid() == "river-label"]

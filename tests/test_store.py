@@ -170,11 +170,50 @@ def test_store_from_an_older_schema_is_migrated(tmp_path):
                  "'2018-12-14','day',0.9,'هجين','Hajin',34.69,40.83,0,5,'s','verb')")
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 2
+        assert store.schema_version == SCHEMA_VERSION == 3
         assert store.places()["ocha:C4942"].name_en == "Hajin"  # backfilled by migration 2
         holding = store.timeline().held_by("ocha:C4942", D(2018, 12, 20))
         assert holding.actor == "sdf"
         assert holding.evidence[0].publisher == "AFP"
+        assert holding.evidence[0].claim.scope is None  # column added by migration 3
+        assert holding.evidence[0].claim.lat == 34.69
+        assert store.places_without_geography() == ["ocha:C4942"]
+
+
+def test_store_from_schema_2_is_migrated_and_takes_scoped_claims(tmp_path):
+    path = tmp_path / "v2.db"
+    conn = sqlite3.connect(path, isolation_level=None)
+    assert migrate(conn, upto=2) == 2
+    conn.execute("INSERT INTO reports VALUES ('r1','r1.txt','2018-12-01','day',0,'AFP','','',"
+                 "'ar','text','{}','2018-12-01T00:00:00')")
+    conn.execute("INSERT INTO claims (report_id, source_file, place_text, place_id, actor, status,"
+                 " date, date_precision, confidence, exclusive_group, name_ar, name_en, lat,"
+                 " lon, ev_start, ev_end, sentence, rule) VALUES ('r1','r1.txt','Hajin',"
+                 "'ocha:C4942','isis','held','2018-12-01','day',0.9,'g','هجين','Hajin',34.69,"
+                 "40.83,0,5,'s','verb')")
+    conn.close()
+    with Store.open(path) as store:
+        assert store.schema_version == 3
+        (old,) = store.claims()
+        assert (old.claim.exclusive_group, old.claim.scope) == ("g", None)
+        scoped = make_claims(2, k=1)[0]
+        store.add_report(make_report(2), Extraction((
+            ControlClaim(**{**{f: getattr(scoped, f) for f in scoped.__dataclass_fields__},
+                            "scope": "adm:SY0905"}),)))
+        assert [c.claim.scope for c in store.claims()] == [None, "adm:SY0905"]
+
+
+def test_scope_and_every_claim_field_round_trip(tmp_path):
+    claim = ControlClaim("rep00001", "r1.txt", "Hasrat", "ocha:C5164", "isis", "held",
+                         D(2017, 11, 28), "day", 0.8, Evidence(0, 5, "s", "pocket"),
+                         fraction=None, exclusive_group="g1", besieger="government",
+                         scope="bank:west", name_ar="حسرات", name_en="Hasrat", lat=34.4,
+                         lon=40.8)
+    with Store.open(tmp_path / "t.db") as store:
+        store.add_report(make_report(1), Extraction((claim,)))
+        (stored,) = store.claims()
+        assert stored.claim == claim
+        assert store.claims_by_id(["1", "correction:9", "x"]) == {"1": stored}
 
 
 def test_corrections_are_stored_once_and_come_back_as_correction_claims(tmp_path):
@@ -291,3 +330,76 @@ def test_damaged_store_gives_a_store_error_not_a_traceback(tmp_path):
     with pytest.raises(StoreError, match=r"t\.db") as err, Store.open(path) as store:
         store.claims()
     assert "tracker ingest" in str(err.value)
+
+
+def _cache_rows(path):
+    conn = sqlite3.connect(path)
+    try:
+        return (conn.execute("SELECT count(*) FROM timeline_cache").fetchone()[0],
+                conn.execute("SELECT count(*) FROM cached_intervals").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_timeline_is_cached_and_rebuilt_only_when_claims_change(tmp_path, monkeypatch):
+    path = tmp_path / "t.db"
+    with Store.open(path) as store:
+        for n in range(1, 6):
+            ingest(store, n)
+        fresh = store.timeline(cache=False)
+        first = store.timeline()
+    assert _cache_rows(path)[0] == 1
+    import tracker.store as store_module
+
+    def no_build(*args, **kwargs):
+        msg = "rebuilt although nothing changed"
+        raise AssertionError(msg)
+
+    with Store.open(path) as store:
+        monkeypatch.setattr(store_module.Timeline, "from_claims", no_build)
+        again = store.timeline()
+        one = store.timeline(places=["ocha:P3"])
+        assert store.timeline_place_ids() == set(fresh.place_ids)
+        monkeypatch.undo()
+        for tl in (first, again):
+            assert list(tl.intervals()) == list(fresh.intervals())
+            assert tl.snapshot(D(2018, 12, 25)) == fresh.snapshot(D(2018, 12, 25))
+        assert one.place_ids == ["ocha:P3"]
+        assert one.holdings("ocha:P3") == fresh.holdings("ocha:P3")
+        assert one.held_by("ocha:P3", D(2018, 12, 9)) == fresh.held_by("ocha:P3", D(2018, 12, 9))
+        ingest(store, 6)  # new claims: a new fingerprint, the cache is rebuilt
+        assert store.timeline().claims == fresh.claims + 2
+        store.add_corrections([ControlClaim(
+            "c", "f.csv", "P3", "ocha:P3", "government", "held", D(2018, 12, 30), "day", 1.0,
+            Evidence(0, 1, "fix", "correction"))], "f.csv")
+        assert store.timeline().held_by("ocha:P3", D(2018, 12, 31)).actor == "government"
+        assert store.timeline(places=["ocha:P3"]).held_by(
+            "ocha:P3", D(2018, 12, 31)).actor == "government"
+    assert _cache_rows(path)[0] == 2  # the two latest builds are kept
+
+
+def test_geography_is_recorded_and_bounds_scoped_pockets(tmp_path):
+    def c(n, place, status="held", group=None, scope=None, on=None):
+        on = on or D(2017, 10, 1)
+        return ControlClaim(f"rep{n:05d}", "r.txt", place, place, "isis", status, on, "day",
+                            0.8, Evidence(0, 1, "s", "verb"), exclusive_group=group,
+                            besieger="government" if group else None, scope=scope,
+                            lat=34.5, lon=40.8)
+
+    with Store.open(tmp_path / "t.db") as store:
+        store.add_report(make_report(1), Extraction((c(1, "ocha:W1"), c(1, "ocha:W2"),
+                                                     c(1, "ocha:E1"))))
+        store.add_report(make_report(2), Extraction((
+            c(2, "ocha:W1", group="g", scope="bank:west", on=D(2017, 11, 28)),)))
+        assert sorted(store.places_without_geography()) == ["ocha:E1", "ocha:W1", "ocha:W2"]
+        unbounded = store.timeline()
+        assert unbounded.held_by("ocha:E1", D(2017, 12, 1)).actor == "government"
+        store.set_geography({"ocha:W1": ("west", ("SY09", "SY0905")),
+                             "ocha:W2": ("west", ("SY09",)), "ocha:E1": ("east", ("SY09",))})
+        assert store.places_without_geography() == []
+        banks, admins = store.geography()
+        assert banks["ocha:E1"] == "east"
+        assert admins["ocha:W1"] == ("SY09", "SY0905")
+        tl = store.timeline()
+        assert tl.held_by("ocha:W2", D(2017, 12, 1)).actor == "government"
+        assert tl.held_by("ocha:E1", D(2017, 12, 1)).actor == "isis"

@@ -267,3 +267,76 @@ def test_default_buffer_gives_reported_order_for_a_valley_pocket() -> None:
     snap = {p.place_id: held("isis") for p in places}
     assert 10 < T.pocket_report(snap, cells, "isis")["area_km2_total"] < 30
     assert 4 < T.pocket_report({"baghuz": held("isis")}, cells, "isis")["area_km2_total"] < 10
+
+
+# --------------------------------------------------------------------------- closed territory
+
+
+@pytest.fixture
+def trio() -> tuple[list[Place], dict[str, Polygon], dict[str, tuple[float, float]]]:
+    """Two villages 3.2 km apart (discs of 1.5 km: a gap of 0.2 km), a third between them
+    and 2.5 km to the north, and a lone one 20 km away."""
+    places = [village("a", 0, 0), village("b", 3.2, 0), village("c", 1.6, 2.5),
+              village("lone", 20, 0)]
+    return places, T.place_cells(places, merge_km=0), T.place_sites(places)
+
+
+def test_closing_makes_neighbouring_villages_one_patch(trio) -> None:  # type: ignore[no-untyped-def]
+    _, cells, sites = trio
+    snap = {"a": held("isis"), "b": held("isis"), "lone": held("isis")}
+    plain = T.actor_territory(snap, cells)["isis"]
+    closed = T.actor_territory(snap, cells, close_km=1.0, sites=sites)["isis"]
+    assert len(plain.geoms) == 3  # a, b and lone apart
+    assert len(closed.geoms) == 2  # a+b one patch, lone alone
+    assert T.area_km2(plain.difference(closed)) < 1e-6  # the cells are kept whole
+    gain = T.area_km2(closed) - T.area_km2(plain)
+    assert 0.2 < gain < 2.0  # the waist between a and b, not a bloated hull
+
+
+def test_closing_never_takes_land_nearer_another_place(trio) -> None:  # type: ignore[no-untyped-def]
+    _, cells, sites = trio
+    snap = {"a": held("isis"), "b": held("isis"), "c": held("sdf")}
+    closed = T.actor_territory(snap, cells, close_km=1.0, sites=sites)
+    assert T.area_km2(closed["isis"].intersection(closed["sdf"])) < 1e-6
+    assert T.area_km2(closed["isis"].intersection(cells["c"])) < 1e-6
+    # every filled point is nearer to a or b than to c
+    fill = closed["isis"].difference(shapely.union_all([cells["a"], cells["b"]]))
+    fwd, _ = T.equal_area_transformers(LON0, LAT0)
+    for pt in shapely.get_coordinates(fill)[::5]:
+        x, y = fwd.transform(*pt)
+        d = {k: math.dist((x, y), fwd.transform(*sites[k])) for k in ("a", "b", "c")}
+        assert min(d["a"], d["b"]) <= d["c"] + 1.0
+
+
+def test_pocket_areas_measure_the_closed_geometry(trio) -> None:  # type: ignore[no-untyped-def]
+    _, cells, sites = trio
+    snap = {"a": held("isis"), "b": held("isis"), "c": held("isis", "contested", 0.5, "sdf"),
+            "lone": held("isis")}
+    found = T.pockets(snap, cells, "isis", close_km=1.0, sites=sites)
+    drawn = T.actor_territory(snap, cells, close_km=1.0, sites=sites)["isis"]
+    assert sum(p.area_km2_low for p in found) == pytest.approx(T.area_km2(drawn), rel=1e-6)
+    main = found[0]
+    assert main.places == ("a", "b", "c")
+    assert main.area_km2_high == pytest.approx(T.area_km2(main.geometry), rel=1e-9)
+    assert main.area_km2_low < main.area_km2 < main.area_km2_high
+    assert main.area_km2 == pytest.approx(
+        (main.area_km2_low + main.area_km2_high) / 2, rel=1e-6)  # a half share
+    with pytest.raises(ValueError, match="sites"):
+        T.pockets(snap, cells, "isis", close_km=1.0)
+    doc = T.pocket_report(snap, cells, "isis", close_km=1.0, places={
+        p: v for p, v in zip(["a", "b", "c", "lone"], trio[0], strict=True)})
+    assert doc["area_km2_low"] == pytest.approx(T.area_km2(drawn), abs=0.01)
+
+
+def test_closing_keeps_the_reported_order_for_a_valley_pocket() -> None:
+    """The default closing keeps four villages 2-4 km apart within a factor of two of the
+    ~15 km² reported for such a pocket, and adds little to the bare cells."""
+    places = [village("susah", 1.5, 7.5), village("marashida", -2, 5),
+              village("safafina", 0, 4), village("baghuz", 0, 0)]
+    cells = T.place_cells(places)
+    snap = {p.place_id: held("isis") for p in places}
+    doc = T.pocket_report(snap, cells, "isis", close_km=T.DEFAULT_CLOSE_KM,
+                          sites=T.place_sites(places))
+    plain = T.pocket_report(snap, cells, "isis")
+    assert plain["area_km2_total"] <= doc["area_km2_total"] < 30
+    assert doc["area_km2_total"] < 1.15 * plain["area_km2_total"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -323,3 +324,149 @@ def test_claims_under_another_source_id_of_the_same_place_are_merged():
     merged = Timeline.from_claims(cs, aliases={"geonames:174506": HAJIN})
     assert actor_on(merged, HAJIN, D(2018, 12, 20)) == "sdf"
     assert "geonames:174506" not in merged
+
+
+# --------------------------------------------------------------------------- losses explained
+
+
+def test_loss_on_the_day_of_anothers_capture_hands_the_place_to_the_capturer():
+    day = D(2017, 11, 19)
+    tl = Timeline.from_claims([
+        claim(BUKAMAL, "isis", "held", D(2017, 11, 11), n=1),
+        claim(BUKAMAL, "isis", "lost", day, n=2, confidence=0.9),
+        # the capture is known only to the week: it does not override the day-precise loss
+        claim(BUKAMAL, "government", "captured", day, n=3, precision="week", confidence=0.6),
+    ])
+    h = tl.held_by(BUKAMAL, day)
+    assert (h.actor, h.status, h.since) == ("government", "held", day)
+    assert {c.claim_id for c in h.evidence} == {"2", "3"}
+    assert h.conflicts == ()
+    assert actor_on(tl, BUKAMAL, day - dt.timedelta(days=1)) == "isis"
+
+
+def test_withdrawal_followed_within_its_window_by_an_entry_hands_the_place_over():
+    tl = Timeline.from_claims([
+        claim(HAJIN, "isis", "held", D(2018, 12, 1), n=1),
+        claim(HAJIN, "isis", "lost", D(2018, 12, 12), n=2, precision="week"),
+        claim(HAJIN, "sdf", "captured", D(2018, 12, 14), n=3),
+        claim(SUSAH, "isis", "held", D(2018, 12, 1), n=4),
+        claim(SUSAH, "isis", "lost", D(2018, 12, 12), n=5),  # day-precise: window of 0 days
+        claim(SUSAH, "sdf", "captured", D(2018, 12, 20), n=6),  # too late to explain it
+    ])
+    assert actor_on(tl, HAJIN, D(2018, 12, 14)) == "sdf"
+    assert tl.held_by(HAJIN, D(2018, 12, 13)).actor != "unknown"
+    h = tl.held_by(SUSAH, D(2018, 12, 15))
+    assert (h.actor, h.status) == ("unknown", "lost")
+    assert actor_on(tl, SUSAH, D(2018, 12, 20)) == "sdf"
+
+
+def test_a_named_besieger_still_wins_over_a_capture_elsewhere_in_the_window():
+    tl = Timeline.from_claims([
+        claim(HAJIN, "isis", "held", D(2018, 12, 1), n=1),
+        claim(HAJIN, "isis", "lost", D(2018, 12, 10), n=2, besieger="government"),
+        claim(HAJIN, "sdf", "captured", D(2018, 12, 10), n=3, precision="week"),
+    ])
+    assert actor_on(tl, HAJIN, D(2018, 12, 10)) == "government"
+
+
+# --------------------------------------------------------------------------- date windows
+
+
+def test_imprecise_claim_conflicts_only_with_claims_whose_windows_overlap():
+    susah = [
+        claim(SUSAH, "isis", "held", D(2018, 9, 10), n=1),
+        claim(SUSAH, "sdf", "captured", D(2018, 10, 23), n=2),
+        # "ISIS retook it in the attacks of 26-28 Oct": week window around 27 Oct
+        claim(SUSAH, "isis", "captured", D(2018, 10, 27), n=3, precision="week"),
+        claim(SUSAH, "isis", "captured", D(2018, 10, 30), n=4),
+    ]
+    tl = Timeline.from_claims(susah)
+    first = tl.held_by(SUSAH, D(2018, 10, 25))
+    assert (first.actor, first.since) == ("sdf", D(2018, 10, 23))
+    assert first.conflicts == ()  # 23 Oct is outside the week around 27 Oct
+    later = tl.held_by(SUSAH, D(2018, 10, 30))
+    assert later.actor == "isis"
+    assert {c.claim_id for c in later.evidence} == {"3", "4"}
+    # a day-precise capture inside the window that disagrees is a real conflict
+    tl = Timeline.from_claims([*susah[:3], claim(SUSAH, "sdf", "held", D(2018, 10, 29), n=5)])
+    h = tl.held_by(SUSAH, D(2018, 10, 29))
+    assert h.actor == "sdf"
+    assert [c.claim_id for c in h.conflicts] == ["3"]
+
+
+# --------------------------------------------------------------------------- pocket scope
+
+# Two banks of the Euphrates near al-Bukamal, plus a place far off the river.
+HASRAT, SAYAL, JALAA, RAMADI, SUKKARIYAH = (
+    "ocha:hasrat", "ocha:sayal", "ocha:jalaa", "ocha:ramadi", "ocha:sukkariyah")
+MARASHDAH, DESERT, MAYADIN = "ocha:marashdah", "ocha:desert", "ocha:mayadin"
+COORDS.update({
+    HASRAT: (34.49, 40.87), SAYAL: (34.46, 40.89), JALAA: (34.62, 40.72),
+    RAMADI: (34.57, 40.78), SUKKARIYAH: (34.52, 40.84), MARASHDAH: (34.50, 40.93),
+    DESERT: (34.35, 40.70), MAYADIN: (35.02, 40.45),
+})
+BANKS = {HASRAT: "west", SAYAL: "west", JALAA: "west", RAMADI: "west", SUKKARIYAH: "west",
+         MAYADIN: "west", MARASHDAH: "east", SUSAH: "east", BAGHUZ: "east", HAJIN: "east",
+         DESERT: None}
+ADMINS = {p: ("SY09", "SY0905" if p != MAYADIN else "SY0903") for p in BANKS}
+WEST_POCKET_DAY = D(2017, 11, 28)
+
+
+def _two_bank_claims(scope, *, besieger="government"):
+    base = [claim(p, "isis", "held", D(2017, 10, 1), n=i)
+            for i, p in enumerate(sorted(BANKS), start=1)]
+    pocket = [claim(p, "isis", "held", WEST_POCKET_DAY, n=50 + i, group="west", besieger=besieger)
+              for i, p in enumerate((HASRAT, SAYAL))]
+    out = [*base, *pocket]
+    if scope:
+        out = [StoredClaim(sc.claim_id, replace(sc.claim, scope=scope), sc.published)
+               if sc.claim.exclusive_group else sc for sc in out]
+    return out
+
+
+def test_pocket_scoped_to_a_bank_hands_over_that_bank_only_and_beyond_the_radius():
+    tl = Timeline.from_claims(_two_bank_claims("bank:west"), banks=BANKS, admins=ADMINS)
+    on = WEST_POCKET_DAY
+    for p in (JALAA, RAMADI, SUKKARIYAH, MAYADIN):  # al-Mayadin is ~70 km away
+        assert actor_on(tl, p, on) == "government", p
+        assert actor_on(tl, p, on - dt.timedelta(days=1)) == "isis"
+    for p in (HASRAT, SAYAL, MARASHDAH, SUSAH, BAGHUZ, HAJIN, DESERT):
+        assert actor_on(tl, p, on) == "isis", p
+
+
+def test_pocket_scoped_to_an_admin_unit_hands_over_that_unit_only():
+    tl = Timeline.from_claims(_two_bank_claims("adm:SY0903"), banks=BANKS, admins=ADMINS)
+    assert actor_on(tl, MAYADIN, WEST_POCKET_DAY) == "government"
+    assert actor_on(tl, JALAA, WEST_POCKET_DAY) == "isis"
+
+
+def test_unscoped_pocket_never_crosses_the_euphrates_from_one_bank():
+    tl = Timeline.from_claims(_two_bank_claims(None), banks=BANKS)
+    on = WEST_POCKET_DAY
+    for p in (JALAA, RAMADI, SUKKARIYAH, DESERT):  # within 50 km, not across the river
+        assert actor_on(tl, p, on) == "government", p
+    for p in (MARASHDAH, SUSAH, BAGHUZ, HAJIN, MAYADIN):  # east bank, or beyond the radius
+        assert actor_on(tl, p, on) == "isis", p
+    crossing = Timeline.from_claims(_two_bank_claims(None))  # no banks known: geometry only
+    assert actor_on(crossing, MARASHDAH, on) == "government"
+
+
+def test_scope_without_the_mapping_falls_back_to_the_geometric_rule():
+    tl = Timeline.from_claims(_two_bank_claims("bank:west"))
+    assert actor_on(tl, JALAA, WEST_POCKET_DAY) == "government"
+    assert actor_on(tl, MAYADIN, WEST_POCKET_DAY) == "isis"
+
+
+def test_the_end_of_a_pocket_as_losses_hands_every_place_of_the_theatre_to_the_capturer():
+    hama = ["ocha:h1", "ocha:h2", "ocha:h3", "ocha:h4"]
+    COORDS.update({p: (35.30 + 0.01 * k, 37.20) for k, p in enumerate(hama)})
+    end = D(2018, 2, 9)
+    cs = [claim(p, "isis", "captured", D(2017, 11, 23), n=k) for k, p in enumerate(hama)]
+    cs += [claim(HAJIN, "isis", "held", D(2017, 11, 23), n=9)]
+    # "government forces took h1 and h2, ending ISIS's presence in the area"
+    cs += [claim(p, "isis", "lost", end, n=20 + k, group="end") for k, p in enumerate(hama[:2])]
+    cs += [claim(p, "government", "captured", end, n=30 + k) for k, p in enumerate(hama[:2])]
+    tl = Timeline.from_claims(cs)
+    assert [actor_on(tl, p, end) for p in hama] == ["government"] * 4
+    assert actor_on(tl, hama[3], end - dt.timedelta(days=1)) == "isis"
+    assert actor_on(tl, HAJIN, end) == "isis"  # another theatre

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -150,9 +150,11 @@ def _context(gazetteer: Any, within: str | None) -> Any:
 
 
 def find_place(
-    name: str, timeline: Timeline, gazetteer: Any, within: str | None = None
+    name: str, timeline: Container[str], gazetteer: Any, within: str | None = None
 ) -> tuple[str, Place | None]:
     """The place id `name` stands for: an id in the store or gazetteer, else a resolved name.
+
+    `timeline` is a `Timeline` or any container of the place ids the store knows.
 
     When the gazetteer's place is known to the store under one of its other source ids,
     that id is used.
@@ -322,9 +324,63 @@ def id_aliases(gazetteer: Any) -> dict[str, str]:
     }
 
 
-def load_timeline(store: Store, gazetteer: Any) -> Timeline:
-    """The store's timeline with ids merged through the gazetteer's links."""
-    return store.timeline(aliases=id_aliases(gazetteer))
+def place_geography(
+    gazetteer: Any, place_ids: Iterable[str], aliases: Mapping[str, str] | None = None
+) -> dict[str, tuple[str | None, tuple[str, ...]]]:
+    """Where each place lies, from the gazetteer: id -> (bank of the Euphrates, admin P-codes).
+
+    Places the gazetteer does not know (directly or through `aliases`) are left out.
+    """
+    from tracker import gazetteer as gazetteer_module
+
+    method = getattr(gazetteer, "bank_of", None)
+    river = getattr(gazetteer, "river", None)
+    out: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+    for pid in place_ids:
+        gid = pid if pid in gazetteer else (aliases or {}).get(pid)
+        if gid is None or gid not in gazetteer:
+            continue
+        p = gazetteer.get(gid)
+        if callable(method):
+            bank = method(gid)
+        elif river is not None:
+            bank = gazetteer_module.bank_of(p.lat, p.lon, river)
+        else:
+            bank = None
+        codes = [c for c in p.admin_pcodes if c]
+        if gid.startswith("adm:"):
+            codes.append(gid.removeprefix("adm:"))
+        out[pid] = (bank, tuple(dict.fromkeys(codes)))
+    return out
+
+
+def record_geography(store: Store, gazetteer: Any, aliases: Mapping[str, str] | None = None
+                     ) -> None:
+    """Record in the store where its places lie (those not recorded yet)."""
+    missing = store.places_without_geography()
+    if missing:
+        store.set_geography(place_geography(gazetteer, missing, aliases))
+
+
+def load_timeline(store: Store, gazetteer: Any, *, places: Iterable[str] | None = None
+                  ) -> Timeline:
+    """The store's timeline with ids merged through the gazetteer's links, and pocket
+    statements bounded by the banks and admin units of the places (cached in the store;
+    `places` restricts it to those ids)."""
+    aliases = id_aliases(gazetteer)
+    record_geography(store, gazetteer, aliases)
+    return store.timeline(aliases=aliases, places=places)
+
+
+def locate_place(
+    store: Store, gazetteer: Any, name: str, within: str | None = None
+) -> tuple[str, Place | None, Timeline]:
+    """`find_place` against the store, and the (cached) timeline of just that place."""
+    aliases = id_aliases(gazetteer)
+    record_geography(store, gazetteer, aliases)
+    known = store.timeline_place_ids(aliases=aliases)
+    pid, place = find_place(name, known, gazetteer, within)
+    return pid, place, store.timeline(aliases=aliases, places=[pid])
 
 
 def _place_docs(timeline: Timeline, store: Store, gazetteer: Any) -> dict[str, dict[str, Any]]:
@@ -377,6 +433,7 @@ def register(main: click.Group) -> None:
                                     claims=s.claims, refresh=False)
 
                 summary = ingest_paths(st, files, gaz, lex, published=published, progress=tick)
+                record_geography(st, gaz, id_aliases(gaz))
         except TrackerError as err:
             raise fail(err) from None
         if as_json:
@@ -400,9 +457,11 @@ def register(main: click.Group) -> None:
 
         settings = settings_for(store)
         try:
-            fixes = load_corrections(file, _gazetteer(settings), _lexicon())
+            gaz = _gazetteer(settings)
+            fixes = load_corrections(file, gaz, _lexicon())
             with _open(settings, create=True) as st:
                 new = st.add_corrections(fixes.claims, str(file), lines=fixes.lines)
+                record_geography(st, gaz, id_aliases(gaz))
         except TrackerError as err:
             raise fail(err) from None
         doc = {"file": str(file), "rows": fixes.rows, "claims": len(fixes.claims),
@@ -427,8 +486,7 @@ def register(main: click.Group) -> None:
         try:
             with _open(settings) as st:
                 gaz = _gazetteer(settings)
-                tl = load_timeline(st, gaz)
-                pid, p = find_place(place, tl, gaz, within)
+                pid, p, tl = locate_place(st, gaz, place, within)
                 info = st.places().get(pid)
         except TrackerError as err:
             raise fail(err) from None
@@ -458,8 +516,7 @@ def register(main: click.Group) -> None:
         try:
             with _open(settings) as st:
                 gaz = _gazetteer(settings)
-                tl = load_timeline(st, gaz)
-                pid, p = find_place(place, tl, gaz, within)
+                pid, p, tl = locate_place(st, gaz, place, within)
                 info = st.places().get(pid)
         except TrackerError as err:
             raise fail(err) from None
@@ -545,7 +602,10 @@ __all__ = [
     "id_aliases",
     "ingest_paths",
     "load_timeline",
+    "locate_place",
+    "place_geography",
     "place_json",
+    "record_geography",
     "region_filter",
     "register",
     "snapshot_doc",

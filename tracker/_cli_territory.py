@@ -20,6 +20,7 @@ import tempfile
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -49,7 +50,13 @@ from tracker.render import (
     render_small_multiples,
 )
 from tracker.settings import Settings
-from tracker.territory import equal_area_transformers, place_cells, pocket_report
+from tracker.territory import (
+    DEFAULT_CLOSE_KM,
+    equal_area_transformers,
+    place_cells,
+    place_sites,
+    pocket_report,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +71,12 @@ PLACE_REGION_KM = 3.0
 
 @dataclass(frozen=True)
 class TerritoryData:
-    """Everything the maps and pockets need: the control timeline, places, cells, context."""
+    """Everything the maps and pockets need: the control timeline, places, cells, context.
+
+    `close_km` is the closing radius of each actor's territory (`territory.close_territory`)
+    used alike by the maps and by the areas of `tracker pocket`, so that the km² reported
+    are those of the patches drawn.
+    """
 
     timeline: Any
     gazetteer: Any
@@ -73,6 +85,12 @@ class TerritoryData:
     context: Mapping[str, Any]
     first_day: dt.date | None
     last_day: dt.date | None
+    close_km: float = DEFAULT_CLOSE_KM
+
+    @cached_property
+    def sites(self) -> dict[str, tuple[float, float]]:
+        """``{place_id: (lon, lat)}`` of the places that have a cell (the partition)."""
+        return {k: v for k, v in place_sites(self.places.values()).items() if k in self.cells}
 
     def snapshot(self, on: dt.date) -> dict[str, Any]:
         """The holdings on `on`.
@@ -372,6 +390,7 @@ def build_map(
     return render_control_map(
         snap, data.places.values(), data.cells, on=on, context_layers=data.context,
         labels=labels, extent=extent, actor=actor, source_line=source_line(snap, on),
+        close_km=data.close_km,
     )
 
 
@@ -394,26 +413,40 @@ def write_map_series(
 ) -> list[Path]:
     """One map per date with one extent and style, then ``small_multiples.<fmt>``.
 
+    `out_dir` is created when its parent exists (after the dates and the extent are
+    checked, so a bad date leaves nothing behind). Every map and the sheet share one
+    extent: the union of the extents of all the dates (or the bbox/region given).
     Returns the paths written (maps in date order, the sheet last).
+
+    Raises
+    ------
+    OutputError
+        When `out_dir` is a file or its parent does not exist.
     """
     out_dir = Path(out_dir)
-    if not out_dir.exists() and out_dir.parent.is_dir():
-        out_dir.mkdir()
-    if not out_dir.is_dir():
+    if not (out_dir.is_dir() or (not out_dir.exists() and out_dir.parent.is_dir())):
         msg = f"{out_dir}: not a directory; create it first (`mkdir -p {out_dir}`)"
         raise OutputError(msg)
-    snaps = [data.snapshot(d) for d in dates]
+    snaps = [data.snapshot(d) for d in dates]  # bad dates fail before anything is made
     extent = _extent_for(data, snaps, actor=actor, region=region, bbox=bbox)
+    if not out_dir.exists():  # the parent exists: make the folder itself
+        try:
+            out_dir.mkdir()
+        except OSError as err:
+            msg = f"{out_dir}: cannot create the folder ({err.strerror}); pick a writable path"
+            raise OutputError(msg) from err
     written = []
     for day, snap in zip(dates, snaps, strict=True):
         fig = render_control_map(
             snap, data.places.values(), data.cells, on=day, context_layers=data.context,
             labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
+            close_km=data.close_km,
         )
         written.append(save_figure(fig, out_dir / f"map_{day.isoformat()}.{fmt}"))
     frames = [MapFrame(d, s, source_line(s, d)) for d, s in zip(dates, snaps, strict=True)]
     sheet = render_small_multiples(
         frames, data.places.values(), data.cells, extent=extent, context_layers=data.context,
+        close_km=data.close_km,
         title=f"{actor.upper() if actor else 'Control'}: {dates[0]} to {dates[-1]}",
     )
     written.append(save_figure(sheet, out_dir / f"small_multiples.{fmt}"))
@@ -430,7 +463,8 @@ def area_series(
     """The actor's area (total, low, high km²) on each date, pockets kept by `region`."""
     out = []
     for day in dates:
-        doc = pocket_report(data.snapshot(day), data.cells, actor, on=day, region=region)
+        doc = pocket_report(data.snapshot(day), data.cells, actor, on=day, region=region,
+                            close_km=data.close_km, sites=data.sites)
         out.append(AreaPoint(day, doc["area_km2_total"], doc["area_km2_low"],
                              doc["area_km2_high"]))
     return out
@@ -512,7 +546,7 @@ def write_animation(
         fig = render_control_map(
             snap, data.places.values(), data.cells, on=day, context_layers=data.context,
             labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
-            dpi=80,
+            dpi=80, close_km=data.close_km,
         )
         canvas = FigureCanvasAgg(fig)
         canvas.draw()
@@ -601,7 +635,8 @@ def register(main: click.Group) -> None:
             if dates is None:
                 assert on is not None
                 doc = pocket_report(data.snapshot(on), data.cells, actor_id, on=on,
-                                    region=area, places=data.places)
+                                    region=area, places=data.places,
+                                    close_km=data.close_km, sites=data.sites)
                 if as_json:
                     echo_json(doc)
                 else:

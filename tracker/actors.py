@@ -12,11 +12,16 @@ capital letters such as "IS" match case-sensitively, so the verb "is" is not ISI
 
 A row with ``requires`` set (e.g. "التنظيم" -> isis, requires isis) is a context-dependent
 name: it only counts when the same text also names the required actor by an
-unconditional row ("التنظيم" is ISIS in a report that says "داعش" or "الدولة الإسلامية").
+unconditional row ("التنظيم" is ISIS in a report that says "داعش" or "الدولة الإسلامية"),
+when the report's title does (``find(text, context=title)``), or when a *cue* of that actor
+stands near the name. A row whose optional ``role`` column is ``cue`` ("الخلافة", the
+caliphate; "البغدادي"; "الجهاديين") is never a mention itself: within `CUE_WINDOW` tokens
+of a context-dependent name of its actor it tells that the report is about that actor.
 """
 
 from __future__ import annotations
 
+import bisect
 import csv
 import io
 import logging
@@ -30,13 +35,16 @@ from tracker.arabic import PROCLITICS, TOKEN_RE, fold, normalize, tokens
 from tracker.errors import InputError, UnknownActorError
 from tracker.model import ACTORS
 
-__all__ = ["ENV_VAR", "ActorEntry", "ActorLexicon", "ActorMention"]
+__all__ = ["CUE_WINDOW", "ENV_VAR", "ActorEntry", "ActorLexicon", "ActorMention"]
 
 logger = logging.getLogger(__name__)
 
 #: Environment variable naming extra lexicon files (os.pathsep-separated).
 ENV_VAR = "TRACKER_ACTORS"
-_COLUMNS = ("name", "actor", "lang", "requires", "note")
+_COLUMNS = ("name", "actor", "lang", "requires", "note", "role")
+_ROLES = ("", "name", "cue")
+#: Tokens between a cue and a context-dependent name for the cue to count.
+CUE_WINDOW = 30
 _BUNDLED = "actors.csv"
 
 
@@ -70,6 +78,7 @@ class ActorEntry:
 
     `key` is the name as a tuple of normalised tokens; `case_sensitive` is set for names of
     at most two capital Latin letters ("IS"). `source` and `line` say where the row came from.
+    `role` is ``"cue"`` for a context cue (never a mention), else ``""``.
     """
 
     name: str
@@ -81,6 +90,7 @@ class ActorEntry:
     line: int = 0
     key: tuple[str, ...] = ()
     case_sensitive: bool = False
+    role: str = ""
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -131,12 +141,17 @@ def _parse_rows(text: str, source: str) -> list[ActorEntry]:
         if requires and requires not in ACTORS:
             msg = f"unknown actor id {requires!r} in `requires`; valid ids: {_valid_ids()}"
             raise InputError(msg, path=source, line=line)
+        role = values.get("role", "").lower()
+        if role not in _ROLES:
+            msg = f"unknown role {role!r} for {name!r}; leave it empty (a name) or write cue"
+            raise InputError(msg, path=source, line=line)
         key = _key(name)
         if not key:
             msg = f"the name {name!r} has no letters or digits to match"
             raise InputError(msg, path=source, line=line)
         out.append(ActorEntry(name, actor, values.get("lang", ""), requires,
-                              values.get("note", ""), source, line, key, _is_acronym(name)))
+                              values.get("note", ""), source, line, key, _is_acronym(name),
+                              "cue" if role == "cue" else ""))
     if header is None:
         msg = f"no header line; expected the columns {', '.join(_COLUMNS)}"
         raise InputError(msg, path=source)
@@ -201,17 +216,20 @@ class ActorLexicon:
     """
 
     def __init__(self, entries: Iterable[ActorEntry]) -> None:
-        by_key: dict[tuple[str, ...], ActorEntry] = {}
+        by_key: dict[tuple[str, tuple[str, ...]], ActorEntry] = {}
         for entry in entries:
-            by_key[entry.key] = entry  # later files win
+            by_key[(entry.role, entry.key)] = entry  # later files win
         self._entries: tuple[ActorEntry, ...] = tuple(by_key.values())
         index: dict[str, list[ActorEntry]] = {}
+        cue_index: dict[str, list[ActorEntry]] = {}
         for entry in self._entries:
-            index.setdefault(entry.key[0], []).append(entry)
-        for bucket in index.values():
+            target = cue_index if entry.role == "cue" else index
+            target.setdefault(entry.key[0], []).append(entry)
+        for bucket in (*index.values(), *cue_index.values()):
             bucket.sort(key=lambda e: len(e.key), reverse=True)
         self._index = index
-        self._by_name = {" ".join(e.key): e.actor for e in self._entries}
+        self._cue_index = cue_index
+        self._by_name = {" ".join(e.key): e.actor for e in self._entries if e.role != "cue"}
         self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
     @classmethod
@@ -280,29 +298,61 @@ class ActorLexicon:
             raise UnknownActorError(msg)
         return actor
 
-    def find(self, text: str) -> list[ActorMention]:
+    def find(self, text: str, *, context: str = "") -> list[ActorMention]:
         """Every actor name in a text, longest match first, sorted by start.
 
         Parameters
         ----------
         text
             Any text; spans point into it as given.
+        context
+            More text about the same report that is not searched for mentions (its title):
+            an actor it names lets the context-dependent names of that actor count.
 
         Returns
         -------
         list[ActorMention]
             Non-overlapping mentions. Names whose row has ``requires`` count only when the
-            text also names that actor by an unconditional name.
+            text or `context` also names that actor by an unconditional name, or when a
+            cue of that actor stands within `CUE_WINDOW` tokens of the name.
         """
         if not isinstance(text, str) or not text:
             return []
-        toks = [self._word(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-        toks = [t for t in toks if t.norm]
-        plain = self._scan(text, toks, frozenset())
-        if not plain:
+        toks = self._words(text)
+        named = {m.actor for m, _ in self._scan(text, toks, frozenset())}
+        if isinstance(context, str) and context.strip():
+            ctx = self._words(context)
+            named |= {m.actor for m, _ in self._scan(context, ctx, frozenset())}
+        if self._cue_index:
+            named |= self._cued(text, toks, frozenset(named))
+        if not named:
             return []
-        named = frozenset(m.actor for m, _ in plain)
-        return [m for m, _ in self._scan(text, toks, named)]
+        return [m for m, _ in self._scan(text, toks, frozenset(named))]
+
+    def _words(self, text: str) -> list[_Word]:
+        toks = [self._word(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+        return [t for t in toks if t.norm]
+
+    def _cued(self, text: str, toks: list[_Word], named: frozenset[str]) -> set[str]:
+        """Actors not yet named whose cue stands near one of their context-dependent names."""
+        cues = self._scan(text, toks, frozenset(), index=self._cue_index)
+        wanted = {e.actor for _, e in cues} - named
+        if not wanted:
+            return set()
+        starts = {t.start: i for i, t in enumerate(toks)}
+        conditional = [(starts.get(m.start, _tok_index(toks, m.start)), e.requires, m)
+                       for m, e in self._scan(text, toks, frozenset(wanted)) if e.requires]
+        out: set[str] = set()
+        for m, e in cues:
+            if e.actor not in wanted:
+                continue
+            ci = starts.get(m.start, _tok_index(toks, m.start))
+            # a cue never vouches for the name it is part of ("الجهاديين" alone is no cue)
+            if any(req == e.actor and abs(ni - ci) <= CUE_WINDOW
+                   and not (n.start < m.end and m.start < n.end)
+                   for ni, req, n in conditional):
+                out.add(e.actor)
+        return out
 
     def _word(self, surface: str, start: int, end: int) -> _Word:
         """A token of the text with its normalised form and the index keys it can start."""
@@ -313,19 +363,24 @@ class ActorLexicon:
             norm = normalize(surface)
             starts = () if not norm or " " in norm else tuple(
                 (v, skip) for v, skip in _strip_proclitic(norm)
-                if v in self._index and not (skip and surface.isascii()))
+                if (v in self._index or v in self._cue_index) and not (skip and surface.isascii()))
             cached = self._cache[surface] = (norm, starts)
         return _Word(surface, start, end, cached[0], cached[1])
 
-    def _scan(self, text: str, toks: list[_Word], named: frozenset[str]
+    def _scan(self, text: str, toks: list[_Word], named: frozenset[str], *,
+              index: dict[str, list[ActorEntry]] | None = None
               ) -> list[tuple[ActorMention, ActorEntry]]:
-        """One left-to-right longest-match pass; `requires` rows need their actor in `named`."""
+        """One left-to-right longest-match pass; `requires` rows need their actor in `named`.
+
+        `index` is the name index by default; the cue index finds cues.
+        """
+        index = self._index if index is None else index
         out: list[tuple[ActorMention, ActorEntry]] = []
         i = 0
         while i < len(toks):
             best: tuple[int, int, ActorEntry] | None = None  # (n tokens, surface skip, entry)
             for variant, skip in toks[i].starts:
-                for entry in self._index.get(variant, ()):
+                for entry in index.get(variant, ()):
                     n = len(entry.key)
                     if best is not None and n <= best[0]:
                         break
@@ -348,3 +403,8 @@ class ActorLexicon:
             out.append((ActorMention(start, end, text[start:end], entry.actor), entry))
             i += n
         return out
+
+
+def _tok_index(toks: list[_Word], pos: int) -> int:
+    """Index of the token that contains character `pos`."""
+    return bisect.bisect_right([t.start for t in toks], pos) - 1

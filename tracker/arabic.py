@@ -118,13 +118,20 @@ def normalize(text: str) -> str:
     return _SPACES.sub(" ", text).strip().lower()
 
 
+@lru_cache(maxsize=1 << 17)
+def _normalize_word(word: str) -> str:
+    """`normalize` of one token (cached: the words of news copy recur)."""
+    return normalize(word)
+
+
 def tokens(text: str) -> list[Token]:
     """Split text into word tokens that keep their character offsets into `text`."""
     out: list[Token] = []
     for m in TOKEN_RE.finditer(text):
-        norm = normalize(m.group())
+        word = m.group()
+        norm = _normalize_word(word)
         if norm:
-            out.append(Token(m.group(), m.start(), m.end(), norm))
+            out.append(Token(word, m.start(), m.end(), norm))
     return out
 
 
@@ -213,6 +220,28 @@ _DOUBLED = re.compile(r"(.)\1+")
 _VOWELS = re.compile(r"[aeiouyw]")
 
 
+def _strip_joined_article(w: str, *, first: bool) -> str:
+    """A word without an article glued to it: "Alsafafnah" -> "safafnah", "ezzor" -> "zor",
+    "Assafafnah" -> "safafnah", "Arraqqa" -> "raqqa".
+
+    ``al``/``el`` + consonant (not ``albu``/``albo``, which `latin_key` folds as abu) and an
+    assimilated article (``as-s``, ``ar-r``, ``ez-z`` ...) are dropped when at least
+    `_JOINED_MIN` letters remain -- three inside a name, four at its start, where a
+    short word is more often a name of its own ("Alwan", "Assad").
+    """
+    need = _JOINED_MIN + (1 if first else 0)
+    m = _JOINED_ARTICLE.match(w)
+    if m and len(m.group(2)) >= need and m.group(2)[0] == m.group(1)[-1]:
+        return m.group(2)  # assimilated: as-s..., ar-r..., ez-z...
+    if (w.startswith(("al", "el")) and len(w) - 2 >= need and w[2] not in "aeiouyw"
+            and w[2:4] not in ("bu", "bo")):
+        return w[2:]
+    return w
+
+
+_JOINED_MIN = 3
+
+
 def _ascii(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     return "".join(c for c in text if not unicodedata.combining(c))
@@ -241,12 +270,7 @@ def latin_key(name: str) -> str:
     for i, w in enumerate(words):
         if w in _LATIN_ARTICLES and i + 1 < len(words):
             continue
-        # joined article: "ezzor" "alhasakah" "assousa"
-        m = _JOINED_ARTICLE.match(w)
-        if m and i > 0 and len(m.group(2)) >= 3 and m.group(2)[0] == m.group(1)[-1]:
-            w = m.group(2)
-        elif w.startswith("al") and len(w) > 5 and i == 0 and w[2:4] not in ("bu", "bo"):
-            pass
+        w = _strip_joined_article(w, first=not out)
         out.append(w)
     if out and out[0] in _ABU_LATIN:
         out[0] = "bu"

@@ -69,7 +69,7 @@ NON_TARGET_KINDS = frozenset({"country", "governorate", "district", "subdistrict
 
 
 class _Lexicon(Protocol):
-    def find(self, text: str) -> list[Any]: ...
+    def find(self, text: str, *, context: str = "") -> list[Any]: ...
 
 
 class _Gazetteer(Protocol):
@@ -222,6 +222,28 @@ _INTENT = re.compile(_f(
     r"\bplans?\b|\bplanning\b|intends?|\baims?\b|preparing|prepares?|attempts?|attempting|"
     r"\btry\b|tries|trying|\bwould\b|\bwill\b|\bcould\b|\bmay\b|\bmight\b|seeks?|"
     r"vow(?:ed|s)?|threaten(?:ed|s)?|\bif\b|in order to|push to"), re.I)
+#: Expectation and likelihood: what is forecast has not happened.
+_EXPECT = re.compile(_f(
+    r"(?<!\w)(?:من المتوقع|المتوقع|يتوقع|يتوقعون|تتوقع|توقعات|من المرجح|المرجح|يرجح|ترجح|"
+    r"من المنتظر|المنتظر|مرشحة|مرشح)(?!\w)|"
+    r"\b(?:expected|likely|poised|set|due|hoping|hopes?|bid|want(?:s|ed)?|seeking|"
+    r"moving|moved|push(?:ing|ed)?|launch(?:ed|ing)?|offensive|campaign|operation)\s+to\s+"
+    r"(?:\S+\s+)?$"), re.I)
+#: Conditional openers whose clause runs until its consequence ("فإن", "then", a stop).
+_CONDITIONAL = re.compile(_f(r"(?<!\w)(?:في حال|وفي حال|إذا|اذا|وإذا|واذا|لو|ولو|إن تمكن|"
+                              r"ان تمكن|إن نجح|ان نجح|شريطة|بشرط)(?!\w)|\bif\b|\bunless\b|"
+                              r"\bwhether\b"), re.I)
+_CONSEQUENCE = re.compile(_f(r"(?<!\w)(?:فإن|فان|فانه|فإنه|فستكون|فسوف)(?!\w)|\bthen\b|[.;؛!?؟]"),
+                          re.I)
+#: Particles after which an imperfect verb is subjunctive (purpose, "before it can", "until").
+_SUBJ_PARTICLES = _ws("أن", "ان", "وأن", "وان", "كي", "لكي", "حتى", "لن", "ولن", "لئلا",
+                      "بأن", "بان")
+#: English: an infinitive of a control verb is an aim, unless it was achieved ("managed to").
+_EN_ACHIEVED = re.compile(r"\b(?:managed|succeeded|able|went on|proceeded|used)\s+to\s*$", re.I)
+_NOT_VERBS = _ws("تموز", "نيسان", "يناير", "يونيو", "يوليو", "نوفمبر", "تجاه", "نقاط", "يوم",
+                 "يومي", "يومين", "نحو", "نهاية", "نهار", "تلال", "تلك", "تقريبا", "تقريباً")
+_FUTURE_WORDS = _ws("سوف", "وسوف", "will", "would", "shall", "could", "might", "may", "can",
+                    "cannot", "should", "unless")
 _NEGATION = re.compile(_f(
     r"(?:(?<!\w)(?:لم|لن|ليس|ليست|غير|دون|عدم)(?!\w)(?:\s+\S+){0,2}\s*$)|"
     r"(?:(?<!\w)(?:لا|ما)(?!\s+(?:يزال|تزال|زال|زالت|يزالون|تزالان))(?:\s+\S+){0,1}\s*$)|"
@@ -246,6 +268,12 @@ _PERCENT = re.compile(r"(\d{1,3})\s*(?:%|٪|بالمئة|بالمائة|في ا�
 #: Verbal nouns: a nominal mention ("استعادة البوكمال تعني ...") needs its actor in the sentence.
 _NOMINAL = re.compile(_f(r"(?:و|ف|ب|ل|لل|ال|بال|وب|وال)?(?:استعادة|تحرير|السيطرة|سيطرة|خسارة|"
                          r"انسحاب|الانسحاب|فقدان|دخول|حصار|اقتحام|طرد)"))
+#: A verbal noun in construct ("انسحاب X", "عقب خروج X"): its actor follows it. With the
+#: article or a preposition ("للانسحاب", "الانسحاب") a verb governs it and the subject of
+#: that verb is the actor ("اضطر داعش للانسحاب").
+_CONSTRUCT_NOUN = re.compile(_f(r"(?:و|ف)?(?:انسحاب|خروج|إخراج|اخراج)"))
+_WITHDRAWAL_NOUN = re.compile(_f(r"(?:و|ف|ب|وب|ل|ول|لل|ال|بال|وال|وبال)?"
+                                 r"(?:انسحاب|خروج|إخراج|اخراج)"))
 _REGION_WORDS = _ws("ريف", "بادية", "محافظة", "ناحية", "countryside", "province", "governorate",
                     "outskirts")
 _RELATIVES = _ws("التي", "الذي", "اللتين", "اللذين", "اللتان", "اللذان", "والتي", "والذي",
@@ -304,7 +332,8 @@ _PRON = r"(?:ها|ه|هم|هما)?"
 RULES: tuple[Rule, ...] = (
     # --- pocket statements (the whole remaining area of an actor)
     Rule("pocket_contains_ar", "held",
-         r"(?:آخر|اخر) (?:جيب|معقل|منطقة|بقعة)(?: \S+){0,3}?[،,]? ?(?:و)?(?:الذي|التي|والذي|والتي) "
+         r"(?:آخر|اخر) (?:جيب|معقل|منطقة|بقعة)(?: [^\s.؛;]+){0,6}?[،,]? ?"
+         r"(?:و)?(?:الذي|التي|والذي|والتي) "
          r"(?:يتضمن|تتضمن|يضم|تضم|يشمل|تشمل)",
          place="after", pocket=True),
     Rule("pocket_last_contains_ar", "held",
@@ -326,6 +355,10 @@ RULES: tuple[Rule, ...] = (
          r"is made up of|which includes|including|includes|that includes)|"
          r"(?:now )?(?:holds?|controls?) only",
          place="after", pocket=True),
+    Rule("pocket_last_en", "held",
+         r"(?:its|their) last (?:two |three |four |remaining )*(?:villages|towns|areas|"
+         r"strongholds|footholds|positions|bastions)",
+         place="either", pocket=True),
     Rule("captured_became_ar", "captured",
          r"(?:باتت|بات|أصبحت|اصبحت|أصبح|صارت|باتت) (?:\S+ ){0,5}?تحت (?:سيطرة|سيطرت)",
          place="inside", actor="after"),
@@ -358,6 +391,7 @@ RULES: tuple[Rule, ...] = (
     Rule("lost_withdrew_ar", "lost",
          _P + r"(?:انسحب|انسحبت|انسحبوا|انسحاب|الانسحاب|ينسحب|تنسحب)",
          prep=("من",)),
+    Rule("lost_exit_ar", "lost", r"(?:و|ف|ب|وب)?(?:خروج|إخراج|اخراج)", prep=("من",), noun=True),
     Rule("lost_control_ar", "lost", _P + r"(?:فقد|فقدت|فقدان)(?: \S+)? (?:سيطرته|سيطرتها|السيطرة)",
          prep=("على", "علي")),
     Rule("lost_ar", "lost", _P + r"(?:خسر|خسرت|خسروا|خسارة|خسارته|خسارتها)"),
@@ -398,7 +432,7 @@ RULES: tuple[Rule, ...] = (
 _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "pocket_contains_ar": ("اخر",), "pocket_last_contains_ar": ("الاخير",),
     "pocket_last_ar": ("اخر",), "pocket_only_ar": ("سوي", "الا", "فقط"),
-    "pocket_en": ("last", "only"),
+    "pocket_en": ("last", "only"), "pocket_last_en": ("last",),
     "captured_became_ar": ("تحت",), "held_under_ar": ("تحت", "لسيطر"),
     "held_still_ar": ("زال",), "held_present_ar": ("يسيطر", "تسيطر"),
     "held_areas_ar": ("مناطق",), "held_en": ("control",),
@@ -407,6 +441,7 @@ _RULE_KEYS: dict[str, tuple[str, ...]] = {
     "besieged_ar": ("حاصر", "حصار"), "besieged_adj_ar": ("محاصر",),
     "besieged_en": ("besieg", "encircl", "surround", "boxed", "trapped"),
     "lost_withdrew_ar": ("نسحب", "انسحاب"), "lost_control_ar": ("فقد",),
+    "lost_exit_ar": ("خروج", "اخراج"),
     "lost_ar": ("خسر", "خسار"),
     "lost_en": ("withdr", "pulled", "retreat", "driven", "expelled", "pushed"),
     "lost_en2": ("lost",), "expel_ar": ("طرد",), "captured_ar": ("سيطر",),
@@ -469,6 +504,7 @@ class _Doc:
     sent_bounds: dict[int, tuple[int, int]] = field(default_factory=dict)
     para_starts: dict[int, int] = field(default_factory=dict)
     claimed: list[tuple[int, int, list[_Place]]] = field(default_factory=list)
+    gazetteer: Any = None
 
     def orig(self, fpos: int) -> int:
         return fpos if self.fmap is None else self.fmap[fpos]
@@ -698,7 +734,9 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
         if k > i + 1:
             s, e = toks[i + 1].start, toks[k - 1].end
             spans[i + 1] = (k - 1, _Place(text[s:e], s, e, trigger=True))
-    actors = sorted(lexicon.find(text), key=lambda a: a.start)
+    title = report.title if report.title and report.title not in text else ""
+    # the title names the actor a body may call only "التنظيم"
+    actors = sorted(lexicon.find(text, context=title), key=lambda a: a.start)
     if _LATIN_LETTER.search(text):
         _latin_spans(text, toks, starts, spans, actors, gazetteer)
     try:
@@ -715,7 +753,7 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
         sent_bounds[c.sent] = (min(a, c.start), max(b, c.end))
         para_starts.setdefault(c.para, c.start)
     return _Doc(report, text, folded, fmap, toks, tok_at, chunks, chunk_of_tok, spans,
-                actors, dates, starts, sent_bounds, para_starts)
+                actors, dates, starts, sent_bounds, para_starts, gazetteer=gazetteer)
 
 
 _HARD_BOUNDARY = "،,.;؛:!?؟()\n\"«»“”-–—"
@@ -786,14 +824,23 @@ def _last_tok_before(doc: _Doc, pos: int) -> int:
     return bisect.bisect_right(doc.starts, pos - 1) - 1 if pos > 0 else -1
 
 
+def _region_word(word: str) -> bool:
+    """"ريف", "وبادية", "بريف", "والريف": a region word behind any proclitics."""
+    words = _REGION_WORDS | _ws("الريف", "البادية")
+    return any(word[n:] in words for n in range(4) if all(c in "وبفل" for c in word[:n]))
+
+
 def _is_region(doc: _Doc, place: _Place) -> bool:
     """"ريف حماة", "بادية دير الزور", "Hama countryside": a region, not the town itself."""
     i = _last_tok_before(doc, place.start)
     own = doc.folded[_fpos(doc, place.start - 4 if place.start >= 4 else 0):_fpos(doc, place.start)]
-    if i >= 0 and _strip_proclitic(doc.toks[i].norm) in _REGION_WORDS | _ws("الريف"):
+    if i >= 0 and _region_word(doc.toks[i].norm):
         return True
     if re.search(_f(r"(?:ريف|بريف|وريف)\s*$"), own):
         return True
+    if i >= 1 and doc.toks[i].norm == "of" and doc.toks[i - 1].norm in (
+            "countryside", "province", "governorate", "desert", "countrysides"):
+        return True  # "the countryside of Hama", "the province of Deir ez-Zor"
     nxt = _first_tok_after(doc, place.end)
     return nxt < len(doc.toks) and doc.toks[nxt].norm in ("countryside", "province",
                                                          "governorate")
@@ -828,6 +875,10 @@ def _parse_list(doc: _Doc, i: int, limit: int, *, enum: bool = False
     n = len(doc.toks)
     # fillers before the first place
     while k < min(limit, n) and k - i < OBJECT_WINDOW:
+        skip = _descriptor_of(doc, k, min(limit, n))
+        if skip:
+            k = skip  # "the Euphrates town of", "the border city of", "the village of"
+            continue
         if _place_at(doc, k) is not None:
             break
         w = doc.toks[k].norm
@@ -887,6 +938,31 @@ def _parse_list(doc: _Doc, i: int, limit: int, *, enum: bool = False
             continue
         break
     return places, fraction, k
+
+
+_EN_KIND = frozenset(("town", "towns", "city", "cities", "village", "villages", "hamlet",
+                      "hamlets", "area", "areas", "camp", "district", "neighbourhood",
+                      "neighborhood", "oilfield", "settlement", "settlements", "stronghold",
+                      "bastion", "enclave", "pocket"))
+
+
+def _descriptor_of(doc: _Doc, k: int, limit: int) -> int:
+    """Index after an English descriptor "[the] (ADJ ){0,2}town(s) of" starting at `k`, else 0.
+
+    "captured the Euphrates town of al-Mayadin", "retook the border town of Albu Kamal",
+    "took control of the towns of X and Y": the adjectives (a river, a region, "strategic")
+    describe the place and are never the place themselves.
+    """
+    j = k
+    if j < limit and doc.toks[j].norm == "the":
+        j += 1
+    for _ in range(3):
+        if j + 1 < limit and doc.toks[j].norm in _EN_KIND and doc.toks[j + 1].norm == "of":
+            return j + 2 if not _boundary_between(doc.text, doc.toks[j], doc.toks[j + 1]) else 0
+        if j >= limit or not doc.toks[j].norm.isascii() or doc.toks[j].norm in _STOP - _ws("the"):
+            return 0
+        j += 1
+    return 0
 
 
 def _unknown_item(doc: _Doc, k: int, limit: int) -> tuple[int, _Place] | None:
@@ -986,13 +1062,18 @@ class _RawClaim:
     besieger: str | None = None
     verb_pos: int = 0
     before_cue: bool = False
+    scope: str | None = None
 
 
 #: Head words of an armed group's name; unrecognised, they still mark a subject slot.
-_GROUP_HEADS = _ws("عناصر", "مقاتلي", "مسلحي", "تنظيم", "التنظيم", "الفصائل", "فصائل", "مقاتلو",
+_GROUP_HEADS = _ws("عناصر", "مقاتلي", "مسلحي", "مقاتليه", "مقاتليها", "مسلحيه", "قواته",
+                   "تنظيم", "التنظيم", "الفصائل", "فصائل", "مقاتلو",
                    "مسلحو", "عناصره", "الجهاديين", "الجهاديون", "militants", "fighters",
                    "jihadists", "rebels", "insurgents", "troops", "soldiers", "gunmen",
                    "militiamen", "extremists")
+#: Group words carrying a possessive pronoun: the owner is the actor named just before.
+_OWNED_GROUP = _ws("عناصره", "عناصرها", "مقاتليه", "مقاتليها", "مسلحيه", "مسلحيها", "قواته",
+                   "قواتها", "مقاتلوه", "مقاتلوها", "its fighters", "its militants")
 #: Nationality adjectives after a verbal noun ("الانسحاب الأمريكي") name a party the lexicon
 #: lacks.
 _NATIONALITY = _ws("الأمريكي", "الأميركي", "الأمريكية", "الأميركية", "الروسي", "الروسية",
@@ -1083,6 +1164,9 @@ def _pick_subject(doc: _Doc, chunk: _Chunk, vs: int, ve: int, obj_start: int | N
                 any(0 <= doc.toks[k].start - a.end <= 2 for a in every) or \
                 (k < vi and any(a.start > doc.toks[k].end and a.end <= vs for a in every)):
             continue
+        if w in _OWNED_GROUP:  # "عناصره", "مقاتليها": the members of the actor named before
+            owner = [a for a in every if a.end <= doc.toks[k].start]
+            return (_actor_of(owner[-1]), False) if owner else None
         named = _coref_actor(doc, doc.toks[k].norm)  # "the militants" = "Islamic State fighters"
         return (named, True) if named else None
     before = [a for a in cands if a.end <= vs]
@@ -1170,11 +1254,67 @@ def _guarded(doc: _Doc, chunk: _Chunk, ms: int, me: int, rule: Rule) -> bool:
     near = before[-45:] if rule.status != "captured" else before[-60:]
     if _INTENT.search(near):
         return True
+    verbal = not rule.pocket and rule.actor == "subject"
+    if _hypothetical(doc, chunk, ms, me, before, verbal=verbal):
+        return True
     if _FIRE.search(after) or "ناريا" in doc.folded[_fpos(doc, ms):_fpos(doc, me)]:
         return True
     if rule.name == "held_areas_ar" and re.search(_f(r"(?:نحو|إلى|الى|باتجاه|صوب)\s*$"), before):
         return True  # "نزحوا نحو مناطق سيطرة X": a destination of people
     return bool(_MOVEMENT.search(before[-25:]))
+
+
+def _is_imperfect(word: str) -> bool:
+    """An Arabic imperfect (present/subjunctive) verb form: تسيطر, يتمكن, نستعيد."""
+    w = word[1:] if word[:1] in ("و", "ف") and len(word) > 4 else word
+    if len(w) < 4 or w[0] not in "تين" or not re.fullmatch("[\u0600-\u06ff]+", w):
+        return False
+    if w in _ACTOR_FEMININE | _ACTOR_MASCULINE | _GROUP_HEADS | _NOT_VERBS or \
+            w.startswith(("تنظيم", "تشرين")) or w.endswith("ات"):
+        return False
+    return not (len(w) == 5 and w[3] == "ي")  # a verbal noun تفعيل ("تحرير", "تقديم")
+
+
+def _future_verb(word: str) -> bool:
+    """"ستسيطر", "سيخسر", "وستتمكن", "لتسيطر" (future or purpose on the verb itself)."""
+    w = word[1:] if word[:1] in ("و", "ف") and len(word) > 5 else word
+    return len(w) >= 5 and w[0] in "سل" and not w.startswith("سيطر") and _is_imperfect(w[1:])
+
+
+def _hypothetical(doc: _Doc, chunk: _Chunk, ms: int, me: int, before: str, *,
+                  verbal: bool = True) -> bool:
+    """True when the phrase is forecast, conditional, subjunctive or future, not an event.
+
+    Arabic: "ستسيطر", "من المتوقع أن", "قبل أن تتمكن X من بسط سيطرتها", "حتى تتمكن",
+    "قد تسيطر", "في حال تمكن X من السيطرة" (the condition runs until "فإن"); English:
+    "will", "is expected to", "before X can take", "if X takes", "aims to capture".
+    """
+    local = re.split(r"[،,;؛]", before)[-1]
+    if _EXPECT.search(local):
+        return True
+    i0 = _first_tok_after(doc, ms)
+    i1 = max(i0, _last_tok_before(doc, me))
+    if any(_future_verb(doc.toks[k].norm) for k in range(i0, min(i1 + 1, len(doc.toks)))):
+        return True
+    lo = _first_tok_after(doc, chunk.start)
+    k = i0 - 1
+    while k >= max(lo, i0 - 8):
+        if _boundary_between(doc.text, doc.toks[k], doc.toks[k + 1], _CLAUSE_BOUNDARY):
+            break
+        w = doc.toks[k].norm
+        nxt = doc.toks[k + 1].norm
+        if _future_verb(w) or w in _FUTURE_WORDS:
+            return True
+        if (w in _SUBJ_PARTICLES or w in _ws("قد", "وقد")) and _is_imperfect(nxt):
+            return True
+        k -= 1
+    whole = doc.folded[_fpos(doc, chunk.start):_fpos(doc, ms)]
+    conds = list(_CONDITIONAL.finditer(whole))
+    if conds and len(whole) - conds[-1].end() <= 160 and not _CONSEQUENCE.search(
+            whole, conds[-1].end()):
+        return True  # "في حال تمكن X من التقدم والسيطرة على P"
+    # "aims to capture", "an offensive to retake": an aim, unless achieved ("managed to")
+    return verbal and bool(re.search(r"\bto\s*$", whole)) and not _EN_ACHIEVED.search(whole)
 
 
 def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
@@ -1245,28 +1385,23 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
     besieger = None
     implicit = False
     group = None
+    scope: str | None = None
     out_actor: str | None = None
     extra: list[tuple[str, str]] = []  # (actor, status) additional claims
     if rule.pocket:
-        inside = [a for a in doc.actors if a.start >= ms and a.end <= me]
-        out_actor = _actor_of(inside[0]) if inside else None
-        if out_actor is None:
-            for t in doc.toks[_first_tok_after(doc, ms):_first_tok_after(doc, me)]:
-                out_actor = out_actor or _actor_by_word(doc, t.norm)
-        if out_actor is None and re.search(_f(r"(?<!\w)(?:له|لها)(?!\w)"),
-                                           doc.folded[_fpos(doc, ms):_fpos(doc, me)]):
-            prev = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
-            out_actor = _actor_of(prev[-1]) if prev else None
-        if out_actor is None:
-            for t in doc.toks[_first_tok_after(doc, ms):_first_tok_after(doc, me)]:
-                out_actor = out_actor or _coref_actor(doc, t.norm)
-        if out_actor is None:
+        owner = _pocket_owner(doc, chunk, ms, me)
+        if owner == "":
+            return None  # the pocket belongs to a group the lexicon cannot name
+        if owner is None:
             got = _pick_subject(doc, chunk, ms, me, None, verb_word)
             if got is None:
                 return None
             out_actor, implicit = got
+        else:
+            out_actor = owner
         group = f"{doc.report.report_id}:{chunk.sent}"
         besieger = _besieger(doc, chunk, ms, out_actor)
+        scope = _pocket_scope(doc, chunk, ms, me)
     elif rule.actor == "self":
         m = _SELF_ACTOR.search(doc.folded[_fpos(doc, ms):_fpos(doc, me)])
         name = (m.group(1) or m.group(2)) if m else ""
@@ -1302,6 +1437,27 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
             extra.append((loser, "lost"))
         if out_actor is None:
             out_actor, status = extra.pop()
+    elif _CONSTRUCT_NOUN.fullmatch(verb_word) or (
+            _WITHDRAWAL_NOUN.fullmatch(verb_word) and obj_start is not None and any(
+                a.start >= me and a.end <= obj_start
+                for a in _actor_candidates(doc, chunk, objects=True))):
+        # "انسحاب X من P", "خروج X من P": X is the actor, and only X (people leaving a
+        # place, "خروج 300 مدني من P", are no party; "عناصر التنظيم" unnamed says nothing)
+        if obj_start is None:
+            return None
+        seg_toks = doc.toks[_first_tok_after(doc, me):_first_tok_after(doc, obj_start)]
+        named = [a for a in _actor_candidates(doc, chunk, objects=True)
+                 if a.start >= me and a.end <= obj_start]
+        if any(_NUMBER.search(t.norm) or t.norm in _COUNT_WORDS for t in seg_toks):
+            return None
+        if named:
+            out_actor = _actor_of(named[0])
+        else:
+            owned = [t for t in seg_toks if t.norm in _OWNED_GROUP]
+            prior = [a for a in _actor_candidates(doc, chunk, objects=True) if a.end <= ms]
+            if not owned or not prior:
+                return None
+            out_actor = _actor_of(prior[-1])  # "انسحاب عناصره": its members
     elif rule.name in ("contested_fight_ar", "contested_en"):
         # fighting involves the sides named in the clause ("بين X و Y")
         names = list(dict.fromkeys(_actor_of(a) for a in _actor_candidates(doc, chunk, objects=True)
@@ -1334,13 +1490,21 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         if besieger == out_actor:
             besieger = None
     elif rule.actor == "before":
-        before = [a for a in _actor_candidates(doc, chunk) if a.end <= ms]
+        # the besieged stand before the adjective, often as "من عناصر X" (no subject slot)
+        before = [a for a in _actor_candidates(doc, chunk, objects=rule.status == "besieged")
+                  if a.end <= ms]
         if not before:
             return None
-        out_actor = _actor_of(before[-1])
-        if _NUMBER.search(doc.folded[_fpos(doc, max(chunk.start, before[-1].start - 25)):
-                                     _fpos(doc, ms)]):
-            return None  # a count of people ("240 of the besieged fighters")
+        # "300 عنصر من داعش محاصرين في P": the count is of the besieged, the siege stands
+        unnamed = [t for t in doc.toks[_first_tok_after(doc, before[-1].end):
+                                       _first_tok_after(doc, ms)]
+                   if _strip_proclitic(t.norm) in _GROUP_HEADS]
+        # "قسد وعناصر التنظيم المحاصرين": the group right before the adjective is besieged
+        out_actor = _coref_actor(doc, unnamed[-1].norm) if unnamed else _actor_of(before[-1])
+        if out_actor is None:
+            return None
+        if rule.status == "besieged":
+            besieger = _besieger(doc, chunk, ms, out_actor)
     else:
         got = _pick_subject(doc, chunk, ms, me, obj_start, verb_word,
                             allow_implicit=not (rule.noun or _NOMINAL.fullmatch(verb_word)
@@ -1350,6 +1514,10 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         out_actor, implicit = got
         if implicit and rule.status in ("contested", "besieged"):
             return None
+    if out_actor == "coalition" and not _coalition_may_hold(doc, chunk, rule, verb_word):
+        return None  # the coalition supports; its name beside a ground force is no subject
+    if out_actor is None:
+        return None
     # "taken" by the held-with-كان reading: a past holding is background, not a claim
     if rule.status == "held" and not rule.pocket and _PAST_HABIT.search(
             doc.folded[_fpos(doc, max(chunk.start, ms - 14)):_fpos(doc, ms)]):
@@ -1372,9 +1540,24 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         for actor, st in [(out_actor, status), *extra]:
             out.append(_RawClaim(rule, ci, span_s, span_e, place, actor, st, implicit,
                                  fraction if st in ("contested", "held") else None, group,
-                                 besieger, ms, before_cue))
+                                 besieger, ms, before_cue, scope))
     doc.claimed.append((ms, chunk.sent, places))
     return out
+
+
+def _coalition_may_hold(doc: _Doc, chunk: _Chunk, rule: Rule, verb_word: str) -> bool:
+    """The coalition rarely holds ground: only as the sole actor of its sentence, with an
+    explicit (not nominal) verb, is a claim about its own control believed."""
+    if rule.noun or rule.pocket or _NOMINAL.fullmatch(verb_word) or rule.status == "besieged":
+        return False
+    others = [a for a in _actor_candidates(doc, chunk, objects=True)
+              if _actor_of(a) != "coalition"]
+    if others:
+        return False
+    # an unnamed group word ("عناصر التنظيم") in the sentence is another party too
+    s, e = doc.sent_bounds[chunk.sent]
+    return not any(_strip_proclitic(t.norm) in _GROUP_HEADS
+                   for t in doc.toks[_first_tok_after(doc, s):_first_tok_after(doc, e)])
 
 
 def _from_actor(doc: _Doc, pos: int, chunk: _Chunk) -> str | None:
@@ -1412,11 +1595,142 @@ def _enumeration(doc: _Doc, k: int, chunk: _Chunk, fraction: float | None
 
 
 def _pocket_before(doc: _Doc, ms: int, chunk: _Chunk) -> list[_Place]:
-    """The list right before a pocket phrase in apposition ("X وY، آخر منطقتين ...")."""
+    """The list before a pocket phrase in apposition ("X وقرية Y المجاورة لها، آخر منطقتين
+    متبقيتين للتنظيم"): the last place list of the clause, within a few words, whole."""
     i = _last_tok_before(doc, ms)
-    if i < 0 or doc.text[doc.toks[i].end:ms].strip() not in ("", "،", ","):
+    if i < 0:
         return []
-    return _antecedent(doc, ms, chunk, adjacent=0)
+    sent_start = doc.sent_bounds[chunk.sent][0]
+    for k in range(i, max(-1, i - 10), -1):
+        if doc.toks[k].start < sent_start or (k < i and _boundary_between(
+                doc.text, doc.toks[k], doc.toks[k + 1], ".;؛!?؟\n()")):
+            break
+        for j in range(k, max(-1, k - 5), -1):
+            got = doc.spans.get(j)
+            if got and got[0] == k:
+                return _list_back(doc, j, got[1], sent_start)
+    return []
+
+
+def _list_back(doc: _Doc, j: int, last: _Place, sent_start: int) -> list[_Place]:
+    """A place list ending with `last` (starting at token `j`), read backwards through
+    "و", commas and feature words ("الباغوز فوقاني وقرية المراشدة")."""
+    places = [last]
+    p = j - 1
+    while p >= 0 and doc.toks[p].start >= sent_start:
+        found = None
+        for q in range(p, max(-1, p - 6), -1):
+            g2 = doc.spans.get(q)
+            if g2 and g2[0] <= p:
+                found = (q, g2[1])
+                break
+        if not found:
+            break
+        gap = doc.folded[_fpos(doc, found[1].end):_fpos(doc, places[0].start)]
+        words = [w for w in re.split(r"[\s،,]+", gap) if w]
+        if any(c in gap for c in ".;؛!?؟\n") or not all(
+                w in ("و", "and") or w in _FEATURES or (w[:1] == "و" and w[1:] in _FEATURES)
+                for w in words):
+            break
+        places.insert(0, found[1])
+        p = found[0] - 1
+    return places
+
+
+_OWNER_PRONOUN = re.compile(_f(r"(?<!\w)(?:له|لها|لهم)(?!\w)|\bits\b|\btheir\b"), re.I)
+
+
+def _pocket_owner(doc: _Doc, chunk: _Chunk, ms: int, me: int) -> str | None:
+    """Whose pocket it is: the actor the phrase names ("للتنظيم", "لداعش", "ISIS's last
+    pocket"), or the one a pronoun points to ("آخر جيب له", "its last pocket"), never the
+    other party of the sentence. ``""`` when the owner is a group the lexicon cannot name,
+    None when the phrase names no owner (the subject of the sentence decides)."""
+    inside = [a for a in doc.actors if a.start >= ms and a.end <= me]
+    if inside:
+        return _actor_of(inside[0])
+    toks = doc.toks[_first_tok_after(doc, ms):_first_tok_after(doc, me)]
+    # "آخر جيب للتنظيم" / "last pocket of X": the owner right after the phrase
+    after_i = _first_tok_after(doc, me)
+    tail = doc.toks[after_i:after_i + 3]
+    for t in [*toks, *tail[:1]]:
+        w = t.norm
+        if w.startswith("ل") and len(w) > 3 and not _OWNER_PRONOUN.fullmatch(w):
+            found = _actor_by_word(doc, w) or next(
+                (_actor_of(a) for a in doc.actors if a.start <= t.start + 2 and a.end >= t.end),
+                None)
+            if found:
+                return found
+            if _strip_proclitic(w) in _GROUP_HEADS or w[1:] in _GROUP_HEADS:
+                return _coref_actor(doc, _strip_proclitic(w)) or ""
+    if tail and tail[0].norm == "of" and len(tail) > 1:
+        nxt = [a for a in doc.actors if 0 <= a.start - tail[0].end <= 6]
+        if nxt:
+            return _actor_of(nxt[0])
+    seg = doc.folded[_fpos(doc, ms):_fpos(doc, min(len(doc.text), me + 4))]
+    pre = doc.folded[_fpos(doc, max(0, ms - 6)):_fpos(doc, ms)]
+    if _OWNER_PRONOUN.search(seg) or re.search(r"\b(?:its|their)\s*$", pre):
+        want = "f" if re.search(_f(r"(?<!\w)لها(?!\w)"), seg) else \
+            "m" if re.search(_f(r"(?<!\w)له(?!\w)"), seg) else None
+        prev = [a for a in _actor_candidates(doc, chunk, objects=True) if a.end <= ms]
+        lo = prev[-1].end if prev else doc.sent_bounds[chunk.sent][0]
+        unnamed = [t for t in doc.toks[_first_tok_after(doc, lo):_first_tok_after(doc, ms)]
+                   if _strip_proclitic(t.norm) in _GROUP_HEADS and not any(
+                       a.start <= t.start < a.end + 2 for a in doc.actors)]
+        if unnamed or not prev:
+            # "آخر جيب له" after an unnamed group ("عناصر التنظيم"): no owner we can name
+            return ""
+        fit = [a for a in prev if want is None or _gender_of_actor(a.text) in (want, None)]
+        near = prev[-1]
+        if fit and fit[-1] is not near and _gender_of_actor(near.text) not in (want, None) \
+                and near.start - fit[-1].end < 60:
+            return _actor_of(fit[-1])
+        return _actor_of(near)
+    for t in toks:
+        named = _coref_actor(doc, t.norm)
+        if named:
+            return named
+    return None
+
+
+_BANK_WEST = re.compile(_f(r"(?:غرب|غربي|بغرب)(?: نهر)? الفرات|الضف(?:ة|اف) الغربية|الشامية|"
+                           r"west(?:ern)? bank|west of the euphrates"), re.I)
+_BANK_EAST = re.compile(_f(r"(?:شرق|شرقي|بشرق)(?: نهر)? الفرات|الضف(?:ة|اف) الشرقية|"
+                           r"(?<!\w)الجزيرة(?!\w)|east(?:ern)? bank|east of the euphrates"), re.I)
+_ADMIN_CUE = re.compile(_f(r"(?:ريف|بريف|محافظة|بمحافظة|بادية|ببادية)\s+((?:\S+\s?){1,2})|"
+                           r"(?:countryside of|province of)\s+((?:\S+\s?){1,3})|"
+                           r"((?:\S+\s)?\S+)\s+(?:province|countryside)"), re.I)
+
+
+def _pocket_scope(doc: _Doc, chunk: _Chunk, ms: int, me: int) -> str | None:
+    """What a pocket statement's "whole remaining area" covers, when the report says so.
+
+    A bank of the Euphrates ("آخر جيب له بغرب نهر الفرات", "its last pocket on the east
+    bank") -> ``bank:west`` / ``bank:east``; a governorate or district ("آخر جيب للتنظيم في
+    ريف حماة", "in Hama province") -> ``adm:<PCODE>``. Read in the phrase and the 70
+    characters after it within the clause.
+    """
+    seg = doc.folded[_fpos(doc, ms):_fpos(doc, min(chunk.end, me + 70))]
+    seg = re.split(r"[.;؛!?؟]", seg)[0]
+    west, east = _BANK_WEST.search(seg), _BANK_EAST.search(seg)
+    if west or east:
+        if west and east:
+            return "bank:west" if west.start() < east.start() else "bank:east"
+        return "bank:west" if west else "bank:east"
+    m = _ADMIN_CUE.search(seg)
+    finder = getattr(doc.gazetteer, "find_admin", None) if doc.gazetteer is not None else None
+    if m and finder is not None:
+        name = next(g for g in m.groups() if g)
+        words = name.split()
+        for n in range(len(words), 0, -1):
+            try:
+                place = finder(" ".join(words[:n]))
+            except Exception:  # a gazetteer without admin units: no scope
+                place = None
+            if place is not None:
+                code = next((c for c in reversed(place.admin_pcodes) if c), "")
+                if code:
+                    return f"adm:{code}"
+    return None
 
 
 _SIEGE_WORD = re.compile(_f(r"(?<!\w)\w{0,3}(?:حاصر|تحاصر|يحاصر|محاصرة|حصار|besieg|encircl|"
@@ -1432,6 +1746,12 @@ def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str) -> str | None:
         return None
     m = found[-1]
     vpos = doc.orig(_fpos(doc, s) + m.start())
+    vend = doc.orig(_fpos(doc, s) + m.end() - 1) + 1
+    # VSO: "يحاصر مقاتلو X التنظيم" -- the subject right after the verb
+    after = [a for a in _actor_candidates(doc, chunk, objects=True)
+             if vend <= a.start <= vend + 12 and a.end <= pos]
+    if after and _actor_of(after[0]) != besieged:
+        return _actor_of(after[0])
     cands = [a for a in _actor_candidates(doc, chunk) if a.end <= vpos]
     for a in reversed(cands):
         if _actor_of(a) != besieged:
@@ -1508,6 +1828,12 @@ class _Resolver:
         return out
 
 
+_SPEECH_BEFORE = re.compile(_f(
+    r"(?<!\w)(?:قال|قالت|أفاد|أفادت|ذكر|ذكرت|أكد|أكدت|أوضح|أوضحت|صرح|صرحت|نقلت|نقل)"
+    r"(?:\s+\S+){0,4}\s*$|\b(?:said|says|told|reported|added|stated)\b(?:\s+\S+){0,1}\s*$"),
+    re.I)
+
+
 def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int]:
     """(date, precision, confidence penalty, source) for a claim; source 2 = a date in the
     claim's own clause, 1 = the last date before it, 0 = the publication date or none."""
@@ -1516,6 +1842,11 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
     penalty = 0.0
     pick = None
     source = 0
+    # "said on Monday", "أفاد اليوم": the date of the telling, not of the event, when the
+    # clause has another date
+    events = [d for d in in_chunk if not _SPEECH_BEFORE.search(
+        doc.folded[_fpos(doc, max(chunk.start, d.start - 25)):_fpos(doc, d.start)])]
+    in_chunk = events or in_chunk
     if in_chunk:
         pick = min(in_chunk, key=lambda d: abs(d.start - rc.verb_pos))
         source = 2
@@ -1597,6 +1928,7 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
             fraction=rc.fraction,
             exclusive_group=rc.group,
             besieger=rc.besieger,
+            scope=rc.scope,
             name_ar=place.name_ar if place else "",
             name_en=place.name_en if place else "",
             lat=place.lat if place else None,

@@ -59,6 +59,14 @@ __all__ = [
 #: Place kinds that are administrative units (resolved by `find_admin`, used as context).
 ADMIN_KINDS: frozenset[str] = frozenset({"country", "governorate", "district", "subdistrict"})
 _ADMIN_RANK = {"governorate": 0, "district": 1, "subdistrict": 2, "country": 3}
+#: Admin kinds that a context cue may name: Arabic (exact keys), English (governorates and
+#: districts; sub-districts only when the text says "sub-district").
+_AR_CUE_KINDS: frozenset[str] = frozenset({"governorate", "district", "subdistrict"})
+_EN_CUE_KINDS: frozenset[str] = frozenset({"governorate", "district"})
+_EN_CUE_KINDS_SUB: frozenset[str] = _AR_CUE_KINDS
+#: Two Latin spellings with the same skeleton are the same name when this alike
+#: (rapidfuzz ratio of the article-less letters) or of the same vowel shape.
+_LATIN_SPELLING_MIN = 80.0
 #: Source preference when two entries are the same place (same name, a few km apart).
 _SOURCE_RANK = {"ocha": 0, "adm": 1, "geonames": 2, "wof": 3}
 
@@ -468,6 +476,62 @@ def _latin_simple(name: str) -> str:
     return _NON_ALNUM.sub("", text)
 
 
+_VOWEL_RUN = re.compile(r"[aeiouy]+")
+_FINAL_VOWEL_H = re.compile(r"(?<=[aeiouy])h$")
+
+
+@lru_cache(maxsize=1 << 14)
+def _vowel_shape(simple: str) -> str:
+    """Consonants with every vowel run as one mark: "dayrzawr" and "deirzor" -> "dVrzVr".
+
+    Doubled consonants count once and a final h after a vowel is dropped ("Hasakah" =
+    "Hasakeh" = "Hasaka"); ``w`` between vowels is a vowel glide ("zawr" = "zor").
+    """
+    text = re.sub(r"(?<=[aeiou])w(?=[aeiou]|r|$)", "u", simple)
+    text = _FINAL_VOWEL_H.sub("", text)
+    text = re.sub(r"([^aeiouy])\1+", r"\1", text)
+    return _VOWEL_RUN.sub("V", text)
+
+
+def _latin_spelling_close(a: str, b: str) -> bool:
+    """True when two Latin names with the same `latin_key` are spelt alike enough to be
+    one name: close letters (`_LATIN_SPELLING_MIN`) or the same vowel shape."""
+    sa, sb = _latin_simple(a), _latin_simple(b)
+    if not sa or not sb:
+        return False
+    return fuzz.ratio(sa, sb) >= _LATIN_SPELLING_MIN or _vowel_shape(sa) == _vowel_shape(sb)
+
+
+@dataclass(frozen=True, slots=True)
+class _SpotForm:
+    """One proclitic reading of a token for `Gazetteer.spot` (see `proclitic_variants`)."""
+
+    variant: str  # the normalised token with `stripped` proclitic letters removed
+    stripped: int
+    head: str  # first word of `variant`
+    words: int  # words in `variant`
+    bare: str  # `variant` with the article dropped from each word
+    bare_head: str
+    stop: bool  # `variant` is a spot stop word (never a name on its own)
+
+
+@lru_cache(maxsize=1 << 16)
+def _spot_forms(norm: str) -> tuple[_SpotForm, ...]:
+    """The proclitic readings of a normalised token, computed once per distinct token."""
+    out = []
+    for variant, stripped in proclitic_variants(norm):
+        bare = _bare(variant)
+        out.append(_SpotForm(variant, stripped, variant.split(" ", 1)[0], variant.count(" ") + 1,
+                             bare, bare.split(" ", 1)[0], variant in SPOT_STOPWORDS))
+    return tuple(out)
+
+
+@lru_cache(maxsize=1 << 16)
+def _bare_word(norm: str) -> str:
+    """`_bare` of a normalised token (cached: tokens recur across reports)."""
+    return _bare(norm)
+
+
 def _surface_offset(surface: str, n_letters: int) -> int:
     """Index in `surface` after its first `n_letters` letters (their diacritics included)."""
     if n_letters <= 0:
@@ -532,7 +596,14 @@ class Gazetteer:
             k for k in self._ar if len(k.replace(" ", "")) >= _SPOT_MIN_CHARS
             and k not in SPOT_STOPWORDS
         }
+        # first word of every spot key -> the most words a spot key starting with it has
+        self._spot_first: dict[str, int] = {}
+        for k in self._spot_keys:
+            head, n_words = k.split(" ", 1)[0], k.count(" ") + 1
+            if n_words > self._spot_first.get(head, 0):
+                self._spot_first[head] = n_words
         self._banks: list[str | None] | None = None  # computed on the first bank cue
+        self._admin_cache: dict[tuple[str, frozenset[str]], tuple[str, ...]] = {}
         self._latin_simple_cache: dict[int, list[str]] = {}
         self._bucket_cache: dict[int, dict[str, tuple[list[str], list[int]]]] = {}
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
@@ -601,6 +672,29 @@ class Gazetteer:
         if i is None:
             raise UnknownPlaceError(place_id)
         return self._places[i]
+
+    def bank_of(self, place_id: str) -> str | None:
+        """``"east"`` or ``"west"``: the bank of the Euphrates a place lies on, or None.
+
+        The bank of the place's point (for an admin unit, its representative point)
+        against the river line given to the index (`load_gazetteer` passes the bundled
+        Euphrates): the left bank going downstream is ``"east"`` (الجزيرة, شرق الفرات),
+        the right bank ``"west"`` (الشامية). None when the index has no river line or the
+        place lies more than `BANK_MAX_KM` from the river. Computed for every place at
+        once on the first call, then a list look-up. Use it to scope statements such as
+        "the last pocket east of the Euphrates" to the places of one bank.
+
+        Raises
+        ------
+        UnknownPlaceError
+            When no entry has the id.
+        """
+        i = self._by_id.get(place_id)
+        if i is None:
+            raise UnknownPlaceError(place_id)
+        if self.river is None:
+            return None
+        return self._bank(i)
 
     def is_known_name(self, name: str) -> bool:
         """True when `name` (Arabic, normalised any way) is an indexed key."""
@@ -820,6 +914,9 @@ class Gazetteer:
                     s -= _P_NEAR * min(1.0, (near_d[k] - dmin) / _NEAR_SCALE_KM)
                     notes.append(f"near:{near_d[k]:.0f}km")
                 out.append(Candidate(p, max(0.0, s), "+".join(notes)))
+            theatre = [(use_admin and in_admin[k]) or (use_bbox and in_bbox[k])
+                       for k in range(len(cands))]
+            out = _exact_beats_fuzzy(out, theatre)
         out.sort(key=lambda c: (-c.score, _SOURCE_RANK.get(_source_of(c.place.place_id), 9),
                                 c.place.place_id))
         return out
@@ -990,8 +1087,13 @@ class Gazetteer:
                             found.extend(self._admin_ar.get(key, ()))
         else:
             words = [w for w in re.split(r"[\s,]+", raw.lower()) if w and w not in _LATIN_NOISE]
-            key = latin_key(" ".join(words))
-            found.extend(self._admin_lat.get(key, ()))
+            query = " ".join(words)
+            key = latin_key(query)
+            # Consonant skeletons of short names collide ("Syria" and "Sur" are both
+            # "sr"): the spelling must be close too (`_latin_spelling_close`).
+            found.extend(i for i in self._admin_lat.get(key, ())
+                         if any(_latin_spelling_close(query, n)
+                                for n in self._latin_parts.get(i, ())))
         if not found:
             return None
         best = min(
@@ -1015,6 +1117,9 @@ class Gazetteer:
         if not isinstance(text, str) or not text:
             return []
         toks = tokens(text)
+        norms = [t.norm for t in toks]
+        # words of each token's normalised form (a token such as "a_b" normalises to two)
+        words = [n.count(" ") + 1 for n in norms]
         out: list[NameSpan] = []
         i = 0
         max_n = min(_SPOT_MAX_TOKENS, self._max_words)
@@ -1029,24 +1134,7 @@ class Gazetteer:
                 out.append(NameSpan(start, end, text[start:end], key))
                 i += n
                 continue
-            hit: tuple[int, int, str] | None = None  # (n tokens, letters stripped, key)
-            for n in range(min(max_n, len(toks) - i), 0, -1):
-                rest = [t.norm for t in toks[i + 1 : i + n]]
-                for variant, stripped in proclitic_variants(toks[i].norm):
-                    if stripped and variant in SPOT_STOPWORDS and n == 1:
-                        continue
-                    if n == 1 and variant in SPOT_STOPWORDS:
-                        continue
-                    key = " ".join([variant, *rest])
-                    if key in self._spot_keys:
-                        hit = (n, stripped, key)
-                        break
-                    bare = " ".join(strip_article(w) for w in key.split())
-                    if bare != key and bare in self._spot_keys and bare not in SPOT_STOPWORDS:
-                        hit = (n, stripped, bare)
-                        break
-                if hit:
-                    break
+            hit = self._spot_arabic_at(toks, norms, words, i, max_n)
             if hit is None:
                 i += 1
                 continue
@@ -1056,6 +1144,51 @@ class Gazetteer:
             out.append(NameSpan(start, last.end, text[start : last.end], key))
             i += n
         return out
+
+    def _spot_arabic_at(
+        self, toks: Sequence[Any], norms: Sequence[str], words: Sequence[int], i: int,
+        max_n: int,
+    ) -> tuple[int, int, str] | None:
+        """The longest known Arabic name starting at token `i`: ``(n, stripped, key)``.
+
+        Windows are tried longest first; within a window, the proclitic readings of the
+        first token in `proclitic_variants` order, each as written and then with the
+        article dropped from every word. A window is only joined into a string when some
+        spot key starts with its first word and has at least its number of words
+        (`_spot_first`), so most tokens cost two dictionary look-ups.
+        """
+        forms = _spot_forms(norms[i])
+        first = self._spot_first
+        reach = 0
+        for f in forms:
+            reach = max(reach, first.get(f.head, 0), first.get(f.bare_head, 0))
+        if not reach:
+            return None
+        keys = self._spot_keys
+        for n in range(min(max_n, len(toks) - i, reach), 0, -1):
+            rest_words = sum(words[i + 1 : i + n])
+            rest: str | None = None
+            bare_rest: str | None = None
+            for f in forms:
+                if n == 1 and f.stop:
+                    continue
+                total = f.words + rest_words
+                as_is = first.get(f.head, 0) >= total
+                as_bare = first.get(f.bare_head, 0) >= total
+                if not (as_is or as_bare):
+                    continue
+                if rest is None:
+                    rest = " ".join(norms[i + 1 : i + n])
+                key = f"{f.variant} {rest}" if rest else f.variant
+                if as_is and key in keys:
+                    return n, f.stripped, key
+                if as_bare:
+                    if bare_rest is None:
+                        bare_rest = " ".join(_bare_word(x) for x in norms[i + 1 : i + n])
+                    bare = f"{f.bare} {bare_rest}" if bare_rest else f.bare
+                    if bare != key and bare in keys and bare not in SPOT_STOPWORDS:
+                        return n, f.stripped, bare
+        return None
 
     def _spot_latin(self, text: str, toks: Sequence[Any], i: int) -> tuple[int, str] | None:
         """A Latin place name starting at token `i`: ``(n tokens, latin key)`` or None.
@@ -1097,7 +1230,14 @@ class Gazetteer:
     def context_from_text(self, text: str) -> Context:
         """Admin and river-bank cues in a text ("ريف دير الزور الشرقي", "شرق الفرات",
         "محافظة دير الزور", "eastern Deir ez-Zor", "east of the Euphrates") as a Context.
-        Never raises."""
+
+        Arabic cues are a feature word (ريف، محافظة، ناحية، مدينة، منطقة، بادية) before an
+        admin unit's name. English cues are a governorate or district named in an explicit
+        phrase: "eastern/northern ... X", "X province/governorate/countryside",
+        "(the) countryside/province/governorate/outskirts of X"; a sub-district only with
+        "X sub-district" / "sub-district of X". The name must be spelt like the unit's
+        (a shared consonant skeleton alone is not enough: "eastern Syria" is not the
+        sub-district Sur), and never crosses a line break or a comma. Never raises."""
         if not isinstance(text, str) or not text:
             return Context()
         pcodes: list[str] = []
@@ -1106,26 +1246,68 @@ class Gazetteer:
             pcodes.extend(self._admin_in_words(m.group("name").split()))
         for m in _EN_ADMIN_CUE.finditer(text):
             name = m.group("a") or m.group("b") or m.group("c") or ""
-            pcodes.extend(self._admin_in_words(name.replace("-", " - ").split()))
+            kinds = (_EN_CUE_KINDS_SUB if m.group("sub") or m.group("sub2")
+                     else _EN_CUE_KINDS)
+            pcodes.extend(self._admin_in_words(name.replace("-", " - ").split(), kinds))
         east = len(_AR_EAST.findall(norm)) + len(_EN_EAST.findall(text))
         west = len(_AR_WEST.findall(norm)) + len(_EN_WEST.findall(text))
         bank = "east" if east > west else "west" if west > east else None
         return Context(admin_pcodes=tuple(dict.fromkeys(p for p in pcodes if p)), bank=bank)
 
-    def _admin_in_words(self, words: list[str]) -> list[str]:
-        """P-code of the admin unit named by the longest window of `words` (or nothing)."""
+    def _admin_in_words(
+        self, words: list[str], kinds: frozenset[str] = _AR_CUE_KINDS
+    ) -> list[str]:
+        """P-code of the admin unit named by the longest window of `words` (or nothing).
+
+        Only units of `kinds` count (English cues: governorates and districts, see
+        `context_from_text`). A window that names the country or a foreign one ("eastern
+        Syria", "northern Iraq") names no unit.
+        """
         for n in range(min(4, len(words)), 0, -1):
             for start in range(len(words) - n + 1):
                 window = " ".join(words[start : start + n]).replace(" - ", "-")
-                place = self.find_admin(window)
-                if place is not None and place.kind != "country":
-                    code = _pcode_of(place)
-                    return [code] if code else []
+                if window.lower() in SPOT_STOPWORDS_LATIN:
+                    continue
+                cached = self._admin_cache.get((window, kinds))
+                if cached is None:
+                    place = self.find_admin(window)
+                    code = (_pcode_of(place) if place is not None and place.kind in kinds
+                            else "")
+                    cached = self._admin_cache[(window, kinds)] = (code,) if code else ()
+                if cached:
+                    return list(cached)
         return []
 
     def admin_places(self) -> list[Place]:
         """The admin units of the index (governorates, districts, sub-districts)."""
         return [p for p in self._places if p.kind in ADMIN_KINDS]
+
+
+#: Match reasons of an exact name (as written, an indexed variant, or behind a proclitic
+#: or feature word) -- as opposed to fuzzy, skeleton-only or qualifier-fallback matches.
+_EXACT_REASONS = frozenset({"exact", "exact-variant", "stripped", "stripped-variant",
+                            "latin:100"})
+
+
+def _is_exact(reason: str) -> bool:
+    return reason.split("+", 1)[0] in _EXACT_REASONS
+
+
+def _exact_beats_fuzzy(cands: list[Candidate], theatre: Sequence[bool]) -> list[Candidate]:
+    """Cap inexact matches below the best exact match inside the preferred theatre.
+
+    `theatre[k]` says whether ``cands[k]`` meets the context's admin or bbox cue. When
+    some exact match does, no fuzzy or skeleton-only match may come within
+    `AMBIGUITY_MARGIN` of it: "Hajin" in the theatre beats "Hajnah" however the other cues
+    fall. Without an exact match in the theatre nothing changes.
+    """
+    best = max((c.score for c, inside in zip(cands, theatre, strict=True)
+                if inside and _is_exact(c.reason)), default=None)
+    if best is None:
+        return cands
+    cap = max(0.0, best - AMBIGUITY_MARGIN - 1e-6)
+    return [Candidate(c.place, cap, f"{c.reason}+below-exact")
+            if not _is_exact(c.reason) and c.score > cap else c for c in cands]
 
 
 def _in_bbox(p: Place, bbox: tuple[float, float, float, float]) -> bool:
@@ -1144,13 +1326,20 @@ _AR_ADMIN_CUE = re.compile(
     r"(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+"
     r"(?:محافظه\s+)?(?P<name>\S+(?:\s+\S+){0,2})"
 )
-_EN_NAME = r"[A-Z][\w'\u2019]*(?:[\s-]+[A-Za-z][\w'\u2019]*){0,2}"
+#: An English admin name: capitalised words, or Latin articles joined by a hyphen/space
+#: ("Deir ez-Zor", "Abu Kamal", "al-Bukamal"); never across a line break or punctuation.
+_EN_ART = r"(?:al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)"
+_EN_WORD = r"(?:[A-Z][\w'\u2019]*|" + _EN_ART + r"(?=[ \t]*-?[ \t]*[A-Z]))"
+_EN_NAME = (r"(?:" + _EN_ART + r"-)?[A-Z][\w'\u2019]*"
+            r"(?:(?:[ \t]*-[ \t]*|[ \t]+)" + _EN_WORD + r"){0,2}")
 _EN_ADMIN_CUE = re.compile(
-    r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?\s+)"
+    r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?[ \t]+)"
     r"(?P<a>" + _EN_NAME + ")"
-    r"|(?i:\b(?:countryside|province|governorate|outskirts)\s+of\s+)(?:the\s+)?"
+    r"|(?i:\b(?:countryside|province|governorate|outskirts|(?P<sub>sub-?district))"
+    r"[ \t]+of[ \t]+)(?:the[ \t]+)?"
     r"(?P<b>" + _EN_NAME + ")"
-    r"|(?P<c>" + _EN_NAME + r")(?i:\s+(?:province|governorate|countryside))\b"
+    r"|(?P<c>" + _EN_NAME + r")(?i:[ \t]+(?:province|governorate|countryside"
+    r"|(?P<sub2>sub-?district)))\b"
 )
 _AR_EAST = re.compile(
     r"(?:شرق|شرقي|بشرق|وشرق)\s+(?:نهر\s+)?الفرات"

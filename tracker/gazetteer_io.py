@@ -899,7 +899,10 @@ def merge_places(*lists: Iterable[Place], link_km: float = 5.0,
     A point place of another source (GeoNames/WOF ``locality``) is linked to an OCHA
     ``community`` when they share a normalised name key (`tracker.arabic.name_keys`, or
     `latin_key` for Latin names) and lie within `link_km`; the nearest such community
-    wins, an Arabic key match before a Latin one. The OCHA record stays primary: it gets
+    wins, an Arabic key match before a Latin one (`latin_key` drops articles also when
+    glued on, "Alsafafnah" = "As Safafinah"; a Latin-only match needs alike Arabic names,
+    and more alike ones for a skeleton of three letters or fewer between points more than
+    2.5 km apart). The OCHA record stays primary: it gets
     the other id in `source_ids` and the other names in `aliases`. Unlinked points keep
     their own entry, and those without admin fields get them by point-in-polygon against
     the imported sub-district (adm3) polygons (or district/governorate polygons when no
@@ -971,7 +974,7 @@ def _best_link(pl: Place, primary: list[Place], grid: Mapping[tuple[str, int, in
     alike (`_LATIN_LINK_MIN_AR`), since consonant skeletons of short names collide.
     """
     cx, cy = math.floor(pl.lon / _CELL_DEG), math.floor(pl.lat / _CELL_DEG)
-    found: dict[int, tuple[int, float]] = {}
+    found: dict[int, tuple[int, float, int]] = {}
     for k in _link_keys(pl):
         rank = 1 if k.startswith("latin:") else 0
         for dx in (-1, 0, 1):
@@ -979,30 +982,43 @@ def _best_link(pl: Place, primary: list[Place], grid: Mapping[tuple[str, int, in
                 for i in grid.get((k, cx + dx, cy + dy), ()):
                     q = primary[i]
                     d = _km(pl.lat, pl.lon, q.lat, q.lon)
-                    if d <= link_km and (rank, d) < found.get(i, (2, 0.0)):
-                        found[i] = (rank, d)
-    for i, (rank, _d) in sorted(found.items(), key=lambda item: item[1]):
-        if rank == 0 or _arabic_compatible(pl, primary[i]):
+                    # longest matching skeleton kept as a tie-breaker of equal (rank, d)
+                    if d <= link_km and (rank, d, -len(k)) < found.get(i, (2, 0.0, 0)):
+                        found[i] = (rank, d, -len(k))
+    for i, (rank, d, neg_len) in sorted(found.items(), key=lambda item: item[1]):
+        if rank == 0:
+            return i
+        # a short skeleton ("hms": Hamis, Homs, al-Haymis) collides often: further than
+        # `_SHORT_LATIN_LINK_KM` apart it needs closer Arabic names
+        loose = -neg_len - len("latin:") <= _SHORT_LATIN_KEY and d > _SHORT_LATIN_LINK_KM
+        if _arabic_compatible(pl, primary[i],
+                              _LATIN_LINK_MIN_AR_LOOSE if loose else _LATIN_LINK_MIN_AR):
             return i
     return None
 
 
 _LATIN_LINK_MIN_AR = 45.0
+#: Latin skeletons this short collide often: a link on one between points further apart
+#: than `_SHORT_LATIN_LINK_KM` needs Arabic names `_LATIN_LINK_MIN_AR_LOOSE` alike.
+_SHORT_LATIN_KEY = 3
+_SHORT_LATIN_LINK_KM = 2.5
+_LATIN_LINK_MIN_AR_LOOSE = 60.0
 
 
 def _arabic_skeleton(name: str) -> str:
     return "".join(strip_article(w) for w in normalize(name).split())
 
 
-def _arabic_compatible(a: Place, b: Place) -> bool:
-    """False when both places have Arabic names and none of them is alike."""
+def _arabic_compatible(a: Place, b: Place, min_ratio: float = _LATIN_LINK_MIN_AR) -> bool:
+    """False when both places have Arabic names and none of them is `min_ratio` alike
+    (rapidfuzz ratio of the article-less skeletons)."""
     from rapidfuzz import fuzz
 
     ar_a = [_arabic_skeleton(n) for n in a.names if _pure_arabic(n)]
     ar_b = [_arabic_skeleton(n) for n in b.names if _pure_arabic(n)]
     if not ar_a or not ar_b:
         return True
-    return max(fuzz.ratio(x, y) for x in ar_a for y in ar_b) >= _LATIN_LINK_MIN_AR
+    return max(fuzz.ratio(x, y) for x in ar_a for y in ar_b) >= min_ratio
 
 
 # --------------------------------------------------------------------------------- cache

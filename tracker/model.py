@@ -154,8 +154,12 @@ class ControlClaim:
     statement that enumerates the *whole* remaining area of `actor`: every claim of the
     statement carries the same group id. `scope` narrows what "the whole remaining area"
     covers when the report says so: ``bank:west`` / ``bank:east`` (of the Euphrates) or
-    ``adm:<PCODE>`` ("its last pocket west of the Euphrates"). `place_id` is None when the mention could not be
-    resolved (the claim is kept, and listed with the unresolved mentions).
+    ``adm:<PCODE>`` ("its last pocket west of the Euphrates"). `place_id` is None when the
+    mention could not be resolved (the claim is kept, and listed with the unresolved
+    mentions).
+    For ``besieged`` (and for a pocket under siege) `actor` is the side that is surrounded
+    and `besieger` the side surrounding it ("حاصرت قسد التنظيم في P" -> actor ``isis``,
+    besieger ``sdf``); `besieger` is None when the report does not say who besieges.
     """
 
     report_id: str

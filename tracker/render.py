@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -23,20 +24,33 @@ import numpy as np
 import shapely
 from bidi.algorithm import get_display
 from matplotlib import font_manager
+from matplotlib import patheffects as pe
 from matplotlib.artist import Artist
 from matplotlib.axes import Axes
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
+from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch, Rectangle
 from matplotlib.path import Path as MplPath
-from matplotlib.transforms import Bbox
+from matplotlib.transforms import Bbox, offset_copy
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
 from tracker.model import Place
-from tracker.territory import actor_territory, contested_places, pockets, territory_bounds
+from tracker.territory import (
+    ADMIN_KINDS,
+    CONTESTED_STATUS,
+    DEFAULT_CLOSE_KM,
+    HELD_STATUSES,
+    actor_territory,
+    contested_places,
+    place_sites,
+    pockets,
+    territory_bounds,
+)
 
 #: Conventional actor colours.
 ACTOR_COLORS: dict[str, str] = {
@@ -61,6 +75,13 @@ ACTOR_NAMES: dict[str, str] = {
     "unknown": "Unknown",
 }
 CONTESTED_LABEL = "Contested"
+#: Legend entry of the place rings that no report gives a known holder for (never
+#: reported, or reported lost to an unknown holder).
+NO_REPORT_LABEL = "Place: holder unknown / no report"
+#: The river label, by label mode.
+RIVER_NAMES: dict[str, str] = {"ar": "الفرات", "en": "Euphrates"}
+#: Place kinds whose boundaries are drawn as thin grey lines under the territory.
+BOUNDARY_KINDS: frozenset[str] = frozenset({"subdistrict"})
 LABEL_MODES = ("ar", "en", "none")
 #: Above this many places in the extent, only places with a known holder are drawn.
 MAX_BACKGROUND_PLACES = 400
@@ -69,6 +90,8 @@ _KM_PER_DEGREE = 111.0  # rough, for the extent heuristic only
 _RIVER_COLOR = "#4a90c8"
 _BORDER_COLOR = "#555555"
 _POINT_COLOR = "#333333"
+_NO_REPORT_COLOR = "#8a8a8a"
+_ADMIN_COLOR = "#9a9a9a"
 
 
 def actor_color(actor: str) -> str:
@@ -262,10 +285,19 @@ def _as_geometry(value: Any) -> BaseGeometry | None:
     return None
 
 
+def _is_river(name: str) -> bool:
+    lname = name.lower()
+    return "river" in lname or "euphrates" in lname or "water" in lname
+
+
 def _draw_context(
     ax: Axes, proj: MapProjection, context_layers: Mapping[str, Any] | None, clip: Polygon
-) -> None:
-    """Rivers in blue, borders in dashed grey, anything else as thin grey lines."""
+) -> BaseGeometry | None:
+    """Rivers in blue, borders in dashed grey, anything else as thin grey lines.
+
+    Returns the rivers inside the map (map metres) for `_draw_river_label`, or None.
+    """
+    rivers: list[BaseGeometry] = []
     for name, value in (context_layers or {}).items():
         geom = _as_geometry(value)
         if geom is None or geom.is_empty:
@@ -274,12 +306,98 @@ def _draw_context(
         if local.is_empty:
             continue
         lname = name.lower()
-        if "river" in lname or "euphrates" in lname or "water" in lname:
+        if _is_river(name):
             _draw_lines(ax, local, color=_RIVER_COLOR, lw=1.6, zorder=3, solid_capstyle="round")
+            rivers.append(local)
         elif "border" in lname or "country" in lname or "admin" in lname:
             _draw_lines(ax, local, color=_BORDER_COLOR, lw=1.0, ls=(0, (6, 3)), zorder=3)
         else:
             _draw_lines(ax, local, color="#888888", lw=0.6, zorder=3)
+    return shapely.union_all(rivers) if rivers else None
+
+
+def _draw_boundaries(
+    ax: Axes, proj: MapProjection, places: Iterable[Place], clip: Polygon
+) -> bool:
+    """Sub-district boundaries (`BOUNDARY_KINDS` with a polygon) as thin grey lines.
+
+    Drawn under the territory as one LineCollection (gid ``admin-boundaries``); shared
+    edges are drawn once. Returns True when any line is inside the map.
+    """
+    w, s, e, n = proj.extent
+    view = shapely.box(w, s, e, n)
+    polys = [p.geometry for p in places
+             if p.kind in BOUNDARY_KINDS and p.geometry is not None
+             and p.geometry.intersects(view)]
+    if not polys:
+        return False
+    edges = shapely.union_all([shapely.boundary(g) for g in polys])
+    local = shapely.intersection(proj.geom(edges), clip)
+    segments = [np.asarray(part.coords) for part in shapely.get_parts(local)
+                if isinstance(part, LineString) and len(part.coords) >= 2]
+    if not segments:
+        return False
+    ax.add_collection(LineCollection(segments, colors=_ADMIN_COLOR, linewidths=0.6,
+                                     linestyles="solid", zorder=1.5, gid="admin-boundaries"))
+    return True
+
+
+def _draw_river_label(
+    ax: Axes,
+    fig: Figure,
+    river: BaseGeometry | None,
+    mode: str,
+    *,
+    obstacles: Sequence[Bbox] = (),
+    fontsize: float = 9,
+) -> Artist | None:
+    """Name the river once, along the line, where the label fits (None if nowhere).
+
+    The label is rotated to the local direction of the longest visible stretch of the
+    river, kept upright, shifted off the line and haloed in white; candidate positions
+    run from the middle of the stretch outwards, and the first one inside the map that
+    overlaps none of the `obstacles` (legend, scale bar, north arrow) is kept.
+    """
+    text = RIVER_NAMES.get(mode)
+    if river is None or river.is_empty or text is None:
+        return None
+    lines = [g for g in shapely.get_parts(shapely.line_merge(river))
+             if isinstance(g, LineString) and not g.is_empty]
+    if not lines:
+        return None
+    line = max(lines, key=lambda g: g.length)
+    label = shape_arabic(text)
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    axes_box = ax.get_window_extent(renderer)
+    step = 0.03 * line.length
+    for frac in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
+        at = line.interpolate(frac, normalized=True)
+        d = frac * line.length
+        a = line.interpolate(max(d - step, 0.0))
+        b = line.interpolate(min(d + step, line.length))
+        (ax_, ay_), (bx_, by_) = ax.transData.transform([(a.x, a.y), (b.x, b.y)])
+        angle = math.degrees(math.atan2(by_ - ay_, bx_ - ax_))
+        if angle > 90:
+            angle -= 180
+        elif angle < -90:
+            angle += 180
+        # shift the text off the line, to its upper side
+        nx, ny = -math.sin(math.radians(angle)), math.cos(math.radians(angle))
+        t = ax.text(at.x, at.y, label, ha="center", va="center", rotation=angle,
+                    rotation_mode="anchor", fontsize=fontsize,
+                    # DejaVu Sans Oblique has no Arabic presentation forms
+                    fontstyle="normal" if label != text or mode == "ar" else "italic",
+                    color="#1f5f99", zorder=6, gid="river-label",
+                    transform=offset_copy(ax.transData, fig=fig, x=7 * nx, y=7 * ny,
+                                          units="points"),
+                    path_effects=[pe.withStroke(linewidth=2.5, foreground="white")])
+        box = t.get_window_extent(renderer)
+        inside = (box.x0 >= axes_box.x0 and box.x1 <= axes_box.x1
+                  and box.y0 >= axes_box.y0 and box.y1 <= axes_box.y1)
+        if inside and not any(box.overlaps(o) for o in obstacles):
+            return t
+        t.remove()
+    return None
 
 
 def _draw_territory(
@@ -288,10 +406,18 @@ def _draw_territory(
     snapshot: Mapping[str, Any],
     cells: Mapping[str, BaseGeometry],
     clip: Polygon,
+    *,
+    close_km: float = 0.0,
+    sites: Mapping[str, tuple[float, float]] | None = None,
 ) -> tuple[list[str], bool]:
-    """Fill each actor's land and hatch contested places; return actors drawn, any hatch."""
+    """Fill each actor's land and hatch contested places; return actors drawn, any hatch.
+
+    With ``close_km > 0`` the fill is the closed territory of `territory.actor_territory`
+    (the geometry `territory.pockets` measures as ``area_km2_low``).
+    """
     drawn: list[str] = []
-    for actor, geom in actor_territory(snapshot, cells).items():
+    territory = actor_territory(snapshot, cells, close_km=close_km, sites=sites)
+    for actor, geom in territory.items():
         local = shapely.intersection(proj.geom(geom), clip)
         path = geometry_path(local) if not local.is_empty else None
         if path is None:
@@ -317,8 +443,7 @@ def _draw_territory(
 
 def _places_in(places: Iterable[Place], proj: MapProjection) -> list[Place]:
     w, s, e, n = proj.extent
-    return [p for p in places if p.kind not in ("country", "governorate", "district",
-                                                "subdistrict") and w <= p.lon <= e
+    return [p for p in places if p.kind not in ADMIN_KINDS and w <= p.lon <= e
             and s <= p.lat <= n]
 
 
@@ -413,6 +538,32 @@ def _setup_axes(ax: Axes, proj: MapProjection) -> Polygon:
     return shapely.box(x0, y0, x1, y1)
 
 
+@dataclass(frozen=True, slots=True)
+class _Frame:
+    """What `_draw_frame` drew: actors, any hatch, label candidates, no-report dots, river."""
+
+    drawn: list[str]
+    hatched: bool
+    candidates: list[Place]
+    no_report: bool
+    river: BaseGeometry | None
+
+
+def _has_holder(snapshot: Mapping[str, Any], place_id: str) -> bool:
+    """True when the place is drawn as someone's territory (held, besieged, contested).
+
+    A place lost to an unknown holder (actor ``unknown``, status ``lost``) is not."""
+    holding = snapshot.get(place_id)
+    if holding is None:
+        return False
+    if isinstance(holding, Mapping):
+        actor, status = holding.get("actor"), holding.get("status", "held")
+    else:
+        actor, status = getattr(holding, "actor", None), getattr(holding, "status", "held")
+    return bool(actor) and actor != "unknown" and (
+        status in HELD_STATUSES or status == CONTESTED_STATUS)
+
+
 def _draw_frame(
     ax: Axes,
     fig: Figure,
@@ -423,38 +574,65 @@ def _draw_frame(
     context_layers: Mapping[str, Any] | None,
     *,
     point_size: float,
-) -> tuple[list[str], bool, list[Place]]:
-    """Territory, context and place dots; returns actors drawn, any hatch, label candidates."""
+    close_km: float = DEFAULT_CLOSE_KM,
+    show_unreported: bool = True,
+) -> _Frame:
+    """Boundaries, territory, context and place dots of one map.
+
+    Places drawn as someone's territory are dark dots; places without a known holder (no
+    report, or lost to an unknown holder) are small hollow grey rings (legend entry
+    `NO_REPORT_LABEL`).
+    """
     clip = _setup_axes(ax, proj)
-    drawn, hatched = _draw_territory(ax, proj, snapshot, cells, clip)
-    _draw_context(ax, proj, context_layers, clip)
+    _draw_boundaries(ax, proj, places, clip)
+    sites = place_sites(places) if close_km > 0 else None
+    if sites is not None:
+        sites = {k: v for k, v in sites.items() if k in cells}
+    drawn, hatched = _draw_territory(ax, proj, snapshot, cells, clip, close_km=close_km,
+                                     sites=sites)
+    river = _draw_context(ax, proj, context_layers, clip)
     shown = _places_in(places, proj)
     if len(shown) > MAX_BACKGROUND_PLACES:  # a large extent: only the places with a holder
         shown = [p for p in shown if p.place_id in snapshot]
-    if shown:
-        x, y = proj.xy([p.lon for p in shown], [p.lat for p in shown])
+    known = [p for p in shown if _has_holder(snapshot, p.place_id)]
+    unknown = ([p for p in shown if not _has_holder(snapshot, p.place_id)]
+               if show_unreported else [])
+    if unknown:
+        x, y = proj.xy([p.lon for p in unknown], [p.lat for p in unknown])
+        ax.scatter(x, y, s=point_size * 0.9, facecolors="white", edgecolors=_NO_REPORT_COLOR,
+                   linewidths=0.7, zorder=5, gid="places-no-report")
+    if known:
+        x, y = proj.xy([p.lon for p in known], [p.lat for p in known])
         ax.scatter(x, y, s=point_size, c=_POINT_COLOR, zorder=5, linewidths=0, gid="places")
     # labels: places with a known holder first, then the most populous
-    ordered = sorted(shown, key=lambda p: (p.place_id not in snapshot, -(p.population or 0),
-                                           p.place_id))
-    return drawn, hatched, ordered
+    ordered = sorted([*known, *unknown],
+                     key=lambda p: (not _has_holder(snapshot, p.place_id),
+                                    -(p.population or 0), p.place_id))
+    return _Frame(drawn, hatched, ordered, bool(unknown), river)
 
 
-def _legend_handles(drawn: Sequence[str], hatched: bool) -> list[Patch]:
-    """Legend entries: the actors drawn in conventional order, then "Contested"."""
+def _legend_handles(
+    drawn: Sequence[str], hatched: bool, no_report: bool = False
+) -> list[Artist]:
+    """Legend entries: the actors drawn in conventional order, "Contested", then the
+    no-report place ring when such places are drawn."""
     order = list(ACTOR_COLORS)
-    handles = [
+    handles: list[Artist] = [
         Patch(facecolor=actor_color(a), edgecolor="#444444", label=actor_name(a))
         for a in sorted(set(drawn), key=lambda a: (order.index(a) if a in order else 99, a))
     ]
     if hatched:
         handles.append(Patch(facecolor="white", edgecolor="#444444", hatch="////",
                              label=CONTESTED_LABEL))
+    if no_report:
+        handles.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="white",
+                              mec=_NO_REPORT_COLOR, mew=0.8, label=NO_REPORT_LABEL))
     return handles
 
 
-def _legend(ax: Axes, drawn: Sequence[str], hatched: bool) -> Legend | None:
-    handles = _legend_handles(drawn, hatched)
+def _legend(ax: Axes, drawn: Sequence[str], hatched: bool,
+            no_report: bool = False) -> Legend | None:
+    handles = _legend_handles(drawn, hatched, no_report)
     if not handles:
         return None
     return ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
@@ -487,13 +665,20 @@ def render_control_map(
     width_in: float = 8.0,
     dpi: float = 100,
     max_labels: int = 40,
+    close_km: float = DEFAULT_CLOSE_KM,
 ) -> Figure:
     """A dated control map: territory by actor, places, river and borders, legend.
 
-    Territory is filled with the actor's conventional colour (contested places hatched);
-    the legend lists only the actors drawn. Places are dots with labels placed greedily
-    without overlaps (Arabic shaped right to left, or English). The map has a scale bar, a
-    north arrow, the date as title and the source line at the bottom.
+    Territory is filled with the actor's conventional colour (contested places hatched):
+    each actor's cells closed by `territory.close_territory` (radius `close_km`), so
+    neighbouring villages of one actor read as one patch; the area `territory.pockets`
+    reports with the same `close_km` is the area of this fill. The legend lists only the
+    actors drawn (then "Contested" and the no-report place ring when drawn). Sub-district
+    boundaries (places of kind subdistrict with a polygon) are thin grey lines under the
+    territory; the river is named once along its line. Places are dots (hollow grey when
+    no report gives a holder) with labels placed greedily without overlaps (Arabic shaped
+    right to left, or English). The map has a scale bar, a north arrow, the date as title
+    and the source line at the bottom.
 
     Parameters
     ----------
@@ -521,6 +706,8 @@ def render_control_map(
         Defaults to the ISO date.
     width_in, dpi, max_labels
         Figure width in inches, resolution, most labels drawn.
+    close_km
+        Radius (km) of the closing of each actor's territory; 0 draws the bare cells.
 
     Returns
     -------
@@ -543,16 +730,19 @@ def render_control_map(
     aspect = (y1 - y0) / (x1 - x0)
     fig = _new_figure((width_in, width_in * min(max(aspect, 0.4), 2.0) + 0.6), dpi)
     ax = fig.add_axes((0.02, 0.06, 0.96, 0.86))
-    drawn, hatched, candidates = _draw_frame(ax, fig, proj, snapshot, places, cells,
-                                             context_layers, point_size=9)
-    legend = _legend(ax, drawn, hatched)
+    frame = _draw_frame(ax, fig, proj, snapshot, places, cells, context_layers,
+                        point_size=9, close_km=close_km)
+    legend = _legend(ax, frame.drawn, frame.hatched, frame.no_report)
     furniture = [*_draw_scale_bar(ax, proj), _draw_north_arrow(ax)]
     if legend is not None:
         furniture.append(legend)
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     obstacles = [a.get_window_extent(renderer) for a in furniture]
-    _place_label_layout(ax, fig, proj, candidates, labels, fontsize=8, max_labels=max_labels,
-                        obstacles=obstacles)
+    river_label = _draw_river_label(ax, fig, frame.river, labels, obstacles=obstacles)
+    if river_label is not None:
+        obstacles.append(river_label.get_window_extent(renderer))
+    _place_label_layout(ax, fig, proj, frame.candidates, labels, fontsize=8,
+                        max_labels=max_labels, obstacles=obstacles)
     fig.suptitle(title or on.isoformat(), fontsize=14, y=0.975)
     if source_line:
         fig.text(0.02, 0.015, source_line, fontsize=8, color="#444444", gid="source-line")
@@ -581,10 +771,13 @@ def render_small_multiples(
     title: str | None = None,
     panel_in: float = 3.0,
     dpi: float = 100,
+    close_km: float = DEFAULT_CLOSE_KM,
 ) -> Figure:
     """A sheet of small maps, one per frame, all with the same extent and style.
 
-    Panels carry the date and no labels; one legend lists the actors of all panels.
+    Panels carry the date and no labels, and only the places with a reported holder as
+    dots (no-report places would be clutter at this size); one legend lists the actors of
+    all panels. `close_km` as for `render_control_map`.
 
     Raises
     ------
@@ -610,11 +803,11 @@ def render_small_multiples(
             ax.set_axis_off()
             continue
         frame = frames[i]
-        drawn, hatched, _ = _draw_frame(ax, fig, proj, frame.snapshot, places, cells,
-                                        context_layers, point_size=3)
+        drawn = _draw_frame(ax, fig, proj, frame.snapshot, places, cells, context_layers,
+                            point_size=3, close_km=close_km, show_unreported=False)
         ax.set_title(frame.on.isoformat(), fontsize=9)
-        all_drawn += [a for a in drawn if a not in all_drawn]
-        any_hatch |= hatched
+        all_drawn += [a for a in drawn.drawn if a not in all_drawn]
+        any_hatch |= drawn.hatched
     handles = _legend_handles(all_drawn, any_hatch)
     if handles:
         fig.legend(handles=handles, loc="lower center", ncols=min(len(handles), 5), fontsize=8)
@@ -644,6 +837,63 @@ class ReportedArea:
     source: str = ""
 
 
+#: Reported sources in the list under the area chart are shortened to this many characters.
+SOURCE_CHARS = 110
+#: A detail panel is added when our largest area exceeds this many times the largest
+#: reported figure (the reported figures would sit flat on the x axis otherwise).
+DETAIL_RATIO = 3.0
+
+
+def _series_on(ax: Axes, series: Sequence[AreaPoint], color: str) -> None:
+    days = [p.on for p in series]
+    ax.fill_between(days, [p.km2_low for p in series], [p.km2_high for p in series],  # type: ignore[arg-type]
+                    color=color, alpha=0.2, lw=0, label="contested left out / counted in")
+    ax.plot(days, [p.km2 for p in series], color=color, marker="o", ms=3, lw=1.8,  # type: ignore[arg-type]
+            label="tracker (from reports)")
+
+
+def _number_reported(
+    ax: Axes, fig: Figure, reported: Sequence[ReportedArea], numbers: Sequence[int]
+) -> None:
+    """Write each reported point's number beside its marker, without overlaps.
+
+    Offsets are tried in turn (above, right, left, below ...); the first whose box
+    overlaps no other number nor leaves the axes is kept (else the last one tried).
+    """
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    axes_box = ax.get_window_extent(renderer)
+    kept: list[Bbox] = []
+    offsets = ((0, 7), (7, 3), (-7, 3), (0, -11), (9, -7), (-9, -7), (0, 16), (0, -19))
+    for r, num in zip(reported, numbers, strict=True):
+        t = None
+        for dx, dy in offsets:
+            if t is not None:
+                t.remove()
+            t = ax.annotate(str(num), (r.on, r.km2), xytext=(dx, dy),  # type: ignore[arg-type]
+                            textcoords="offset points", ha="center", va="center",
+                            fontsize=7.5, fontweight="bold", color="#8a2e07", zorder=5,
+                            gid="reported-number")
+            box = t.get_window_extent(renderer)
+            inside = axes_box.x0 <= box.x0 and box.x1 <= axes_box.x1 and \
+                axes_box.y0 <= box.y0 and box.y1 <= axes_box.y1
+            if inside and not any(box.overlaps(k) for k in kept):
+                break
+        if t is not None:
+            kept.append(t.get_window_extent(renderer))
+
+
+def source_list(reported: Sequence[ReportedArea], *, width: int = SOURCE_CHARS) -> list[str]:
+    """The numbered lines under the area chart: ``"1  2019-01-15  15 km²  source"``.
+
+    Sources longer than `width` characters are shortened at a word boundary with "…".
+    """
+    lines = []
+    for i, r in enumerate(reported, start=1):
+        src = textwrap.shorten(r.source, width=width, placeholder=" …") if r.source else "-"
+        lines.append(f"{i:>2}  {r.on.isoformat()}  {r.km2:g} km²  {src}")
+    return lines
+
+
 def render_area_chart(
     series: Sequence[AreaPoint],
     reported: Sequence[ReportedArea] | None = None,
@@ -654,12 +904,17 @@ def render_area_chart(
 ) -> Figure:
     """Area over time: our series (band = contested left out .. counted in) vs reports.
 
+    Reported figures are diamonds numbered 1, 2, ... in date order; the numbered list of
+    their sources (shortened to `SOURCE_CHARS`) is printed under the chart. When our
+    series dwarfs the reported figures (`DETAIL_RATIO`), a second panel repeats both over
+    the reported dates with a y axis fitted to them, and carries the numbers.
+
     Parameters
     ----------
     series
         Our areas, one per date.
     reported
-        Figures reported at the time, drawn as markers labelled with their source.
+        Figures reported at the time, drawn as numbered markers.
     actor
         Whose area it is (colour and title).
     title
@@ -668,28 +923,72 @@ def render_area_chart(
     Returns
     -------
     Figure
+        ``fig.axes[0]`` is the full chart (with the legend), ``fig.axes[1]`` the detail
+        panel when there is one.
     """
-    fig = _new_figure((8, 4.5), dpi)
-    ax = fig.add_subplot()
+    reported = sorted(reported or (), key=lambda r: r.on)
+    numbers = list(range(1, len(reported) + 1))
+    top = max((p.km2_high for p in series), default=0.0)
+    rep_top = max((r.km2 for r in reported), default=0.0)
+    detail = bool(reported) and top > DETAIL_RATIO * max(rep_top, 1.0)
+    lines = source_list(reported)
+    list_in = 0.35 + 0.16 * len(lines) if lines else 0.0
+    chart_in = 4.2 + (3.0 if detail else 0.0)
+    height = chart_in + list_in
+    fig = _new_figure((9, height), dpi)
     color = actor_color(actor)
+    bottom = (list_in + 0.55) / height
+    if detail:
+        split = bottom + 2.55 / height
+        ax = fig.add_axes((0.08, split + 0.75 / height, 0.88, 1 - split - 1.2 / height))
+        det = fig.add_axes((0.08, bottom, 0.88, 2.35 / height))
+    else:
+        ax = fig.add_axes((0.08, bottom, 0.88, 1 - bottom - 0.5 / height))
+        det = None
     if series:
-        days = [p.on for p in series]
-        ax.fill_between(days, [p.km2_low for p in series], [p.km2_high for p in series],  # type: ignore[arg-type]
-                        color=color, alpha=0.2, lw=0, label="contested left out / counted in")
-        ax.plot(days, [p.km2 for p in series], color=color, marker="o", ms=3, lw=1.8,  # type: ignore[arg-type]
-                label="tracker (from reports)")
+        _series_on(ax, series, color)
     if reported:
-        ax.scatter([r.on for r in reported], [r.km2 for r in reported], marker="D", s=36,  # type: ignore[arg-type]
-                   color="#d9480f", zorder=4, label="reported at the time")
-        for r in reported:
-            if r.source:
-                ax.annotate(r.source, (r.on, r.km2), xytext=(4, 4), textcoords="offset points",  # type: ignore[arg-type]
-                            fontsize=7, color="#8a2e07")
+        ax.scatter([r.on for r in reported], [r.km2 for r in reported], marker="D", s=30,  # type: ignore[arg-type]
+                   color="#d9480f", edgecolors="white", linewidths=0.5, zorder=4,
+                   label="reported at the time")
     ax.set_ylabel("area, km²")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
     ax.set_title(title or f"{actor_name(actor)} territory, km²")
     if series or reported:
         ax.legend(fontsize=8, loc="upper right")
-    fig.autofmt_xdate()
+    for a in (ax, det):
+        if a is not None:
+            for label in a.get_xticklabels():
+                label.set_rotation(25)
+                label.set_horizontalalignment("right")
+                label.set_fontsize(8)
+    if det is not None:
+        first = reported[0].on - dt.timedelta(days=5)
+        last = reported[-1].on + dt.timedelta(days=5)
+        near = [p for p in series if reported[0].on <= p.on <= last]
+        if series:
+            _series_on(det, series, color)
+        det.scatter([r.on for r in reported], [r.km2 for r in reported], marker="D", s=30,  # type: ignore[arg-type]
+                    color="#d9480f", edgecolors="white", linewidths=0.5, zorder=4)
+        ymax = max([rep_top, *(p.km2_high for p in near)]) * 1.2 or 1.0
+        det.set_xlim(first, last)  # type: ignore[arg-type]
+        det.set_ylim(0, ymax)
+        det.grid(alpha=0.3)
+        det.set_ylabel("area, km²")
+        det.set_title(f"detail, {first.isoformat()} to {last.isoformat()}", fontsize=9)
+        for label in det.get_xticklabels():
+            label.set_rotation(25)
+            label.set_horizontalalignment("right")
+            label.set_fontsize(8)
+        _number_reported(det, fig, reported, numbers)
+        # where the detail panel sits on the full chart
+        ax.axvspan(first, last, color="#999999", alpha=0.08, lw=0)  # type: ignore[arg-type]
+    elif reported:
+        _number_reported(ax, fig, reported, numbers)
+    if lines:
+        fig.text(0.03, (list_in - 0.12) / height, "Reported at the time:", fontsize=8,
+                 fontweight="bold", va="top", gid="source-list-title")
+        fig.text(0.03, (list_in - 0.32) / height, "\n".join(lines), fontsize=7.5,
+                 va="top", linespacing=1.35, color="#333333", gid="source-list")
     return fig

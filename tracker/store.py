@@ -22,11 +22,12 @@ import csv
 import datetime as dt
 import functools
 import gc
+import hashlib
 import json
 import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -34,7 +35,14 @@ from typing import Any, Protocol, TypeVar
 from tracker.errors import InputError, StoreError
 from tracker.model import ControlClaim, Evidence, Mention, Report
 from tracker.settings import DATA_DIR
-from tracker.timeline import CORRECTION_RULE, Reliability, StoredClaim, Timeline
+from tracker.timeline import (
+    CORRECTION_RULE,
+    RULE_VERSION,
+    Holding,
+    Reliability,
+    StoredClaim,
+    Timeline,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -132,8 +140,41 @@ _V2 = [
     "CREATE INDEX mentions_report ON mentions(report_id)",
 ]
 
+_V3 = [
+    # The scope of a pocket statement ("its last pocket west of the Euphrates").
+    "ALTER TABLE claims ADD COLUMN scope TEXT",
+    # Where each place lies: bank of the Euphrates (NULL = off the river) and admin P-codes
+    # (space-separated; NULL = not looked up yet). Filled from the gazetteer by the CLI.
+    "ALTER TABLE places ADD COLUMN bank TEXT",
+    "ALTER TABLE places ADD COLUMN admin TEXT",
+    # Built control intervals, keyed by a fingerprint of the claims, the corrections, the
+    # build parameters and the rule version (`Store.timeline`). Rebuilt when claims change.
+    """CREATE TABLE timeline_cache (
+        key TEXT PRIMARY KEY,
+        built_at TEXT NOT NULL,
+        claims INTEGER NOT NULL,
+        skipped INTEGER NOT NULL,
+        intervals INTEGER NOT NULL)""",
+    """CREATE TABLE cached_intervals (
+        key TEXT NOT NULL,
+        place_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        since INTEGER NOT NULL,
+        until INTEGER,
+        actor TEXT NOT NULL,
+        status TEXT NOT NULL,
+        confidence REAL NOT NULL,
+        fraction REAL,
+        by_actor TEXT,
+        support TEXT NOT NULL,
+        conflict TEXT NOT NULL,
+        PRIMARY KEY (key, place_id, seq)) WITHOUT ROWID""",
+]
+
 #: Schema migrations: version N is reached by running ``MIGRATIONS[N - 1]``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(_V1), tuple(_V2))
+MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(_V1), tuple(_V2), tuple(_V3))
+#: Interval caches kept at once (e.g. one for the CLI's id aliases, one without).
+CACHE_KEEP = 2
 #: The schema version this tracker writes.
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -196,6 +237,7 @@ class Store:
     def __init__(self, conn: sqlite3.Connection, path: Path) -> None:
         self._conn = conn
         self.path = path
+        self._memo: dict[str, Timeline] = {}
 
     # ----------------------------------------------------------------- opening
     @classmethod
@@ -297,12 +339,12 @@ class Store:
             claims = list(extraction.claims)
             self._conn.executemany(
                 "INSERT INTO claims (report_id, source_file, place_text, place_id, actor, status,"
-                " date, date_precision, confidence, fraction, exclusive_group, besieger, name_ar,"
-                " name_en, lat, lon, ev_start, ev_end, sentence, rule)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " date, date_precision, confidence, fraction, exclusive_group, besieger, scope,"
+                " name_ar, name_en, lat, lon, ev_start, ev_end, sentence, rule)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(report.report_id, c.source_file, c.place_text, c.place_id, c.actor, c.status,
                   _iso(c.date), c.date_precision, c.confidence, c.fraction, c.exclusive_group,
-                  c.besieger, c.name_ar, c.name_en, c.lat, c.lon, c.evidence.start,
+                  c.besieger, c.scope, c.name_ar, c.name_en, c.lat, c.lon, c.evidence.start,
                   c.evidence.end, c.evidence.sentence, c.evidence.rule) for c in claims],
             )
             self._conn.executemany(
@@ -358,7 +400,8 @@ class Store:
 
     def _add_places(self, claims: Iterable[ControlClaim]) -> None:
         self._conn.executemany(
-            "INSERT OR IGNORE INTO places VALUES (?,?,?,?,?)",
+            "INSERT OR IGNORE INTO places (place_id, name_ar, name_en, lat, lon)"
+            " VALUES (?,?,?,?,?)",
             [(c.place_id, c.name_ar, c.name_en, c.lat, c.lon) for c in claims if c.place_id],
         )
 
@@ -394,42 +437,49 @@ class Store:
             if gc_was_on:
                 gc.enable()
 
+    _CLAIM_COLUMNS = (
+        "SELECT c.claim_id, c.report_id, c.source_file, c.place_text, c.place_id, c.actor,"
+        " c.status, c.date, c.date_precision, c.confidence, c.fraction, c.exclusive_group,"
+        " c.besieger, c.scope, c.name_ar, c.name_en, c.lat, c.lon, c.ev_start, c.ev_end,"
+        " c.sentence, c.rule, r.published, r.publisher FROM claims c"
+        " JOIN reports r USING (report_id)")
+
     def extracted_claims(self) -> Iterator[StoredClaim]:
         """Claims taken from reports, in id order, with their report's date and publisher."""
-        cur = self._conn.execute(
-            "SELECT c.claim_id, c.report_id, c.source_file, c.place_text, c.place_id, c.actor,"
-            " c.status, c.date, c.date_precision, c.confidence, c.fraction, c.exclusive_group,"
-            " c.besieger, c.name_ar, c.name_en, c.lat, c.lon, c.ev_start, c.ev_end, c.sentence,"
-            " c.rule, r.published, r.publisher FROM claims c JOIN reports r USING (report_id)"
-            " ORDER BY c.claim_id"
-        )
-        fromiso = dt.date.fromisoformat
-        for row in cur:
-            (cid, rid, src, text, pid, actor, status, date, prec, conf, frac, group, bes,
-             nar, nen, lat, lon, s, e, sentence, rule, pub, publisher) = row
-            claim = ControlClaim(
-                rid, src, text, pid, actor, status, fromiso(date) if date else None, prec,
-                conf, Evidence(s, e, sentence, rule), frac, group, bes, nar, nen, lat, lon)
-            yield StoredClaim(str(cid), claim, fromiso(pub) if pub else None, publisher)
+        cur = self._conn.execute(f"{self._CLAIM_COLUMNS} ORDER BY c.claim_id")
+        return map(_extracted, cur)
+
+    _CORRECTION_COLUMNS = (
+        "SELECT correction_id, place_id, place_text, actor, status, date, note, fraction,"
+        " besieger, source_file, line, name_ar, name_en, lat, lon FROM corrections")
 
     @_reading
     def corrections(self) -> list[StoredClaim]:
         """The analyst corrections, in the order they were loaded."""
-        out: list[StoredClaim] = []
-        cur = self._conn.execute(
-            "SELECT correction_id, place_id, place_text, actor, status, date, note, fraction,"
-            " besieger, source_file, line, name_ar, name_en, lat, lon FROM corrections"
-            " ORDER BY correction_id"
-        )
-        for (cid, pid, text, actor, status, date, note, frac, bes, src, line, nar, nen, lat,
-             lon) in cur:
-            where = f"{src}:{line}" if line else src
-            claim = ControlClaim(
-                f"correction:{where}", src, text, pid, actor, status, dt.date.fromisoformat(date),
-                "day", 1.0, Evidence(0, len(note), note or f"analyst correction ({where})",
-                                     CORRECTION_RULE),
-                frac, None, bes, nar, nen, lat, lon)
-            out.append(StoredClaim(f"correction:{cid}", claim, None, ANALYST))
+        cur = self._conn.execute(f"{self._CORRECTION_COLUMNS} ORDER BY correction_id")
+        return [_correction(row) for row in cur]
+
+    @_reading
+    def claims_by_id(self, claim_ids: Iterable[str]) -> dict[str, StoredClaim]:
+        """Claims by their `StoredClaim.claim_id` (``"17"``, ``"correction:3"``); unknown
+        ids are left out."""
+        ext: list[int] = []
+        fix: list[int] = []
+        for cid in set(claim_ids):
+            if cid.startswith("correction:"):
+                fix.append(int(cid.removeprefix("correction:")))
+            elif cid.isdigit():
+                ext.append(int(cid))
+        out: dict[str, StoredClaim] = {}
+        for ids, sql, make in ((ext, f"{self._CLAIM_COLUMNS} WHERE c.claim_id IN", _extracted),
+                               (fix, f"{self._CORRECTION_COLUMNS} WHERE correction_id IN",
+                                _correction)):
+            for k in range(0, len(ids), 500):
+                chunk = ids[k : k + 500]
+                cur = self._conn.execute(f"{sql} ({','.join('?' * len(chunk))})", chunk)
+                for row in cur:
+                    sc = make(row)
+                    out[sc.claim_id] = sc
         return out
 
     _REPORT_COLUMNS = ("SELECT report_id, text, source_file, published, precision, inferred,"
@@ -478,16 +528,226 @@ class Store:
             for t in ("reports", "claims", "mentions", "corrections", "places")
         }
 
+    # ----------------------------------------------------------------- geography
+    @_reading
+    def geography(self) -> tuple[dict[str, str | None], dict[str, tuple[str, ...]]]:
+        """``(banks, admins)``: place id -> bank of the Euphrates (None off the river) and
+        place id -> admin P-codes, for the places `set_geography` has recorded."""
+        banks: dict[str, str | None] = {}
+        admins: dict[str, tuple[str, ...]] = {}
+        cur = self._conn.execute("SELECT place_id, bank, admin FROM places"
+                                 " WHERE admin IS NOT NULL")
+        for pid, bank, admin in cur:
+            banks[pid] = bank
+            admins[pid] = tuple(admin.split())
+        return banks, admins
+
+    @_reading
+    def places_without_geography(self) -> list[str]:
+        """Place ids whose bank and admin units are not recorded yet."""
+        cur = self._conn.execute("SELECT place_id FROM places WHERE admin IS NULL")
+        return [row[0] for row in cur]
+
+    def set_geography(self, rows: Mapping[str, tuple[str | None, Sequence[str]]]) -> None:
+        """Record where places lie: place id -> ``(bank or None, admin P-codes)``.
+
+        Used by pocket statements scoped to a bank or an admin unit (`Timeline.from_claims`).
+        """
+        if not rows:
+            return
+        with self._transaction():
+            self._conn.executemany(
+                "UPDATE places SET bank = ?, admin = ? WHERE place_id = ?",
+                [(bank, " ".join(c for c in codes if c), pid)
+                 for pid, (bank, codes) in rows.items()])
+
+    # ----------------------------------------------------------------- the timeline
     def timeline(
-        self, *, reliability: Reliability | None = None, **kwargs: Any
+        self,
+        *,
+        reliability: Reliability | None = None,
+        places: Iterable[str] | None = None,
+        cache: bool = True,
+        **kwargs: Any,
     ) -> Timeline:
         """The control timeline of every stored claim (see `Timeline.from_claims`).
 
-        `reliability` defaults to `load_reliability()`; other keyword arguments go to
-        `Timeline.from_claims`.
+        The built intervals are cached in the store, keyed by a fingerprint of the claims
+        and corrections (largest row ids and counts), the build parameters and
+        `timeline.RULE_VERSION`: the first query after the claims change rebuilds them, the
+        others read them back.
+
+        Parameters
+        ----------
+        reliability
+            Source reliability; default `load_reliability()`.
+        places
+            Only these place ids (their intervals and evidence are read from the cache,
+            which makes a one-place query fast on a large store).
+        cache
+            False to build from the claims without reading or writing the cache.
+        **kwargs
+            For `Timeline.from_claims` (``aliases``, ``regions``, ``pocket_radius_km``,
+            ``banks``, ``admins``). ``banks`` and ``admins`` default to what
+            `set_geography` recorded.
         """
         rel = reliability if reliability is not None else load_reliability()
-        return Timeline.from_claims(self.claims(), reliability=rel, **kwargs)
+        kwargs = self._build_args(kwargs)
+        if not cache:
+            return Timeline.from_claims(self.claims(), reliability=rel, **kwargs)
+        key = self._cache_key(rel, kwargs)
+        memo = self._memo.get(key)
+        if memo is not None:
+            return memo
+        if not self._cached(key):
+            tl = Timeline.from_claims(self.claims(), reliability=rel, **kwargs)
+            if not self._write_cache(key, tl):
+                self._memo[key] = tl  # read-only store: keep it for this connection
+            return tl
+        return self._read_cache(key, None if places is None else set(places))
+
+    def timeline_place_ids(self, *, reliability: Reliability | None = None,
+                           **kwargs: Any) -> set[str]:
+        """Every place id the timeline knows (building and caching it when needed)."""
+        rel = reliability if reliability is not None else load_reliability()
+        args = self._build_args(kwargs)
+        key = self._cache_key(rel, args)
+        if key not in self._memo and not self._cached(key):
+            return set(self.timeline(reliability=rel, **kwargs).place_ids)
+        if key in self._memo:
+            return set(self._memo[key].place_ids)
+        cur = self._conn.execute(
+            "SELECT DISTINCT place_id FROM cached_intervals WHERE key = ?", (key,))
+        return {row[0] for row in cur}
+
+    def _build_args(self, kwargs: dict[str, Any]) -> dict[str, Any]:
+        args = dict(kwargs)
+        if "banks" not in args and "admins" not in args:
+            banks, admins = self.geography()
+            args["banks"], args["admins"] = (banks or None), (admins or None)
+        aliases = args.get("aliases") or {}
+        for key in ("banks", "admins"):  # what is known of a linked id holds for its place
+            table = args.get(key)
+            if table and aliases:
+                extra = {dst: table[src] for src, dst in aliases.items()
+                         if src in table and dst not in table}
+                args[key] = {**table, **extra}
+        return args
+
+    @_reading
+    def fingerprint(self) -> tuple[int, int, int, int]:
+        """``(max claim id, claims, max correction id, corrections)``: changes with any write."""
+        a = self._conn.execute("SELECT coalesce(max(claim_id), 0), count(*) FROM claims")
+        b = self._conn.execute(
+            "SELECT coalesce(max(correction_id), 0), count(*) FROM corrections")
+        return (*a.fetchone(), *b.fetchone())
+
+    def _cache_key(self, rel: Reliability, args: Mapping[str, Any]) -> str:
+        def plain(v: Any) -> Any:
+            if isinstance(v, Mapping):
+                return sorted((str(k), plain(x)) for k, x in v.items())
+            if isinstance(v, (list, tuple)):
+                return [plain(x) for x in v]
+            return v
+
+        doc = [RULE_VERSION, list(self.fingerprint()), plain(rel.table), rel.default,
+               plain(args)]
+        return hashlib.sha256(json.dumps(doc, default=str).encode()).hexdigest()[:32]
+
+    @_reading
+    def _cached(self, key: str) -> bool:
+        row = self._conn.execute("SELECT 1 FROM timeline_cache WHERE key = ?", (key,))
+        return row.fetchone() is not None
+
+    def _write_cache(self, key: str, tl: Timeline) -> bool:
+        rows = (
+            (key, pid, seq, h.since.toordinal(), h.until.toordinal() if h.until else None,
+             h.actor, h.status, h.confidence, h.fraction, h.by,
+             ",".join(c.claim_id for c in h.evidence), ",".join(c.claim_id for c in h.conflicts))
+            for pid in tl.place_ids for seq, h in enumerate(tl.holdings(pid)))
+        try:
+            with self._transaction():
+                if self._cached(key):  # another process got there first
+                    return True
+                old = [r[0] for r in self._conn.execute(
+                    "SELECT key FROM timeline_cache ORDER BY built_at DESC, rowid DESC"
+                    " LIMIT -1 OFFSET ?", (CACHE_KEEP - 1,))]
+                for k in old:
+                    self._conn.execute("DELETE FROM cached_intervals WHERE key = ?", (k,))
+                    self._conn.execute("DELETE FROM timeline_cache WHERE key = ?", (k,))
+                self._conn.executemany(
+                    "INSERT INTO cached_intervals VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                self._conn.execute(
+                    "INSERT INTO timeline_cache VALUES (?,?,?,?,?)",
+                    (key, _now(), tl.claims, tl.skipped, sum(1 for _ in tl.intervals())))
+        except (StoreError, sqlite3.Error) as err:
+            logger.warning("%s: timeline not cached (%s)", self.path, err)
+            return False
+        return True
+
+    def _read_cache(self, key: str, places: set[str] | None) -> Timeline:
+        gc_was_on = gc.isenabled()
+        gc.disable()  # as in `claims`: many small acyclic objects
+        try:
+            return self._read_cache_rows(key, places)
+        finally:
+            if gc_was_on:
+                gc.enable()
+
+    @_reading
+    def _read_cache_rows(self, key: str, places: set[str] | None) -> Timeline:
+        n_claims, skipped = self._conn.execute(
+            "SELECT claims, skipped FROM timeline_cache WHERE key = ?", (key,)).fetchone()
+        sql = ("SELECT place_id, since, until, actor, status, confidence, fraction, by_actor,"
+               " support, conflict FROM cached_intervals WHERE key = ?")
+        if places is None:
+            rows = self._conn.execute(f"{sql} ORDER BY place_id, seq", (key,)).fetchall()
+            claims = {sc.claim_id: sc for sc in self.claims()}
+        else:
+            rows = []
+            wanted = sorted(places)
+            for k in range(0, len(wanted), 500):
+                chunk = wanted[k : k + 500]
+                rows += self._conn.execute(
+                    f"{sql} AND place_id IN ({','.join('?' * len(chunk))})"
+                    " ORDER BY place_id, seq", (key, *chunk)).fetchall()
+            ids = {i for r in rows for col in (r[8], r[9]) if col for i in col.split(",")}
+            claims = self.claims_by_id(ids)
+        holdings: dict[str, list[Holding]] = {}
+        fromord = dt.date.fromordinal
+        for pid, since, until, actor, status, conf, frac, by, sup, con in rows:
+            evidence = tuple(claims[i] for i in sup.split(",") if i in claims) if sup else ()
+            conflicts = tuple(claims[i] for i in con.split(",") if i in claims) if con else ()
+            holdings.setdefault(pid, []).append(Holding(
+                pid, actor, status, fromord(since), fromord(until) if until else None, conf,
+                frac, by, evidence, conflicts,
+                tuple(c.claim.date.toordinal() for c in evidence if c.claim.date)))
+        return Timeline(holdings, skipped=skipped, claims=n_claims)
+
+
+def _extracted(row: tuple[Any, ...]) -> StoredClaim:
+    (cid, rid, src, text, pid, actor, status, date, prec, conf, frac, group, bes, scope,
+     nar, nen, lat, lon, s, e, sentence, rule, pub, publisher) = row
+    fromiso = dt.date.fromisoformat
+    claim = ControlClaim(
+        report_id=rid, source_file=src, place_text=text, place_id=pid, actor=actor,
+        status=status, date=fromiso(date) if date else None, date_precision=prec,
+        confidence=conf, evidence=Evidence(s, e, sentence, rule), fraction=frac,
+        exclusive_group=group, besieger=bes, scope=scope, name_ar=nar, name_en=nen, lat=lat,
+        lon=lon)
+    return StoredClaim(str(cid), claim, fromiso(pub) if pub else None, publisher)
+
+
+def _correction(row: tuple[Any, ...]) -> StoredClaim:
+    cid, pid, text, actor, status, date, note, frac, bes, src, line, nar, nen, lat, lon = row
+    where = f"{src}:{line}" if line else src
+    claim = ControlClaim(
+        report_id=f"correction:{where}", source_file=src, place_text=text, place_id=pid,
+        actor=actor, status=status, date=dt.date.fromisoformat(date), date_precision="day",
+        confidence=1.0, evidence=Evidence(0, len(note), note or f"analyst correction ({where})",
+                                          CORRECTION_RULE),
+        fraction=frac, besieger=bes, name_ar=nar, name_en=nen, lat=lat, lon=lon)
+    return StoredClaim(f"correction:{cid}", claim, None, ANALYST)
 
 
 def _prepare(conn: sqlite3.Connection, path: Path) -> None:

@@ -16,8 +16,11 @@ status is ``held``, ``contested``, ``besieged`` or ``lost`` (holder ``unknown``)
 * ``held`` by A: confirms A's current interval (whatever its status); when nothing is known,
   or someone else held it, an interval for A opens on D (a later report of possession wins).
 * ``lost`` by A: A's interval ends on D - 1. The place passes to the actor the claim names
-  as `besieger`, else to the one that was besieging or contesting it, else to ``unknown``
-  (status ``lost``). A loss by an actor that did not hold the place changes nothing.
+  as `besieger`, else to the actor whose ``captured`` claim about the same place explains
+  the loss (a capture whose date window overlaps the loss's: the same day, or within the
+  week of a week-precise "A withdrew from P"), else to the one that was besieging or
+  contesting it, else to ``unknown`` (status ``lost``). A loss by an actor that did not
+  hold the place changes nothing.
   ``lost`` by ``unknown`` (how an exported ``unknown`` interval reads back as a correction)
   makes the holder unknown.
 * ``contested`` by A with a fraction f (A's share): the interval becomes ``contested``. Its
@@ -28,11 +31,18 @@ status is ``held``, ``contested``, ``besieged`` or ``lost`` (holder ``unknown``)
   ``besieged`` and ``by`` = B. When nothing is known the besieged actor holds it.
 * Pocket statements (claims sharing an `exclusive_group`: "A's last pocket consists only
   of P1 and P2"): besides their own places, every *other* place A holds on D in the same
-  theatre passes on D to the besieger named by the claims, else to ``unknown``. The theatre
-  is geometric: places within `pocket_radius_km` (default 50 km) of a place the statement
-  names. Without coordinates, the `regions` mapping decides (same region key); without
-  either, the statement is read literally and every place A holds counts. A place with its
-  own claim on D keeps what its claim says. Two safeguards: only a statement dated to the
+  theatre passes on D to the besieger named by the claims, else to ``unknown``. A statement
+  whose claims are ``lost`` ("the government took P1 and P2, ending ISIS's presence in the
+  area") says A's area in the theatre is now empty: every place A holds there passes to the
+  besieger, else to the capturer of the named places. The theatre is the statement's
+  `scope` when it has one and the mapping to judge it was given: ``bank:west`` /
+  ``bank:east`` = every place on that bank of the Euphrates (`banks`), ``adm:<PCODE>`` =
+  every place in that admin unit (`admins`). Otherwise it is geometric: places within
+  `pocket_radius_km` (default 50 km) of a place the statement names, never across the
+  Euphrates when all the named places lie on one bank (`banks`). Without coordinates, the
+  `regions` mapping decides (same region key); without either, the statement is read
+  literally and every place A holds counts. A place with its own claim on D keeps what its
+  claim says. Two safeguards: only a statement dated to the
   day hands places over (a week or a month cannot say when they were lost), and only when
   A held at least one of the named places just before D, or nothing was known about it (a
   statement contradicting everything known about its own places is most likely a
@@ -49,8 +59,10 @@ its supporting evidence; the others are kept as its conflicts (nothing is droppe
 
 Date precision: a claim dated only to the week / month / year (its window is
 ``date +- PRECISION_DAYS[precision]``) does not override a claim of finer precision about
-the same place inside that window: it is attached to the interval covering its date, as
-support when it agrees and as a conflict when it does not. Otherwise it applies on its date.
+the same place inside that window: it is attached as support to the interval covering its
+date, or to one that began inside its window, when it agrees with it; else as a conflict of
+the nearest interval that holds a claim whose window overlaps its own (claims whose windows
+do not overlap never conflict). Otherwise it applies on its date.
 
 Confidence of an interval: the noisy-or of its supporting claims' weights (claim confidence
 times source reliability; a correction weighs 1), reduced by half the noisy-or of its
@@ -82,7 +94,7 @@ import itertools
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -100,6 +112,8 @@ CORRECTION_RULE = "correction"
 DEFAULT_RELIABILITY = 0.5
 #: Default radius of a pocket's theatre (see the module docstring).
 POCKET_RADIUS_KM = 50.0
+#: Version of the rules below; part of the key of interval caches (bump on any change).
+RULE_VERSION = 2
 
 _SHIFT = 22  # date ordinals (< 2**22) packed under the place index in one int64 key
 _UNKNOWN = "unknown"
@@ -294,6 +308,7 @@ class _Rec:
     rank: tuple[int, int, float, float, int]
     weight: float
     correction: bool
+    successor: str | None = None  # for a loss: the actor whose capture explains it
 
 
 _State = tuple[str, str, float | None, str | None]  # holder, status, fraction, by
@@ -323,7 +338,7 @@ def _apply(state: _State | None, r: _Rec) -> _State:
             return (_UNKNOWN, "lost", None, None)
         if state is not None and holder not in (a, _UNKNOWN):
             return state
-        successor = claim.besieger or (state[3] if state else None)
+        successor = claim.besieger or r.successor or (state[3] if state else None)
         if successor and successor not in (a, _UNKNOWN):
             return (successor, "held", None, None)
         return (_UNKNOWN, "lost", None, None)
@@ -395,10 +410,14 @@ class _Builder:
         coords: Mapping[str, tuple[float, float]],
         regions: Mapping[str, str] | None,
         radius_km: float,
+        banks: Mapping[str, str | None] | None = None,
+        admins: Mapping[str, Sequence[str]] | None = None,
     ) -> None:
         self.coords = coords
         self.regions = regions
         self.radius_km = radius_km
+        self.banks = banks
+        self.admins = admins
         self.grid: dict[tuple[int, int], list[str]] = defaultdict(list)
         for place, (lat, lon) in coords.items():
             self.grid[(_cell(lat), _cell(lon))].append(place)
@@ -414,6 +433,7 @@ class _Builder:
         groups: dict[str, list[_Rec]] = defaultdict(list)
         self.group_places: dict[str, set[str]] = defaultdict(set)
         for place, rs in by_place.items():
+            _explain_losses(rs)
             weak = _weak_claims(rs)
             for r in rs:
                 group = r.sc.claim.exclusive_group
@@ -476,27 +496,48 @@ class _Builder:
         seg.conflict.extend(r for r in rs if not _agrees(r, state))
 
     def _pocket(self, day: int, group: list[_Rec], todays: Mapping[str, list[_Rec]]) -> None:
-        best = max(group, key=lambda r: r.rank)
+        best = max(group, key=_by_rank)
         actor = best.actor
         named = self.group_places[best.sc.claim.exclusive_group or ""]
         if best.half > 0 or not any(self._held_before(p) in (None, actor) for p in named):
             return
         besieger = next((r.sc.claim.besieger for r in group if r.sc.claim.besieger), None)
+        if besieger is None:  # "the end of A's pocket": the capturer of its last places
+            besieger = next((r.successor for r in group if r.successor), None)
         if besieger == actor:
             besieger = None
         state: _State = (
             (besieger, "held", None, None) if besieger else (_UNKNOWN, "lost", None, None))
         support = sorted(group, key=_by_rank)
-        for place in sorted(self._pocket_candidates(actor, named) - named):
-            if place in todays or not self._same_theatre(place, named):
+        inside = self._theatre(group, named)
+        for place in sorted(self._pocket_candidates(actor, named, inside.scoped) - named):
+            if place in todays or not inside(place):
                 continue
             self._set(place, day, state, support)
 
-    def _pocket_candidates(self, actor: str, named: set[str]) -> set[str]:
+    def _theatre(self, group: Sequence[_Rec], named: set[str]) -> _Theatre:
+        """Which places a pocket statement speaks for (see the module docstring)."""
+        scope = next((r.sc.claim.scope for r in group if r.sc.claim.scope), None)
+        banks, admins = self.banks, self.admins
+        if scope and scope.startswith("bank:") and banks is not None:
+            wanted = scope.removeprefix("bank:")
+            return _Theatre(lambda p: banks.get(p) == wanted, scoped=True)
+        if scope and scope.startswith("adm:") and admins is not None:
+            code = scope.removeprefix("adm:")
+            return _Theatre(lambda p: code in admins.get(p, ()), scoped=True)
+        sides = {banks.get(p) for p in named} if banks is not None else {None}
+        if len(sides) != 1 or None in sides:
+            return _Theatre(lambda p: self._same_theatre(p, named))
+        other = "east" if sides.pop() == "west" else "west"
+        assert banks is not None
+        return _Theatre(
+            lambda p: banks.get(p) != other and self._same_theatre(p, named))
+
+    def _pocket_candidates(self, actor: str, named: set[str], scoped: bool = False) -> set[str]:
         """Places `actor` holds that may be in the theatre of `named` (a superset)."""
         held = self.held.get(actor, set())
         centres = [self.coords[p] for p in named if p in self.coords]
-        if not centres:
+        if scoped or not centres:
             return set(held)
         out = {p for p in self.no_coords if p in held} if self.no_coords else set()
         reach_lat = self.radius_km / 111.0
@@ -527,13 +568,77 @@ class _Builder:
         return True
 
     def _attach_weak(self, r: _Rec) -> None:
+        """Attach an imprecise claim to an interval its date window overlaps.
+
+        As support to the interval covering its date, or to one that began inside its
+        window, when it agrees with it; else as a conflict of the nearest interval holding a
+        claim whose own window overlaps it (claims whose windows do not overlap never
+        conflict).
+        """
         segs = self.segs.get(r.place)
         if not segs:  # only weak claims nearby were themselves weak: cannot happen, but be safe
             self._day(r.place, r.day, [r])
             return
-        i = bisect.bisect_right([s.start for s in segs], r.day) - 1
-        seg = segs[max(i, 0)]
-        (seg.support if _agrees(r, seg.state) else seg.conflict).append(r)
+        lo, hi = r.day - r.half, r.day + r.half
+        starts = [s.start for s in segs]
+        first = max(bisect.bisect_right(starts, lo) - 1, 0)
+        last = max(bisect.bisect_right(starts, hi), first + 1)
+        near = list(range(first, last))
+
+        def distance(k: int) -> int:
+            end = starts[k + 1] - 1 if k + 1 < len(segs) else r.day
+            return 0 if starts[k] <= r.day <= end else min(abs(starts[k] - r.day),
+                                                              abs(end - r.day))
+
+        cover = max(bisect.bisect_right(starts, r.day) - 1, 0)
+        agree = [k for k in near if _agrees(r, segs[k].state) and (k == cover or lo <= starts[k])]
+        if agree:  # the interval it falls in, or one that began inside its window
+            segs[min(agree, key=distance)].support.append(r)
+            return
+
+        def overlaps(k: int) -> bool:
+            return any(q.day - q.half <= hi and lo <= q.day + q.half
+                       for q in (*segs[k].support, *segs[k].conflict))
+
+        against = [k for k in near if overlaps(k)] or near
+        segs[min(against, key=distance)].conflict.append(r)
+
+
+class _Theatre:
+    """A predicate on place ids (the theatre of a pocket statement)."""
+
+    __slots__ = ("scoped", "test")
+
+    def __init__(self, test: Callable[[str], bool], *, scoped: bool = False) -> None:
+        self.test = test
+        self.scoped = scoped
+
+    def __call__(self, place: str) -> bool:
+        return self.test(place)
+
+
+def _explain_losses(rs: Sequence[_Rec]) -> None:
+    """Set `successor` on losses explained by another actor's capture of the same place.
+
+    A capture counts when its date window overlaps the loss's ("X withdrew from P" and
+    "Y entered P" the same day, or within the loss's week); the nearest in time wins, then
+    the stronger claim.
+    """
+    caps = [q for q in rs if q.status == "captured" and q.actor != _UNKNOWN]
+    if not caps:
+        return
+    for r in rs:
+        if r.status != "lost" or r.actor == _UNKNOWN:
+            continue
+        best: tuple[int, tuple[int, int, float, float, int]] | None = None
+        for q in caps:
+            gap = abs(q.day - r.day)
+            if q.actor == r.actor or gap > r.half + q.half:
+                continue
+            key = (-gap, q.rank)
+            if best is None or key > best:
+                best = key
+                r.successor = q.actor
 
 
 def _by_rank(r: _Rec) -> tuple[int, int, float, float, int]:
@@ -615,6 +720,8 @@ class Timeline:
         regions: Mapping[str, str] | None = None,
         pocket_radius_km: float = POCKET_RADIUS_KM,
         aliases: Mapping[str, str] | None = None,
+        banks: Mapping[str, str | None] | None = None,
+        admins: Mapping[str, Sequence[str]] | None = None,
     ) -> Timeline:
         """Build the control intervals of every place from claims (extracted + corrections).
 
@@ -634,6 +741,13 @@ class Timeline:
         aliases
             Optional place id -> the id to file its claims under (the same place known to
             several sources, e.g. ``geonames:384695`` -> ``ocha:C6797``).
+        banks
+            Optional place id -> ``"east"`` / ``"west"`` (bank of the Euphrates; None or
+            missing = off the river). Bounds pocket statements scoped ``bank:...`` and keeps
+            unscoped ones on the bank of the places they name.
+        admins
+            Optional place id -> the admin P-codes it lies in (``("SY09", "SY0905",
+            "SY090500")``), for pocket statements scoped ``adm:<PCODE>``.
 
         Returns
         -------
@@ -644,7 +758,7 @@ class Timeline:
         gc.disable()  # building allocates millions of small objects, none of them cyclic
         try:
             return cls._build(claims, _as_reliability(reliability), regions, pocket_radius_km,
-                              aliases or {})
+                              aliases or {}, banks, admins)
         finally:
             if gc_was_on:
                 gc.enable()
@@ -657,6 +771,8 @@ class Timeline:
         regions: Mapping[str, str] | None,
         pocket_radius_km: float,
         aliases: Mapping[str, str],
+        banks: Mapping[str, str | None] | None = None,
+        admins: Mapping[str, Sequence[str]] | None = None,
     ) -> Timeline:
         recs: list[_Rec] = []
         coords: dict[str, tuple[float, float]] = {}
@@ -684,7 +800,8 @@ class Timeline:
             ))
             if c.lat is not None and c.lon is not None and place not in coords:
                 coords[place] = (c.lat, c.lon)
-        segs = _Builder(recs, coords=coords, regions=regions, radius_km=pocket_radius_km).run()
+        segs = _Builder(recs, coords=coords, regions=regions, radius_km=pocket_radius_km,
+                        banks=banks, admins=admins).run()
         holdings = {place: _holdings(place, ss) for place, ss in segs.items() if ss}
         logger.info(
             "Timeline: %d claims -> %d intervals over %d places (%d skipped)",
