@@ -127,6 +127,13 @@ def bench_maps() -> None:
             times.append(time.perf_counter() - t0)
         dates = [dt.date(2019, 1, 1) + dt.timedelta(days=i) for i in range(30)]
         t0 = time.perf_counter()
+        closed = cli_territory.area_series(data, "isis", dates)
+        series = time.perf_counter() - t0
+        bare = cli_territory.area_series(
+            cli_territory.TerritoryData(*(getattr(data, f) for f in (
+                "timeline", "gazetteer", "places", "cells", "context", "first_day",
+                "last_day")), close_km=0.0), "isis", dates)
+        t0 = time.perf_counter()
         out = cli_territory.write_animation(data, dates, Path(tmp) / "anim.gif")
         anim = time.perf_counter() - t0
         size = out.stat().st_size
@@ -136,6 +143,9 @@ def bench_maps() -> None:
     print(f"  one map, English labels, PNG      {times[1]:6.2f} s")
     print(f"  30-frame animation, GIF           {anim:6.2f} s   (target < 60 s; "
           f"{size / 1e6:.1f} MB)")
+    print(f"  30-date area series (closed)      {series:6.2f} s   day 0: "
+          f"{closed[0].km2:.1f} km² closed ({data.close_km:g} km), {bare[0].km2:.1f} km² "
+          "bare cells")
 
 
 def main() -> int:

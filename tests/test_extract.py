@@ -42,6 +42,7 @@ PLACES = [
        ("Albu Kamal", "al-Bukamal")),
     _p("ocha:C5184", "الباغوز فوقاني", "Baghuz Fawqani", 34.474, 40.959, DZ,
        ("al-Baghuz Fawqani",)),
+    _p("ocha:C6795", "الباغوز", "Baghuz Tahtani", 34.452, 40.935, DZ, ("الباغوز تحتاني",)),
     _p("ocha:C9101", "حماة", "Hama", 35.13, 36.75, ("SY05", "SY0500", "SY050000")),
     _p("adm:SY05", "حماة", "Hama", 35.2, 37.2, ("SY05", "", ""), kind="governorate"),
     _p("adm:SY09", "دير الزور", "Deir-ez-Zor", 35.0, 40.0, ("SY09", "", ""), kind="governorate"),
@@ -511,6 +512,8 @@ def test_english_pocket_consists_of(gaz, lex):
     "ومن المرجح أن تستعيد قسد بلدة هجين قريباً.",
     "وقد تسيطر قسد على بلدة الشعفة في غضون أيام.",
     "وستسيطر قوات النظام على مدينة الميادين بعد انسحاب المقاتلين.",
+    "وتستمر الاشتباكات قرب هجين قبل أن تستعيد قسد السيطرة على بلدة هجين.",
+    "وقررت قوات النظام أن تسيطر على مدينة الميادين.",
     "Heavy shelling continued before the SDF could take Hajin.",
     "If government forces take al-Mayadin, the road to the border opens.",
     "The SDF is expected to capture al-Shafah within days.",
@@ -527,6 +530,11 @@ def test_future_conditional_and_subjunctive_are_not_events(gaz, lex, text):
     ("وأكد المرصد أن قسد تسيطر على بلدة الشعفة بعد أن سيطرت على هجين.",
      ("ocha:C5175", "sdf", "captured")),
     ("The SDF managed to take Hajin on Friday.", ("ocha:C5175", "sdf", "captured")),
+    ("وبعد أن تمكن الجيش السوري من السيطرة على مدينة الميادين تقدم جنوباً.",
+     ("ocha:C5192", "government", "captured")),
+    # narrative "before": a past main verb, then what happened next
+    ("وأرغم التنظيم قسد على التراجع من أطراف القرية، قبل أن تستعيد قسد السيطرة على بلدة "
+     "الشعفة مساءً.", ("ocha:C5183", "sdf", "captured")),
 ])
 def test_past_events_around_subjunctive_particles_stay(gaz, lex, text, expected):
     assert expected in triples(run(text, gaz, lex))
@@ -603,6 +611,15 @@ def test_verb_attaches_to_its_own_subject_not_the_coalition(gaz, lex, text, expe
     assert absent not in got
 
 
+@pytest.mark.parametrize("text", [
+    "وأعلن التحالف الدولي السيطرة على بلدة هجين بعد معارك مع عناصر التنظيم.",
+    "وقال بيان التحالف الدولي إن بلدة الشعفة باتت تحت السيطرة بعد انسحاب مسلحي داعش.",
+])
+def test_an_announcing_coalition_is_not_the_holder(gaz, lex, text):
+    assert not [c for c in run(text, gaz, lex).claims
+                if c.actor == "coalition" and c.status in ("captured", "held")]
+
+
 def test_coalition_alone_with_an_explicit_verb_may_hold(gaz, lex):
     x = run("وسيطرت قوات التحالف الدولي على بلدة الشعفة بعد إنزال جوي.", gaz, lex)
     assert ("ocha:C5183", "coalition", "captured") in triples(x)
@@ -673,3 +690,10 @@ def test_english_apposition_pocket(gaz, lex):
     pocket = [c for c in x.claims if c.exclusive_group]
     assert {(c.place_id, c.actor, c.scope) for c in pocket} == {
         ("ocha:C5183", "isis", "bank:east"), ("ocha:C5186", "isis", "bank:east")}
+
+
+def test_short_form_is_the_full_name_used_in_the_same_report(gaz, lex):
+    x = run("وتحاصر قسد مئات من عناصر داعش في الباغوز. وكانت قسد قد تقدمت في الباغوز فوقاني "
+            "من محورين.", gaz, lex)
+    short = [m for m in x.mentions if m.text == "الباغوز"]
+    assert [m.place_id for m in short] == ["ocha:C5184"]

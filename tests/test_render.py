@@ -338,3 +338,24 @@ def test_river_named_once_and_boundaries_under_territory(places, cells, snapshot
     fig = R.render_control_map(snapshot, places, cells, on=D, extent=EXTENT, labels="none",
                                context_layers=CONTEXT)
     assert not [t for t in fig.axes[0].texts if t.get_gid() == "river-label"]
+
+
+def test_legend_moves_off_territory_in_its_corner() -> None:
+    """Territory in the lower-right corner: the legend goes to another corner, and never
+    onto the scale bar or the north arrow."""
+    vill = {f"v{i}": (9.0 - 1.5 * (i % 2), -7.4 + 1.5 * (i // 2)) for i in range(4)}
+    pl = [Place(k, "", k, *lonlat(x, y)[::-1]) for k, (x, y) in vill.items()]
+    cl = T.place_cells(pl, merge_km=0)
+    snap = {k: h("isis") for k in vill}
+    extent = (*lonlat(-12, -8), *lonlat(10, 24))
+    fig = R.render_control_map(snap, pl, cl, on=D, extent=extent, labels="none")
+    ax = fig.axes[0]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    box = ax.get_legend().get_window_extent(renderer)
+    proj = R.map_projection(extent)
+    for x, y in vill.values():
+        px, py = ax.transData.transform(proj.xy(*lonlat(x, y)))
+        assert not box.contains(px, py)
+    furniture = [t.get_window_extent(renderer) for t in ax.texts
+                 if t.get_gid() in ("north-arrow", "scale-bar")]
+    assert not any(box.overlaps(f) for f in furniture)

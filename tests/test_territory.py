@@ -340,3 +340,22 @@ def test_closing_keeps_the_reported_order_for_a_valley_pocket() -> None:
     plain = T.pocket_report(snap, cells, "isis")
     assert plain["area_km2_total"] <= doc["area_km2_total"] < 30
     assert doc["area_km2_total"] < 1.15 * plain["area_km2_total"]
+
+
+def test_small_empty_holes_are_filled_but_not_around_another_village() -> None:
+    ring = [village(f"r{i}", 2.2 * math.cos(i * math.pi / 3), 2.2 * math.sin(i * math.pi / 3))
+            for i in range(6)]
+    snap = {p.place_id: held("isis") for p in ring}
+    cells = T.place_cells(ring, merge_km=0)
+    plain = T.actor_territory(snap, cells)["isis"]
+    assert [len(g.interiors) for g in plain.geoms] == [1]
+    closed = T.actor_territory(snap, cells, close_km=0.75, sites=T.place_sites(ring))["isis"]
+    assert [len(g.interiors) for g in closed.geoms] == [0]
+    centre = shapely.Point(lonlat(0, 0))
+    assert closed.contains(centre)
+    # a village nobody reports on in the middle keeps its land
+    places = [*ring, village("mid", 0, 0)]
+    cells = T.place_cells(places, merge_km=0)
+    closed = T.actor_territory(snap, cells, close_km=0.75, sites=T.place_sites(places))["isis"]
+    assert not closed.contains(centre)
+    assert T.area_km2(closed.intersection(cells["mid"])) < 1e-3  # slivers of reprojection

@@ -1,7 +1,7 @@
 """The actor lexicon: names of armed actors in any language -> canonical actor ids.
 
 The names live in a data file, ``tracker/data/actors.csv`` (columns ``name, actor, lang,
-requires, note``), so users add their own without touching code: pass more CSV files to
+requires, note[, role]``), so users add their own without touching code: pass more CSV files to
 `ActorLexicon.load` or list them in ``$TRACKER_ACTORS`` (one path, or several joined by
 ``os.pathsep``). Later files win when they give the same name another actor.
 
@@ -239,7 +239,8 @@ class ActorLexicon:
         Parameters
         ----------
         extra_paths
-            More CSV files with the columns ``name, actor[, lang, requires, note]``. Lines
+            More CSV files with the columns ``name, actor[, lang, requires, note, role]``
+            (``role`` = ``cue`` for a context cue, see the module docstring). Lines
             starting with ``#`` are comments. A later file overrides an earlier one for the
             same (normalised) name.
 

@@ -21,12 +21,23 @@
    (the object after the verb, possibly after "على نحو نصف بلدة", a list "قريتي X وY",
    twenty villages joined by و, an enumeration "وهي X وY ..."; or the antecedent of a
    pronoun "التي سيطرت عليها"; or "the town" referring back to the place just claimed).
-   "captured P from Y" also gives "Y lost P"; "X طردت Y من P" gives both.
-4. **Not events**: intent and plans, negation and denial, fire control, people moving and
-   their destinations, counts of people, regions ("ريف حماة") and admin units (see the
-   `_INTENT`, `_NEGATION`, `_DENIAL`, `_FIRE`, `_MOVEMENT` patterns and `NON_TARGET_KINDS`).
+   "captured P from Y" also gives "Y lost P"; "X طردت Y من P" gives both. A verbal noun in
+   construct ("انسحاب X من P", "خروج X من P") belongs to X. A pocket belongs to the actor
+   the phrase names ("للتنظيم", "آخر جيب له", "its last pocket"), never to the other party
+   of the sentence; every place listed (before or after the phrase) joins its group, and a
+   bank or admin unit named in the sentence becomes the claims' `scope`. For ``besieged``
+   the actor is the side surrounded and `besieger` the side surrounding it (a count of the
+   besieged, "300 عنصر ... محاصرين", does not cancel the siege). The coalition supports:
+   a claim of its own control needs it to be the only party of the sentence.
+4. **Not events**: intent and plans, forecasts, conditions, subjunctive and future verbs
+   ("من المتوقع أن", "في حال تمكن X من", "قبل أن تتمكن", "ستسيطر", "if", "will", "is
+   expected to", "aims to capture"), negation and denial, fire control, people moving and
+   their destinations, counts of people, regions ("ريف حماة", "countryside of Hama", "Hama
+   province") and admin units (see `_INTENT`, `_hypothetical`, `_NEGATION`, `_DENIAL`,
+   `_FIRE`, `_MOVEMENT` and `NON_TARGET_KINDS`).
 5. **Dates and confidence.** The claim's date is the nearest date expression in its chunk
-   ("from the 21st to the 26th": the end, week precision), else the last date before it in
+   (a date of the telling, "said on Monday", "أفاد اليوم", yields to another date there;
+   "from the 21st to the 26th": the end, week precision), else the last date before it in
    the report, else the publication date (with its precision); "قبيل/before" lowers the
    precision to a month. The same claim twice in a report is kept once, dated by its own
    clause when one of the copies has a date there. Confidence starts at 0.9 and drops
@@ -230,9 +241,8 @@ _EXPECT = re.compile(_f(
     r"moving|moved|push(?:ing|ed)?|launch(?:ed|ing)?|offensive|campaign|operation)\s+to\s+"
     r"(?:\S+\s+)?$"), re.I)
 #: Conditional openers whose clause runs until its consequence ("فإن", "then", a stop).
-_CONDITIONAL = re.compile(_f(r"(?<!\w)(?:في حال|وفي حال|إذا|اذا|وإذا|واذا|لو|ولو|إن تمكن|"
-                              r"ان تمكن|إن نجح|ان نجح|شريطة|بشرط)(?!\w)|\bif\b|\bunless\b|"
-                              r"\bwhether\b"), re.I)
+_CONDITIONAL = re.compile(_f(r"(?<!\w)(?:في حال|وفي حال|إذا|اذا|وإذا|واذا|لو|ولو|"
+                              r"شريطة|بشرط)(?!\w)|\bif\b|\bunless\b|\bwhether\b"), re.I)
 _CONSEQUENCE = re.compile(_f(r"(?<!\w)(?:فإن|فان|فانه|فإنه|فستكون|فسوف)(?!\w)|\bthen\b|[.;؛!?؟]"),
                           re.I)
 #: Particles after which an imperfect verb is subjunctive (purpose, "before it can", "until").
@@ -1265,20 +1275,44 @@ def _guarded(doc: _Doc, chunk: _Chunk, ms: int, me: int, rule: Rule) -> bool:
 
 
 def _is_imperfect(word: str) -> bool:
-    """An Arabic imperfect (present/subjunctive) verb form: تسيطر, يتمكن, نستعيد."""
+    """An Arabic imperfect (present/subjunctive) verb form: تسيطر, يتمكن, نستعيد.
+
+    A word in ت of four letters ("تمكن", "تقدم") is as often a past verb of form V, and
+    "تفاعل"/"تفعيل" shapes ("تراجع", "تحرير") are past verbs or verbal nouns: not counted.
+    """
     w = word[1:] if word[:1] in ("و", "ف") and len(word) > 4 else word
     if len(w) < 4 or w[0] not in "تين" or not re.fullmatch("[\u0600-\u06ff]+", w):
         return False
     if w in _ACTOR_FEMININE | _ACTOR_MASCULINE | _GROUP_HEADS | _NOT_VERBS or \
             w.startswith(("تنظيم", "تشرين")) or w.endswith("ات"):
         return False
-    return not (len(w) == 5 and w[3] == "ي")  # a verbal noun تفعيل ("تحرير", "تقديم")
+    return not (w[0] == "ت" and (len(w) < 5 or w[2] == "ا" or (len(w) == 5 and w[3] == "ي")))
+
+
+_MODAL_STEMS = ("تمكن", "ستطيع", "نجح", "قدر")
+#: "قبل أن" + imperfect is narrative past after a past main verb ("خسرتها قبل أن تستعيدها");
+#: it is hypothetical with a modal ("قبل أن تتمكن") or after a present main verb.
+_BEFORE_THAT = _ws("قبل", "وقبل")
 
 
 def _future_verb(word: str) -> bool:
     """"ستسيطر", "سيخسر", "وستتمكن", "لتسيطر" (future or purpose on the verb itself)."""
     w = word[1:] if word[:1] in ("و", "ف") and len(word) > 5 else word
     return len(w) >= 5 and w[0] in "سل" and not w.startswith("سيطر") and _is_imperfect(w[1:])
+
+
+def _present_main_verb(doc: _Doc, lo: int, hi: int) -> bool:
+    """An imperfect verb in the clause before token `hi` ("وتتواصل المعارك ... قبل أن")."""
+    k = hi
+    while k >= max(lo, hi - 12):
+        w = doc.toks[k].norm
+        if _is_imperfect(w) and not w.startswith(("يزال", "تزال")):
+            return True
+        if k > 0 and _boundary_between(doc.text, doc.toks[k - 1], doc.toks[k],
+                                       _CLAUSE_BOUNDARY):
+            break
+        k -= 1
+    return False
 
 
 def _hypothetical(doc: _Doc, chunk: _Chunk, ms: int, me: int, before: str, *,
@@ -1306,7 +1340,12 @@ def _hypothetical(doc: _Doc, chunk: _Chunk, ms: int, me: int, before: str, *,
         if _future_verb(w) or w in _FUTURE_WORDS:
             return True
         if (w in _SUBJ_PARTICLES or w in _ws("قد", "وقد")) and _is_imperfect(nxt):
-            return True
+            prev = doc.toks[k - 1].norm if k > 0 else ""
+            if prev in _ws("بعد", "منذ", "عقب"):
+                pass  # "بعد أن": what follows has happened
+            elif prev not in _BEFORE_THAT or any(m in nxt for m in _MODAL_STEMS) or \
+                    _present_main_verb(doc, lo, k - 1):
+                return True
         k -= 1
     whole = doc.folded[_fpos(doc, chunk.start):_fpos(doc, ms)]
     conds = list(_CONDITIONAL.finditer(whole))
@@ -1706,11 +1745,22 @@ def _pocket_scope(doc: _Doc, chunk: _Chunk, ms: int, me: int) -> str | None:
 
     A bank of the Euphrates ("آخر جيب له بغرب نهر الفرات", "its last pocket on the east
     bank") -> ``bank:west`` / ``bank:east``; a governorate or district ("آخر جيب للتنظيم في
-    ريف حماة", "in Hama province") -> ``adm:<PCODE>``. Read in the phrase and the 70
-    characters after it within the clause.
+    ريف حماة", "in Hama province") -> ``adm:<PCODE>``. Read in the phrase and the rest of
+    its sentence, else in the part of the sentence before it ("the area ISIS holds on the
+    east bank has shrunk to 15 km², as it only holds P1 and P2").
     """
-    seg = doc.folded[_fpos(doc, ms):_fpos(doc, min(chunk.end, me + 70))]
-    seg = re.split(r"[.;؛!?؟]", seg)[0]
+    s_lo, s_hi = doc.sent_bounds[chunk.sent]
+    after = doc.folded[_fpos(doc, ms):_fpos(doc, s_hi)]
+    before = doc.folded[_fpos(doc, s_lo):_fpos(doc, ms)]
+    for seg in (after, before):
+        got = _scope_in(doc, seg)
+        if got:
+            return got
+    return None
+
+
+def _scope_in(doc: _Doc, seg: str) -> str | None:
+    """The first bank or admin-unit cue in a piece of folded text, as a scope."""
     west, east = _BANK_WEST.search(seg), _BANK_EAST.search(seg)
     if west or east:
         if west and east:
@@ -1772,6 +1822,7 @@ class _Resolver:
         self._ctx_cache: dict[int, Any] = {}
         self.resolved: list[Place] = []
         self.results: dict[tuple[int, int], Any] = {}
+        self._names: dict[str, str] | None = None
 
     def _context(self, start: int) -> Any:
         i = _last_tok_before(self.doc, start + 1)
@@ -1804,7 +1855,13 @@ class _Resolver:
         if key in self.results:
             return self.results[key]
         res = None
-        if len(getattr(self.report_ctx, "admin_pcodes", ())) < 2:
+        fuller = self._fuller_name(p)
+        if fuller is not None:
+            # "الباغوز" in a report that also says "الباغوز فوقاني": the short form of it
+            res = self.gaz.resolve(fuller, self._with_near(self._context(p.start)))
+            if res.status != "resolved":
+                res = None
+        if res is None and len(getattr(self.report_ctx, "admin_pcodes", ())) < 2:
             # one theatre (or none) named in the report: its context decides, unless the
             # name stays unclear, when the words around the mention are read too
             res = self.gaz.resolve(p.text, self._with_near(self.report_ctx))
@@ -1814,6 +1871,15 @@ class _Resolver:
             self.resolved.append(res.place)
         self.results[key] = res
         return res
+
+    def _fuller_name(self, p: _Place) -> str | None:
+        """The one longer name of the report that starts with this mention's name."""
+        if self._names is None:
+            self._names = {_f(q.text).lower().strip(): q.text
+                           for _, (_, q) in self.doc.spans.items()}
+        short = _f(p.text).lower().strip()
+        longer = {v for k, v in self._names.items() if k.startswith(short + " ")}
+        return longer.pop() if len(longer) == 1 else None
 
     def mentions(self) -> list[Mention]:
         for _, (_, p) in sorted(self.doc.spans.items()):

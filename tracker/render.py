@@ -7,6 +7,11 @@ scale bar is true in metres and "up" is north at the centre.
 
 Arabic labels are shaped (``arabic_reshaper``) and put in visual order (``python-bidi``),
 and drawn with DejaVu Sans, which has the Arabic presentation forms.
+
+Map layers, bottom to top: sub-district boundaries (thin grey), territory (each actor's
+cells closed into patches by ``territory.close_territory``; contested places hatched),
+river and borders, place dots (dark: held; hollow grey: holder unknown / no report), the
+river's name, place labels; the legend sits in the corner where it hides least territory.
 """
 
 from __future__ import annotations
@@ -17,7 +22,7 @@ import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import arabic_reshaper
 import numpy as np
@@ -409,13 +414,15 @@ def _draw_territory(
     *,
     close_km: float = 0.0,
     sites: Mapping[str, tuple[float, float]] | None = None,
-) -> tuple[list[str], bool]:
-    """Fill each actor's land and hatch contested places; return actors drawn, any hatch.
+) -> tuple[list[str], bool, list[BaseGeometry]]:
+    """Fill each actor's land and hatch contested places.
 
     With ``close_km > 0`` the fill is the closed territory of `territory.actor_territory`
-    (the geometry `territory.pockets` measures as ``area_km2_low``).
+    (the geometry `territory.pockets` measures as ``area_km2_low``). Returns the actors
+    drawn, whether any place is hatched, and the drawn geometries (map metres).
     """
     drawn: list[str] = []
+    covered: list[BaseGeometry] = []
     territory = actor_territory(snapshot, cells, close_km=close_km, sites=sites)
     for actor, geom in territory.items():
         local = shapely.intersection(proj.geom(geom), clip)
@@ -426,6 +433,7 @@ def _draw_territory(
         ax.add_patch(PathPatch(path, facecolor=color, edgecolor="white", lw=0.3, alpha=0.85,
                                zorder=2, gid=f"territory:{actor}"))
         drawn.append(actor)
+        covered.append(local)
     hatched = False
     for cp in contested_places(snapshot, cells):
         local = shapely.intersection(proj.geom(cp.geometry), clip)
@@ -436,9 +444,10 @@ def _draw_territory(
         ax.add_patch(PathPatch(path, facecolor=color, alpha=0.45, edgecolor="#444444",
                                hatch="////", lw=0.6, zorder=2, gid=f"contested:{cp.actor}"))
         hatched = True
+        covered.append(local)
         if cp.actor not in drawn:
             drawn.append(cp.actor)
-    return drawn, hatched
+    return drawn, hatched, covered
 
 
 def _places_in(places: Iterable[Place], proj: MapProjection) -> list[Place]:
@@ -547,6 +556,7 @@ class _Frame:
     candidates: list[Place]
     no_report: bool
     river: BaseGeometry | None
+    covered: BaseGeometry | None = None
 
 
 def _has_holder(snapshot: Mapping[str, Any], place_id: str) -> bool:
@@ -588,7 +598,8 @@ def _draw_frame(
     sites = place_sites(places) if close_km > 0 else None
     if sites is not None:
         sites = {k: v for k, v in sites.items() if k in cells}
-    drawn, hatched = _draw_territory(ax, proj, snapshot, cells, clip, close_km=close_km,
+    drawn, hatched, covered = _draw_territory(ax, proj, snapshot, cells, clip,
+                                              close_km=close_km,
                                      sites=sites)
     river = _draw_context(ax, proj, context_layers, clip)
     shown = _places_in(places, proj)
@@ -608,7 +619,8 @@ def _draw_frame(
     ordered = sorted([*known, *unknown],
                      key=lambda p: (not _has_holder(snapshot, p.place_id),
                                     -(p.population or 0), p.place_id))
-    return _Frame(drawn, hatched, ordered, bool(unknown), river)
+    return _Frame(drawn, hatched, ordered, bool(unknown), river,
+                  shapely.union_all(covered) if covered else None)
 
 
 def _legend_handles(
@@ -630,12 +642,47 @@ def _legend_handles(
     return handles
 
 
-def _legend(ax: Axes, drawn: Sequence[str], hatched: bool,
-            no_report: bool = False) -> Legend | None:
+#: Corners tried for the map legend, in order of preference.
+LEGEND_CORNERS: tuple[Literal["lower right", "upper left", "lower left", "upper right"], ...] = (
+    "lower right", "upper left", "lower left", "upper right")
+
+
+def _legend(
+    ax: Axes,
+    drawn: Sequence[str],
+    hatched: bool,
+    no_report: bool = False,
+    *,
+    covered: BaseGeometry | None = None,
+    avoid: Sequence[Bbox] = (),
+) -> Legend | None:
+    """The map legend, in the corner (`LEGEND_CORNERS`) where it hides the least territory.
+
+    A corner whose legend would overlap one of the `avoid` boxes (scale bar, north arrow)
+    is taken only when every corner does; ties keep the first corner.
+    """
     handles = _legend_handles(drawn, hatched, no_report)
     if not handles:
         return None
-    return ax.legend(handles=handles, loc="lower right", fontsize=8, framealpha=0.9)
+    fig = ax.get_figure()
+    renderer = fig.canvas.get_renderer()  # type: ignore[union-attr]
+    to_data = ax.transData.inverted()
+    best: tuple[tuple[int, float], Any] | None = None
+    for loc in LEGEND_CORNERS:
+        legend = ax.legend(handles=handles, loc=loc, fontsize=8, framealpha=0.9)
+        box = legend.get_window_extent(renderer)
+        clash = sum(box.overlaps(a) for a in avoid)
+        hidden = 0.0
+        if covered is not None and not covered.is_empty:
+            (x0, y0), (x1, y1) = to_data.transform([(box.x0, box.y0), (box.x1, box.y1)])
+            hidden = float(shapely.area(shapely.intersection(covered,
+                                                             shapely.box(x0, y0, x1, y1))))
+        score = (clash, hidden)
+        if best is None or score < best[0]:
+            best = (score, loc)
+        legend.remove()
+    assert best is not None
+    return ax.legend(handles=handles, loc=best[1], fontsize=8, framealpha=0.9)
 
 
 def _check_labels(labels: str) -> None:
@@ -732,11 +779,12 @@ def render_control_map(
     ax = fig.add_axes((0.02, 0.06, 0.96, 0.86))
     frame = _draw_frame(ax, fig, proj, snapshot, places, cells, context_layers,
                         point_size=9, close_km=close_km)
-    legend = _legend(ax, frame.drawn, frame.hatched, frame.no_report)
     furniture = [*_draw_scale_bar(ax, proj), _draw_north_arrow(ax)]
+    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
+    legend = _legend(ax, frame.drawn, frame.hatched, frame.no_report, covered=frame.covered,
+                     avoid=[a.get_window_extent(renderer) for a in furniture])
     if legend is not None:
         furniture.append(legend)
-    renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     obstacles = [a.get_window_extent(renderer) for a in furniture]
     river_label = _draw_river_label(ax, fig, frame.river, labels, obstacles=obstacles)
     if river_label is not None:

@@ -580,6 +580,8 @@ def close_territory(
     fill is kept only inside the Voronoi regions of the members among all the cells'
     sites (land nearer to the actor's own settlements than to any other), and never
     inside the cells of `others`; the members' cells themselves are always kept whole.
+    Holes left inside the patch smaller than `MAX_HOLE_KM2` that hold no other settlement
+    nor any cell of `others` are filled too.
     The fill adds little area (see `DEFAULT_CLOSE_KM`).
 
     Parameters
@@ -615,13 +617,56 @@ def close_territory(
     fill = shapely.intersection(closed, _site_regions(members, sites, cells, window, fwd))
     member_set = set(members)
     blocked = [cells[p] for p in others if p in cells and p not in member_set]
-    if blocked:
-        fill = shapely.difference(fill, _apply(shapely.union_all(blocked), fwd))
+    blocked_m = _apply(shapely.union_all(blocked), fwd) if blocked else None
+    if blocked_m is not None:
+        fill = shapely.difference(fill, blocked_m)
     fill = _polygonal(shapely.make_valid(fill))
-    if fill is None:
+    holes = _small_empty_holes(
+        shapely.union_all([metric, fill]) if fill is not None else metric,
+        [p for p in cells if p not in member_set and p in sites], sites, fwd, blocked_m)
+    if holes:
+        fill = shapely.union_all([g for g in (fill, *holes) if g is not None])
+    if fill is None or fill.is_empty:
         return union
     out = shapely.union_all([union, _apply(fill, inv)])
     return _polygonal(shapely.make_valid(out)) or union
+
+
+#: Holes in a closed patch up to this size (km²) with no other settlement in them are
+#: filled: an empty enclave inside one actor's land reads as that actor's land.
+MAX_HOLE_KM2 = 2.0
+
+
+def _small_empty_holes(
+    metric: BaseGeometry,
+    other_ids: Sequence[str],
+    sites: Mapping[str, tuple[float, float]],
+    fwd: Transformer,
+    blocked: BaseGeometry | None,
+) -> list[Polygon]:
+    """The interior holes of `metric` (metres) under `MAX_HOLE_KM2` that hold no site of
+    `other_ids` and no part of `blocked`."""
+    holes = [Polygon(ring) for poly in shapely.get_parts(metric) if isinstance(poly, Polygon)
+             for ring in poly.interiors]
+    holes = [h for h in holes if h.area <= MAX_HOLE_KM2 * 1e6]
+    if not holes:
+        return []
+    w, s, e, n = shapely.total_bounds(np.array(holes, dtype=object))
+    if other_ids:
+        x, y = fwd.transform([sites[p][0] for p in other_ids], [sites[p][1] for p in other_ids])
+        xy = np.column_stack([x, y])
+        xy = xy[(xy[:, 0] >= w) & (xy[:, 0] <= e) & (xy[:, 1] >= s) & (xy[:, 1] <= n)]
+    else:
+        xy = np.empty((0, 2))
+    pts = shapely.points(xy) if len(xy) else None
+    out = []
+    for hole in holes:
+        if pts is not None and shapely.contains(hole, pts).any():
+            continue
+        if blocked is not None and shapely.area(shapely.intersection(hole, blocked)) > 1.0:
+            continue
+        out.append(hole)
+    return out
 
 
 def actor_territory(
