@@ -272,7 +272,16 @@ def test_title_context_names_the_actor(lex: ActorLexicon) -> None:
     body = "انسحب التنظيم من البلدة"
     assert lex.find(body) == []
     assert actors_in_ctx(lex, body, "داعش يخسر البلدة") == [("التنظيم", "isis")]
-    assert actors_in_ctx(lex, body, "قسد تتقدم") == []  # the title names another actor
+    # a report about the war against "the organisation", naming no other organisation
+    assert actors_in_ctx(lex, body, "قسد تتقدم") == [("التنظيم", "isis")]
+
+
+def test_bare_organisation_is_not_isis_when_another_organisation_is_named(
+        lex: ActorLexicon) -> None:
+    text = "اشتباكات بين قسد وتنظيم حراس الدين، وانسحب التنظيم من القرية"
+    assert [m.actor for m in lex.find(text)] == ["sdf"]
+    text = "اشتباكات بين قسد وتنظيم \"الدولة الإسلامية\"، وانسحب التنظيم من القرية"
+    assert [m.actor for m in lex.find(text)] == ["sdf", "isis", "isis"]
 
 
 def actors_in_ctx(lex: ActorLexicon, text: str, context: str) -> list[tuple[str, str]]:

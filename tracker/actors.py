@@ -17,6 +17,9 @@ when the report's title does (``find(text, context=title)``), or when a *cue* of
 stands near the name. A row whose optional ``role`` column is ``cue`` ("الخلافة", the
 caliphate; "البغدادي"; "الجهاديين") is never a mention itself: within `CUE_WINDOW` tokens
 of a context-dependent name of its actor it tells that the report is about that actor.
+A context-dependent row whose ``role`` is ``default`` ("التنظيم", "the organisation") also
+counts in a report that names another armed actor and no other organisation ("تنظيم X" other
+than the Islamic State): in Syrian war reporting the bare word then means ISIS.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import csv
 import io
 import logging
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -42,7 +46,7 @@ logger = logging.getLogger(__name__)
 #: Environment variable naming extra lexicon files (os.pathsep-separated).
 ENV_VAR = "TRACKER_ACTORS"
 _COLUMNS = ("name", "actor", "lang", "requires", "note", "role")
-_ROLES = ("", "name", "cue")
+_ROLES = ("", "name", "cue", "default")
 #: Tokens between a cue and a context-dependent name for the cue to count.
 CUE_WINDOW = 30
 _BUNDLED = "actors.csv"
@@ -151,7 +155,7 @@ def _parse_rows(text: str, source: str) -> list[ActorEntry]:
             raise InputError(msg, path=source, line=line)
         out.append(ActorEntry(name, actor, values.get("lang", ""), requires,
                               values.get("note", ""), source, line, key, _is_acronym(name),
-                              "cue" if role == "cue" else ""))
+                              role if role in ("cue", "default") else ""))
     if header is None:
         msg = f"no header line; expected the columns {', '.join(_COLUMNS)}"
         raise InputError(msg, path=source)
@@ -218,7 +222,7 @@ class ActorLexicon:
     def __init__(self, entries: Iterable[ActorEntry]) -> None:
         by_key: dict[tuple[str, tuple[str, ...]], ActorEntry] = {}
         for entry in entries:
-            by_key[(entry.role, entry.key)] = entry  # later files win
+            by_key[(entry.role == "cue", entry.key)] = entry  # later files win
         self._entries: tuple[ActorEntry, ...] = tuple(by_key.values())
         index: dict[str, list[ActorEntry]] = {}
         cue_index: dict[str, list[ActorEntry]] = {}
@@ -230,6 +234,7 @@ class ActorLexicon:
         self._index = index
         self._cue_index = cue_index
         self._by_name = {" ".join(e.key): e.actor for e in self._entries if e.role != "cue"}
+        self._defaults = frozenset(e.actor for e in self._entries if e.role == "default")
         self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
     @classmethod
@@ -328,6 +333,9 @@ class ActorLexicon:
             named |= self._cued(text, toks, frozenset(named))
         if not named:
             return []
+        if self._defaults and not _names_other_organisation(text + "\n" + (context or "")):
+            named |= self._defaults - named
+        
         return [m for m, _ in self._scan(text, toks, frozenset(named))]
 
     def _words(self, text: str) -> list[_Word]:
@@ -404,6 +412,14 @@ class ActorLexicon:
             out.append((ActorMention(start, end, text[start:end], entry.actor), entry))
             i += n
         return out
+
+
+_OTHER_ORGANISATION = re.compile(r"(?:^|\s)[وبلفك]?تنظيم (?!الدوله|داعش|دوله)\w{3,}")
+
+
+def _names_other_organisation(text: str) -> bool:
+    """True when the text names an organisation ("تنظيم X") that is not the Islamic State."""
+    return bool(_OTHER_ORGANISATION.search(normalize(text)))
 
 
 def _tok_index(toks: list[_Word], pos: int) -> int:

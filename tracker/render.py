@@ -405,6 +405,11 @@ def _draw_river_label(
     return None
 
 
+def _valid(geom: BaseGeometry) -> BaseGeometry:
+    """`geom`, repaired when reprojection left it invalid (rings touching themselves)."""
+    return geom if shapely.is_valid(geom) else shapely.make_valid(geom)
+
+
 def _draw_territory(
     ax: Axes,
     proj: MapProjection,
@@ -425,7 +430,7 @@ def _draw_territory(
     covered: list[BaseGeometry] = []
     territory = actor_territory(snapshot, cells, close_km=close_km, sites=sites)
     for actor, geom in territory.items():
-        local = shapely.intersection(proj.geom(geom), clip)
+        local = shapely.intersection(_valid(proj.geom(geom)), clip)
         path = geometry_path(local) if not local.is_empty else None
         if path is None:
             continue
@@ -436,7 +441,7 @@ def _draw_territory(
         covered.append(local)
     hatched = False
     for cp in contested_places(snapshot, cells):
-        local = shapely.intersection(proj.geom(cp.geometry), clip)
+        local = shapely.intersection(_valid(proj.geom(cp.geometry)), clip)
         path = geometry_path(local) if not local.is_empty else None
         if path is None:
             continue

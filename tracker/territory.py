@@ -628,7 +628,10 @@ def close_territory(
         fill = shapely.union_all([g for g in (fill, *holes) if g is not None])
     if fill is None or fill.is_empty:
         return union
-    out = shapely.union_all([union, _apply(fill, inv)])
+    back = _apply(fill, inv)
+    if not shapely.is_valid(back):  # reprojection can make rings touch themselves
+        back = shapely.make_valid(back)
+    out = shapely.union_all([union, back])
     return _polygonal(shapely.make_valid(out)) or union
 
 
