@@ -17,7 +17,9 @@ DATA_DIR = SHARED / "data"
 
 
 @pytest.fixture(autouse=True)
-def _isolated_env(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_env(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Keep tests away from the user's cache, store and actor files."""
     monkeypatch.setenv("TRACKER_CACHE", str(tmp_path_factory.getbasetemp() / "cache-empty"))
     monkeypatch.delenv("TRACKER_STORE", raising=False)

@@ -22,13 +22,16 @@ class DateParam(click.ParamType):
 
     name = "YYYY-MM-DD"
 
-    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+    def convert(
+        self, value: Any, param: click.Parameter | None, ctx: click.Context | None
+    ) -> dt.date:
         if isinstance(value, dt.date):
             return value
         try:
             return dt.date.fromisoformat(str(value))
         except ValueError:
-            self.fail(f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2018-12-27", param, ctx)
+            msg = f"{value!r} is not a date; write it as YYYY-MM-DD, e.g. 2018-12-27"
+            self.fail(msg, param, ctx)
 
 
 DATE = DateParam()

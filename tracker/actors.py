@@ -335,7 +335,7 @@ class ActorLexicon:
             return []
         if self._defaults and not _names_other_organisation(text + "\n" + (context or "")):
             named |= self._defaults - named
-        
+
         return [m for m, _ in self._scan(text, toks, frozenset(named))]
 
     def _words(self, text: str) -> list[_Word]:

@@ -74,7 +74,7 @@ def _short(arg: str) -> str:
         return arg
 
 
-class StepFailed(RuntimeError):
+class StepFailedError(RuntimeError):
     """A demo step exited non-zero."""
 
 
@@ -94,7 +94,7 @@ def run(args: list[str], *, allowed: tuple[int, ...] = (0,)) -> None:
     code = int(code or 0)
     if code not in allowed:
         msg = f"step failed with exit code {code}: tracker {' '.join(args)}"
-        raise StepFailed(msg)
+        raise StepFailedError(msg)
 
 
 def demo(out: Path) -> None:
@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
     t0 = time.perf_counter()
     try:
         demo(ns.out)
-    except StepFailed as err:
+    except StepFailedError as err:
         click.secho(f"demo: {err}", fg="red", err=True)
         return 1
     files = sorted(p.name for p in ns.out.iterdir() if p.name != "README.md")
