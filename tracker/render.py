@@ -354,6 +354,7 @@ def _draw_river_label(
     mode: str,
     *,
     obstacles: Sequence[Bbox] = (),
+    covered: BaseGeometry | None = None,
     fontsize: float = 9,
 ) -> Artist | None:
     """Name the river once, along the line, where the label fits (None if nowhere).
@@ -361,7 +362,8 @@ def _draw_river_label(
     The label is rotated to the local direction of the longest visible stretch of the
     river, kept upright, shifted off the line and haloed in white; candidate positions
     run from the middle of the stretch outwards, and the first one inside the map that
-    overlaps none of the `obstacles` (legend, scale bar, north arrow) is kept.
+    overlaps none of the `obstacles` (legend, scale bar, north arrow) is kept, preferring
+    one off the `covered` territory (map metres) so the name stays on open ground.
     """
     text = RIVER_NAMES.get(mode)
     if river is None or river.is_empty or text is None:
@@ -375,7 +377,13 @@ def _draw_river_label(
     renderer = fig.canvas.get_renderer()  # type: ignore[attr-defined]
     axes_box = ax.get_window_extent(renderer)
     step = 0.03 * line.length
-    for frac in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88):
+    fracs: tuple[float, ...] = (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8, 0.12, 0.88)
+    if covered is not None and not covered.is_empty:
+        shapely.prepare(covered)
+        # a river point deep in someone's land sorts last: the label goes on open ground
+        fracs = tuple(sorted(fracs, key=lambda f: bool(shapely.intersects(
+            covered, line.interpolate(f, normalized=True).buffer(0.02 * line.length)))))
+    for frac in fracs:
         at = line.interpolate(frac, normalized=True)
         d = frac * line.length
         a = line.interpolate(max(d - step, 0.0))
@@ -791,7 +799,8 @@ def render_control_map(
     if legend is not None:
         furniture.append(legend)
     obstacles = [a.get_window_extent(renderer) for a in furniture]
-    river_label = _draw_river_label(ax, fig, frame.river, labels, obstacles=obstacles)
+    river_label = _draw_river_label(ax, fig, frame.river, labels, obstacles=obstacles,
+                                    covered=frame.covered)
     if river_label is not None:
         obstacles.append(river_label.get_window_extent(renderer))
     _place_label_layout(ax, fig, proj, frame.candidates, labels, fontsize=8,

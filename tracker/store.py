@@ -621,7 +621,8 @@ class Store:
         return {row[0] for row in cur}
 
     def _build_args(self, kwargs: dict[str, Any]) -> dict[str, Any]:
-        args = dict(kwargs)
+        # Equivalent arguments give the same cache key: no aliases = empty aliases.
+        args = {k: v for k, v in kwargs.items() if v is not None and not (k == "aliases" and not v)}
         if "banks" not in args and "admins" not in args:
             banks, admins = self.geography()
             args["banks"], args["admins"] = (banks or None), (admins or None)
