@@ -39,6 +39,7 @@ class ExportSource:
     settings: Settings
     gazetteer: Any = None
     _cells: Mapping[str, Any] | None = field(default=None, repr=False)
+    _sites: Mapping[str, tuple[float, float]] | None = field(default=None, repr=False)
 
     def cells(self) -> Mapping[str, Any]:
         """Place cells as the maps use them (`tracker._cli_territory.load_territory_data`)."""
@@ -49,7 +50,18 @@ class ExportSource:
                 self.settings, timeline=self.timeline, gazetteer=self.gazetteer
             )
             self._cells = data.cells
+            self._sites = data.sites
         return self._cells
+
+    def sites(self) -> Mapping[str, tuple[float, float]]:
+        """Settlement points of the cells, to close territory as the maps draw it."""
+        cells = self.cells()
+        if self._sites is None:
+            from tracker.territory import place_sites
+
+            sites = place_sites(self.places.values())
+            self._sites = {k: v for k, v in sites.items() if k in cells}
+        return self._sites
 
 
 def _store_places(store: Any) -> dict[str, Place]:
@@ -138,7 +150,7 @@ def html_export(
     territory = None
     if what in ("territory", "both"):
         territory = ex.territory_timeline(
-            src.timeline.snapshot, src.cells(), ex.change_dates(intervals)
+            src.timeline.snapshot, src.cells(), ex.change_dates(intervals), sites=src.sites()
         )
     data = ex.html_map_data(
         intervals, src.places.values(), evidence=_evidence_index(src.timeline),
@@ -162,7 +174,9 @@ def snapshot_layers(src: ExportSource, on: dt.date, what: str) -> dict[str, dict
             "later --on date (see `tracker history PLACE`)"
         )
         raise InputError(msg)
-    territory = ex.territory_on(snapshot, src.cells()) if what != "places" else None
+    territory = (
+        ex.territory_on(snapshot, src.cells(), sites=src.sites()) if what != "places" else None
+    )
     layers: dict[str, dict[str, Any]] = {}
     if what in ("places", "both"):
         layers["places"] = ex.to_feature_collection(src.places.values(), snapshot, on=on)
@@ -179,7 +193,9 @@ def timeline_layers(src: ExportSource, what: str) -> dict[str, dict[str, Any]]:
     layers = {"intervals": ex.timeline_feature_collection(intervals, src.places.values())}
     if what in ("territory", "both"):
         days = ex.change_dates(intervals)
-        territory = ex.territory_timeline(src.timeline.snapshot, src.cells(), days)
+        territory = ex.territory_timeline(
+            src.timeline.snapshot, src.cells(), days, sites=src.sites()
+        )
         fc = ex.timeline_feature_collection([], [], territory_by_date=territory)
         layers["territory"] = fc
         if what == "territory":

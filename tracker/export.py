@@ -316,7 +316,12 @@ def _area_bounds(pocket: Any) -> dict[str, Any]:
     return out
 
 
-def territory_on(snapshot: Mapping[str, Any], cells: Mapping[str, Any]) -> dict[str, list[Any]]:
+def territory_on(
+    snapshot: Mapping[str, Any],
+    cells: Mapping[str, Any],
+    *,
+    sites: Mapping[str, tuple[float, float]] | None = None,
+) -> dict[str, list[Any]]:
     """``actor -> pockets`` of a snapshot (`tracker.territory.pockets` for each actor held).
 
     Parameters
@@ -325,16 +330,21 @@ def territory_on(snapshot: Mapping[str, Any], cells: Mapping[str, Any]) -> dict[
         ``place_id -> Holding``.
     cells
         ``place_id -> Polygon`` from `tracker.territory.place_cells`.
+    sites
+        ``place_id -> (lon, lat)`` of the settlements; when given, each actor's territory
+        is closed as the maps draw it (`tracker.territory.DEFAULT_CLOSE_KM`), so exported
+        polygons and km² match the maps and `tracker pocket`.
 
     Returns
     -------
     dict
         Actors with at least one pocket.
     """
-    from tracker.territory import pockets
+    from tracker.territory import DEFAULT_CLOSE_KM, pockets
 
     actors = sorted({h.actor for h in snapshot.values() if getattr(h, "actor", None)})
-    out = {a: pockets(snapshot, cells, a) for a in actors}
+    close_km = DEFAULT_CLOSE_KM if sites is not None else 0.0
+    out = {a: pockets(snapshot, cells, a, close_km=close_km, sites=sites) for a in actors}
     return {a: ps for a, ps in out.items() if ps}
 
 
@@ -342,6 +352,8 @@ def territory_timeline(
     snapshot_on: Callable[[dt.date], Mapping[str, Any]],
     cells: Mapping[str, Any],
     days: Iterable[dt.date],
+    *,
+    sites: Mapping[str, tuple[float, float]] | None = None,
 ) -> dict[dt.date, dict[str, list[Any]]]:
     """``date -> (actor -> pockets)`` on each of `days` (e.g. `change_dates(intervals)`).
 
@@ -353,8 +365,12 @@ def territory_timeline(
         Place cells.
     days
         The dates of change.
+    sites
+        As in `territory_on`: close the territory as the maps draw it.
     """
-    return {day: territory_on(snapshot_on(day), cells) for day in sorted(set(days))}
+    return {
+        day: territory_on(snapshot_on(day), cells, sites=sites) for day in sorted(set(days))
+    }
 
 
 def territory_features(
