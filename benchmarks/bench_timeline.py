@@ -7,7 +7,9 @@ Targets (issue 4): held_by from Python < 50 us per query; >= 100,000 queries/s b
 snapshot of all places < 100 ms. Synthetic claims: each place gets a random walk of
 captures / holds / losses / contests / sieges between 2017 and 2019 among four actors,
 10 % of claims week- or month-precise, from several publishers; 1 % of places sit in
-pocket statements. Seeded, so runs are comparable.
+pocket statements. Seeded, so runs are comparable. The store part also times the
+`tracker who-held` command on that store: its first run (builds the intervals and caches
+them in the store) and cached runs.
 """
 
 from __future__ import annotations
