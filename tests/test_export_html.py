@@ -128,12 +128,20 @@ def tarball() -> Path:
 
 def _open(browser: Any, router: CdnRouter, url: str) -> tuple[Any, list[str]]:
     page = browser.new_page(viewport={"width": 900, "height": 700})
+    page.set_default_timeout(60_000)  # generous: CI shares two cores with other test workers
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.route("**/*", router)
     page.goto(url)
     page.wait_for_selector("path[data-place='t:hajin']", state="attached")
     return page, errors
+
+
+def _wait_label(page: Any, text: str) -> None:
+    """Wait until the slider's date label shows `text` (rendering may lag under load)."""
+    page.wait_for_function(
+        "t => document.querySelector('#tracker-date-label').textContent === t", arg=text
+    )
 
 
 def _fills(page: Any) -> dict[str, str]:
@@ -176,11 +184,13 @@ def test_slider_changes_the_colours_of_known_places(
     dates = _page_data()["dates"]
     for _ in range(dates.index("2019-01-08")):  # the keyboard, as a user would
         page.keyboard.press("ArrowRight")
+    _wait_label(page, "2019-01-08")
     assert page.text_content("#tracker-date-label") == "2019-01-08"
     mid = _fills(page)
     assert mid == {"t:hajin": SDF, "t:shafah": SDF, "t:susah": ISIS, "t:baghuz": ISIS}
 
     page.keyboard.press("End")
+    _wait_label(page, "2019-03-23")
     assert page.text_content("#tracker-date-label") == "2019-03-23"
     last = _fills(page)
     assert last == {p.place_id: SDF for p in PLACES}

@@ -208,6 +208,8 @@ class ControlClaim:
             "confidence": round(self.confidence, 3),
             "fraction": self.fraction,
             "exclusive_group": self.exclusive_group,
+            "scope": self.scope,
+            "besieger": self.besieger,
             "evidence": self.evidence.to_json(),
         }
 
