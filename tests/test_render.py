@@ -298,7 +298,7 @@ def test_neighbouring_villages_of_one_actor_read_as_one_patch() -> None:
     village held by the SDF the gap stays open."""
     vill = {"a": (0.0, 0.0), "b": (3.2, 0.0), "c": (1.6, -3.2)}
     pl = [Place(k, "", k, *lonlat(x, y)[::-1]) for k, (x, y) in vill.items()]
-    cl = T.place_cells(pl, merge_km=0)
+    cl = T.place_cells(pl, merge_km=0, buffer_km=1.5)
     snap = {"a": h("isis"), "b": h("isis"), "c": h("sdf")}
     extent = (*lonlat(-4, -6), *lonlat(7, 4))
     fig = R.render_control_map(snap, pl, cl, on=D, extent=extent, labels="none")

@@ -346,7 +346,7 @@ def test_small_empty_holes_are_filled_but_not_around_another_village() -> None:
     ring = [village(f"r{i}", 2.2 * math.cos(i * math.pi / 3), 2.2 * math.sin(i * math.pi / 3))
             for i in range(6)]
     snap = {p.place_id: held("isis") for p in ring}
-    cells = T.place_cells(ring, merge_km=0)
+    cells = T.place_cells(ring, merge_km=0, buffer_km=1.5)
     plain = T.actor_territory(snap, cells)["isis"]
     assert [len(g.interiors) for g in plain.geoms] == [1]
     closed = T.actor_territory(snap, cells, close_km=0.75, sites=T.place_sites(ring))["isis"]
@@ -355,7 +355,7 @@ def test_small_empty_holes_are_filled_but_not_around_another_village() -> None:
     assert closed.contains(centre)
     # a village nobody reports on in the middle keeps its land
     places = [*ring, village("mid", 0, 0)]
-    cells = T.place_cells(places, merge_km=0)
+    cells = T.place_cells(places, merge_km=0, buffer_km=1.5)
     closed = T.actor_territory(snap, cells, close_km=0.75, sites=T.place_sites(places))["isis"]
     assert not closed.contains(centre)
     assert T.area_km2(closed.intersection(cells["mid"])) < 1e-3  # slivers of reprojection

@@ -656,6 +656,8 @@ def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> Extract
             continue
         taken.append((ms, me))
         raw.extend(found)
+    _besieger_from_capture(doc, raw)
+    raw.extend(_end_of_presence(doc, raw))
     claims = _finalise(doc, raw, resolver)
     mentions = resolver.mentions()
     logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
@@ -1439,7 +1441,7 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         else:
             out_actor = owner
         group = f"{doc.report.report_id}:{chunk.sent}"
-        besieger = _besieger(doc, chunk, ms, out_actor)
+        besieger = _besieger(doc, chunk, ms, out_actor, end=me)
         scope = _pocket_scope(doc, chunk, ms, me)
     elif rule.actor == "self":
         m = _SELF_ACTOR.search(doc.folded[_fpos(doc, ms):_fpos(doc, me)])
@@ -1543,7 +1545,7 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         if out_actor is None:
             return None
         if rule.status == "besieged":
-            besieger = _besieger(doc, chunk, ms, out_actor)
+            besieger = _besieger(doc, chunk, ms, out_actor, end=me)
     else:
         got = _pick_subject(doc, chunk, ms, me, obj_start, verb_word,
                             allow_implicit=not (rule.noun or _NOMINAL.fullmatch(verb_word)
@@ -1787,26 +1789,226 @@ _SIEGE_WORD = re.compile(_f(r"(?<!\w)\w{0,3}(?:حاصر|تحاصر|يحاصر|م
                             r"surround)\w*"), re.I)
 
 
-def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str) -> str | None:
-    """Who besieges the pocket: the subject of a siege verb earlier in the sentence."""
-    s = doc.sent_bounds[chunk.sent][0]
-    seg = doc.folded[_fpos(doc, s):_fpos(doc, pos)]
-    found = list(_SIEGE_WORD.finditer(seg))
-    if not found:
+def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str, end: int | None = None
+              ) -> str | None:
+    """Who besieges the pocket: the side of a siege word in the same sentence.
+
+    First the last siege word before the phrase ("مكّن هذا التقدم قوات النظام من محاصرة
+    التنظيم في آخر جيب له"), then, when `end` (the end of the pocket phrase) is given, the
+    first siege word after it, in the rest of the sentence ("، حيث تحاصر قوات النظام
+    عناصره في هذا الجيب", "في حين تحاصر قسد الجيب", "الجيب المحاصر من قبل قسد",
+    "surrounded by the SDF", "the SDF-besieged pocket"). The side is the actor right after
+    the siege word (verb-subject order, "من قبل X", "by X"), else the nearest actor before
+    it; never the besieged side. A negated or intended siege says nothing.
+    """
+    s, e = doc.sent_bounds[chunk.sent]
+    fs = _fpos(doc, s)
+    before = list(_SIEGE_WORD.finditer(doc.folded, fs, _fpos(doc, pos)))
+    if before:
+        got = _siege_side(doc, chunk, before[-1], besieged, lo=s, hi=pos)
+        if got is not None:
+            return got
+    if end is None:
         return None
-    m = found[-1]
-    vpos = doc.orig(_fpos(doc, s) + m.start())
-    vend = doc.orig(_fpos(doc, s) + m.end() - 1) + 1
-    # VSO: "يحاصر مقاتلو X التنظيم" -- the subject right after the verb
-    after = [a for a in _actor_candidates(doc, chunk, objects=True)
-             if vend <= a.start <= vend + 12 and a.end <= pos]
+    for m in _SIEGE_WORD.finditer(doc.folded, _fpos(doc, end), _fpos(doc, e)):
+        got = _siege_side(doc, chunk, m, besieged, lo=end, hi=e)
+        if got is not None:
+            return got
+    return None
+
+
+def _siege_side(doc: _Doc, chunk: _Chunk, m: re.Match[str], besieged: str, *, lo: int,
+                hi: int) -> str | None:
+    """The besieging side of one siege word `m` (folded offsets), looked for in [lo, hi)."""
+    vpos = doc.orig(m.start())
+    vend = doc.orig(m.end() - 1) + 1
+    near = doc.folded[max(0, m.start() - 45):m.start()]
+    if _NEGATION.search(near[-30:]) or _INTENT.search(near) or _DENIAL.search(near):
+        return None
+    every = _actor_candidates(doc, chunk, objects=True)
+    # VSO / passive: "تحاصر قوات النظام عناصره", "المحاصر من قبل قسد", "surrounded by X"
+    after = [a for a in every if vend <= a.start <= vend + 12 and a.end <= hi]
     if after and _actor_of(after[0]) != besieged:
         return _actor_of(after[0])
-    cands = [a for a in _actor_candidates(doc, chunk) if a.end <= vpos]
+    # SVO / compound: "قسد تحاصر الجيب", "the SDF-besieged pocket"
+    cands = [a for a in _actor_candidates(doc, chunk) if lo <= a.start and a.end <= vpos] \
+        if lo > doc.sent_bounds[chunk.sent][0] else \
+        [a for a in _actor_candidates(doc, chunk) if a.end <= vpos]
     for a in reversed(cands):
         if _actor_of(a) != besieged:
             return _actor_of(a)
     return None
+
+
+_THEREBY = re.compile(_f(r"^\W*(?:و|ف)?(?:ب?هذا|ب?ذلك|بهذه|بهذين)(?!\w)|^\W*(?:with|after) th(?:is|at|ese)\b|"
+                         r"^\W*thereby\b"), re.I)
+
+
+def _besieger_from_capture(doc: _Doc, raw: list[_RawClaim]) -> None:
+    """A pocket statement without a named besieger, after a capture by X in the same
+    sentence ("سيطرت قوات النظام على P1، ولم يعد التنظيم يسيطر سوى على P2 وP3"), or
+    opening with "وبهذا التقدم"/"with this advance" right after a sentence that tells of one:
+    X is the besieger (it took the pocket's surroundings and faces what is left)."""
+    for rc in raw:
+        if rc.group is None or rc.besieger is not None or rc.status != "held":
+            continue
+        sent = doc.chunks[rc.chunk].sent
+        sents = {sent}
+        s_lo = doc.sent_bounds[sent][0]
+        if _THEREBY.search(doc.folded[_fpos(doc, s_lo):_fpos(doc, s_lo) + 40]):
+            sents.add(sent - 1)
+        caps = [r for r in raw if r.status == "captured" and r.actor != rc.actor and
+                r.actor not in ("coalition", "unknown") and doc.chunks[r.chunk].sent in sents
+                and r.verb_pos < rc.verb_pos]
+        if caps:
+            rc.besieger = max(caps, key=lambda r: r.verb_pos).actor
+
+
+#: "لينتهي بذلك وجود التنظيم", "أنهت قوات النظام وجود التنظيم", "انتهاء وجود التنظيم".
+_END_AR = re.compile(_f(
+    r"(?<!\w)(?:و|ف|ل|ول|وب|ب|وبال|بال|ال)?(?:ينتهي|تنتهي|انتهى|انتهت|انتهاء|إنهاء|انهاء|أنهت|"
+    r"أنهى|ينهي|تنهي|ينهيان|أنهيا|منهية|منهيا|منهيةً|منهياً)"
+    r"(?:\s+\S+){0,5}?\s+(?:(?:ل|و|ب)?(?:وجود|تواجد|حضور)\S{0,2})(?!\w)"), re.I)
+#: "ending IS presence", "put an end to the presence of IS", "the last IS-held villages ... fell".
+_END_EN = re.compile(
+    r"\b(?:end(?:s|ed|ing)?|(?:put|putting|puts|brought|bringing|brings) an end to)\s+"
+    r"(?:the\s+)?(?:[\w'\u2019-]+\s+){0,3}?(?:presence|rule|control)\b(?:\s+of\b)?|"
+    r"\b(?:the\s+)?last\s+(?:remaining\s+)?[a-z]+-(?:held|controlled)\s+"
+    r"(?:villages?|towns?|areas?|positions|strongholds?|pockets?|enclaves?)\b", re.I)
+_FUTURE_TIME = re.compile(_f(r"(?<!\w)(?:المقبل|المقبلة|القادم|القادمة|قريبا|قريباً)(?!\w)|"
+                             r"\b(?:next|coming|soon)\b"), re.I)
+_RESULT_LAM = re.compile(_f(r"^(?:و|ف)?ل(?:ي|ت)نتهي$"))
+_END_RULE = Rule("end_of_presence", "lost", r"end_of_presence_placeholder", pocket=True)
+
+
+def _end_of_presence(doc: _Doc, raw: list[_RawClaim]) -> list[_RawClaim]:
+    """End-of-presence statements as a group of ``lost`` claims sharing one group.
+
+    "لينتهي بذلك وجود التنظيم في المنطقة", "أنهت قوات النظام وجود التنظيم في ريف حماة",
+    "ending IS presence in the area", "X and Y, the last IS-held villages in the area, fell
+    to ...": the actor whose presence ended (A) lost the places captured from it in the
+    same sentence (else paragraph, else report) by another side, and the places A is said
+    to have lost there; the claims share one `exclusive_group` (A's area in that theatre is
+    now empty), `besieger` is the side that ended it (the subject of "أنهت", else the
+    capturer of those places) and `scope` the bank or admin unit the sentence names (kept
+    only when every named place lies inside it). Intent, plans, conditions, negation and
+    the future ("تسعى لإنهاء", "سينتهي وجوده", "في حال ... فإن") are no statement.
+    """
+    out: list[_RawClaim] = []
+    done: dict[tuple[str, frozenset[str]], str] = {}
+    for rx in (_END_AR, _END_EN):
+        for m in rx.finditer(doc.folded):
+            ms, me = doc.orig(m.start()), doc.orig(m.end() - 1) + 1
+            ci = _chunk_at(doc, ms)
+            if ci is None:
+                continue
+            chunk = doc.chunks[ci]
+            if _end_guarded(doc, chunk, ms, me, m.group()):
+                continue
+            ended, ender = _end_parties(doc, chunk, ms, me, m.group())
+            if ended is None:
+                continue
+            sent = chunk.sent
+            pool = [r for r in raw if r.group is None and (
+                (r.status == "captured" and r.actor != ended) or
+                (r.status == "lost" and r.actor == ended))]
+            para = chunk.para
+            picked: list[_RawClaim] = []
+            for test in (lambda r: doc.chunks[r.chunk].sent == sent,
+                         lambda r: doc.chunks[r.chunk].para == para,
+                         lambda r: True):
+                picked = [r for r in pool if test(r)]
+                if picked:
+                    break
+            if not picked:
+                continue
+            if ender is None:
+                caps = [r.actor for r in picked if r.status == "captured"]
+                ender = max(set(caps), key=caps.count) if caps else None
+            if ender == ended:
+                ender = None
+            places: dict[tuple[int, int], _Place] = {}
+            for r in picked:
+                places.setdefault((r.place.start, r.place.end), r.place)
+            key = (ended, frozenset(_f(p.text).lower().strip() for p in places.values()))
+            group = done.setdefault(key, f"{doc.report.report_id}:end:{sent}")
+            scope = _pocket_scope(doc, chunk, ms, me)
+            for place in places.values():
+                out.append(_RawClaim(_END_RULE, ci, ms, me, place, ended, "lost", False, None,
+                                     group, ender, ms, False, scope))
+    return out
+
+
+def _chunk_at(doc: _Doc, pos: int) -> int | None:
+    for i, c in enumerate(doc.chunks):
+        if c.start <= pos < c.end:
+            return i
+    return None
+
+
+def _end_guarded(doc: _Doc, chunk: _Chunk, ms: int, me: int, surface: str) -> bool:
+    """True when an end-of-presence phrase is intent, negated, conditional or future."""
+    before = doc.folded[_fpos(doc, max(chunk.start, ms - 70)):_fpos(doc, ms)]
+    word = surface.split()[0] if surface.split() else ""
+    if word.startswith(("لانهاء", "ولانهاء")) or re.search(r"\bto\s*$", before):
+        return True  # "لإنهاء وجود التنظيم", "to end IS presence": an aim
+    if _NEGATION.search(before[-30:]) or _DENIAL.search(before) or _INTENT.search(before[-45:]):
+        return True
+    after = doc.folded[_fpos(doc, me):_fpos(doc, min(chunk.end, me + 50))]
+    if _FUTURE_TIME.search(re.split(r"[،,;؛.]", after)[0]):
+        return True  # "... مع بداية العام المقبل", "by next year"
+    bare = word.lstrip("وف")
+    if bare.startswith(("انهاء", "انتهاء", "بانهاء", "بانتهاء")) and re.search(
+            _f(r"(?<!\w)(?:على|الى|إلى|نحو|بهدف|لأجل|عزم|تصميم)\s*$"), before):
+        return True  # "تصميم قسد على إنهاء وجود التنظيم": determination, not an event
+    if _RESULT_LAM.match(word):
+        # "لينتهي بذلك": the result of what the sentence told, not a purpose; only a
+        # condition or a forecast around it makes it hypothetical
+        whole = doc.folded[_fpos(doc, doc.sent_bounds[chunk.sent][0]):_fpos(doc, ms)]
+        conds = list(_CONDITIONAL.finditer(whole))
+        if _INTENT.search(whole) or any(_future_verb(w) or w in _FUTURE_WORDS
+                                        for w in whole.split()):
+            return True  # "تعتزم قسد إنهاء وجوده ...، لينتهي وجود التنظيم": the aim's result
+        return bool(_EXPECT.search(re.split(r"[،,;؛]", before)[-1]) or (
+            conds and not _CONSEQUENCE.search(whole, conds[-1].end())))
+    return _hypothetical(doc, chunk, ms, me, before, verbal=True)
+
+
+def _end_parties(doc: _Doc, chunk: _Chunk, ms: int, me: int, surface: str
+                 ) -> tuple[str | None, str | None]:
+    """(the actor whose presence ended, the actor that ended it or None)."""
+    every = _actor_candidates(doc, chunk, objects=True)
+    s_hi = doc.sent_bounds[chunk.sent][1]
+    inside = [a for a in every if a.start >= ms and a.end <= me]
+    tail = surface.rstrip()
+    ended: str | None = None
+    ender: str | None = None
+    if re.search(r"-(?:held|controlled)\b", tail):
+        ended = _actor_of(inside[-1]) if inside else None
+    elif tail.endswith(("presence", "rule", "control")) and inside:
+        ended = _actor_of(inside[-1])  # "ending IS presence"
+        inside = inside[:-1]
+    elif re.search(_f(r"(?:وجوده|وجودها|تواجده|تواجدها|حضوره)$"), tail):
+        prev = [a for a in every if a.end <= ms]
+        ended = _actor_of(prev[-1]) if prev else None
+        return ended, None
+    else:  # the owner follows the noun: "وجود التنظيم", "presence of IS"
+        nxt = [a for a in every if me <= a.start <= me + 14 and a.end <= s_hi]
+        ended = _actor_of(nxt[0]) if nxt else None
+    if ended is None:
+        return None, None
+    transitive = re.match(_f(r"(?:و|ف)?(?:أنهت|أنهى|ينهي|تنهي|ينهيان|أنهيا|منهية|منهيا|"
+                             r"end|ended|ends|ending|put|putting|puts|brought|bringing|brings)"
+                             r"(?!\w)"), surface, re.I)
+    if transitive:
+        own = [a for a in inside if _actor_of(a) != ended]
+        if own:  # VSO: "أنهت قوات النظام وجود التنظيم"
+            ender = _actor_of(own[0])
+        else:
+            prev = [a for a in _actor_candidates(doc, chunk) if a.end <= ms and
+                    a.start >= chunk.start and _actor_of(a) != ended]
+            ender = _actor_of(prev[-1]) if prev else None
+    return ended, ender
 
 
 # ----------------------------------------------------------------------------- finalise
@@ -1900,6 +2102,49 @@ _SPEECH_BEFORE = re.compile(_f(
     re.I)
 
 
+#: A comma (or semicolon) opening a new finite clause: "، وإن", "، حيث", "، فيما", ", while".
+_CLAUSE_SPLIT = re.compile(_f(
+    r"[،,;؛]\s*(?=(?:و|ف)?(?:إن|أن|ان|حيث|فيما|كما|إذ|اذ|في حين|بينما|ثم|لكن|مما|بعد أن|"
+    r"عقب أن)(?!\w)|(?:and|while|but|whereas|where)\b)"), re.I)
+_ONGOING = re.compile(_f(
+    r"(?<!\w)(?:الآن|حاليا|حالياً|لا يزال|لا تزال|لا يزالون|ما زال|ما زالت|ما يزال|ما تزال|"
+    r"باتوا|بات|باتت|أصبح|أصبحت|أصبحوا|صاروا)(?!\w)|"
+    r"\b(?:now|still|currently|is|are|remains?|remain)\b"), re.I)
+_STATE_RULES = frozenset({"besieged_adj_ar"})
+
+
+def _clause_of(doc: _Doc, chunk: _Chunk, pos: int) -> tuple[int, int]:
+    """The clause of the chunk around `pos` (original offsets), cut at a comma that opens
+    a new finite clause ("، وإن", "، حيث", ", while")."""
+    fs, fe = _fpos(doc, chunk.start), _fpos(doc, chunk.end)
+    fp = _fpos(doc, pos)
+    lo, hi = fs, fe
+    for m in _CLAUSE_SPLIT.finditer(doc.folded, fs, fe):
+        if m.start() < fp:
+            lo = m.end()
+        else:
+            hi = m.start()
+            break
+    return doc.orig(lo) if lo < len(doc.folded) else chunk.start, \
+        doc.orig(hi - 1) + 1 if hi > lo else chunk.end
+
+
+def _ongoing(doc: _Doc, rc: _RawClaim, clause_start: int) -> bool:
+    """A state that holds as the report speaks: ``held``/``besieged`` told in the present
+    ("تحاصر", "يسيطر", "لم يعد يسيطر", "is besieged", "remain trapped") or as a participle
+    ("محاصرين", "باتوا محاصرين"), with no "كان"/"had been" making it past."""
+    if rc.status not in ("held", "besieged") or rc.rule is _END_RULE:
+        return False
+    head = doc.folded[_fpos(doc, clause_start):_fpos(doc, rc.verb_pos)]
+    if _PAST_HABIT.search(head):
+        return False
+    i = _first_tok_after(doc, rc.verb_pos)
+    words = [t.norm for t in doc.toks[i:i + 3]]
+    if rc.rule.name in _STATE_RULES or any(_is_imperfect(w) for w in words[:2]):
+        return True
+    return bool(_ONGOING.search(head[-30:]))
+
+
 def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int]:
     """(date, precision, confidence penalty, source) for a claim; source 2 = a date in the
     claim's own clause, 1 = the last date before it, 0 = the publication date or none."""
@@ -1913,6 +2158,16 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
     events = [d for d in in_chunk if not _SPEECH_BEFORE.search(
         doc.folded[_fpos(doc, max(chunk.start, d.start - 25)):_fpos(doc, d.start)])]
     in_chunk = events or in_chunk
+    lo, hi = _clause_of(doc, chunk, rc.verb_pos)
+    own = [d for d in in_chunk if d.start >= lo and d.end <= hi]
+    if not own and doc.report.published is not None and _ongoing(doc, rc, lo):
+        # a present state with no date of its own ("باتوا محاصرين", "is besieged"): as of
+        # the report, not the day of a neighbouring clause's event
+        date, precision = doc.report.published, doc.report.published_precision
+        penalty = 0.1 if doc.report.published_inferred else 0.0
+        return date, precision, penalty + (0.05 if precision != "day" else 0.0), 2
+    if own:
+        in_chunk = own
     if in_chunk:
         pick = min(in_chunk, key=lambda d: abs(d.start - rc.verb_pos))
         source = 2
@@ -1952,9 +2207,39 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
     return date, precision, penalty, source
 
 
+def _check_end_scopes(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> None:
+    """Drop the scope of an end-of-presence group when one of its resolved places lies
+    outside it (the area named is then not the theatre of the statement)."""
+    groups: dict[str, list[_RawClaim]] = {}
+    for rc in raw:
+        if rc.rule is _END_RULE and rc.scope:
+            groups.setdefault(rc.group or "", []).append(rc)
+    bank_of = getattr(doc.gazetteer, "bank_of", None)
+    for members in groups.values():
+        scope = members[0].scope or ""
+        inside = True
+        for rc in members:
+            res = resolver.resolve(rc.place)
+            place = res.place if res.status == "resolved" else None
+            if place is None:
+                continue
+            if scope.startswith("adm:"):
+                code = scope[4:]
+                inside = any(c == code for c in place.admin_pcodes) or place.place_id == scope
+            elif scope.startswith("bank:") and bank_of is not None:
+                got = bank_of(place.place_id)
+                inside = got is None or got == scope[5:]
+            if not inside:
+                break
+        if not inside:
+            for rc in members:
+                rc.scope = None
+
+
 def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[ControlClaim]:
     partisan = bool(_PARTISAN_PUBLISHERS.search(doc.report.publisher or "")) or bool(
         _PARTISAN_PUBLISHERS.search(doc.report.source_url or ""))
+    _check_end_scopes(doc, raw, resolver)
     made: list[tuple[tuple[Any, ...], int, ControlClaim]] = []
     for rc in sorted(raw, key=lambda r: (r.start, r.place.start)):
         if _is_region(doc, rc.place):

@@ -50,7 +50,7 @@ CONTESTED_STATUS = "contested"
 DEFAULT_CONTESTED_FRACTION = 0.5
 
 #: Default radius around each settlement that can belong to it (see `place_cells`).
-DEFAULT_BUFFER_KM = 1.5
+DEFAULT_BUFFER_KM = 1.25
 #: Settlements closer than this to a barrier line ignore it (the line is too coarse there).
 BARRIER_MARGIN_KM = 0.5
 #: Settlements closer than this share one cell (see `place_cells`).
@@ -60,9 +60,9 @@ DEFAULT_LINK_KM = 2.0
 #: Radius of the morphological closing that makes neighbouring cells of one actor one patch
 #: on maps (and in the areas the CLI reports for them); see `close_territory`.
 #: 0.75 km bridges gaps under 1.5 km, i.e. neighbouring villages of the valley (1-4 km
-#: apart, cells of 1.5 km), and adds 1-10 % to a pocket's area (27.6 km² instead of 25.1
-#: for the mid-January 2019 pocket with 1 km, 26.7 with 0.75 km: the reported ~15 km² allow
-#: at most 30).
+#: apart, cells of 1.25 km), and adds a few per cent to a pocket's area (the mid-January
+#: 2019 pocket: 18.8 km² closed; a 1 km closing would add more than the reported ~15 km²
+#: allow).
 DEFAULT_CLOSE_KM = 0.75
 #: Sites farther than this from a territory cannot own land the closing may fill.
 _SITE_WINDOW_KM = 12.0
@@ -189,17 +189,19 @@ def place_cells(
     * the disc of radius `buffer_km` around it: a settlement stands for its houses and
       fields, not for the desert beyond. Voronoi ∩ (union of all discs) equals
       Voronoi ∩ own disc, so this is the study area "union of buffers around the
-      settlements". The default, 1.5 km, is chosen for the Euphrates valley, where the
+      settlements". The default, 1.25 km, is chosen for the Euphrates valley, where the
       villages sit 1-4 km apart on a cultivated strip 2-4 km wide between the river and
-      the desert escarpment, and a town's farmland reaches a kilometre or two beyond its
-      houses: a lone village stands for at most π·1.5² ≈ 7 km², a village between close
-      neighbours for 4-6 km². So the four villages ISIS held east of the river in
-      mid-January 2019 (al-Susah, al-Baghuz Fawqani, al-Marashidah, al-Safafinah) measure
-      about 20-25 km² (reported then: ~15 km²), and al-Baghuz alone 5-7 km² (reported
-      ~10 km² in late January, under 5 km² in February): within a factor of two of every
-      reported figure. With 1 km, al-Baghuz alone would be 3 km² against the ~10 km²
-      reported with the farms and camp around it; with 2 km the January pocket would be
-      about 40 km².
+      the desert escarpment, and a town's farmland reaches a kilometre or so beyond its
+      houses: a lone village stands for at most π·1.25² ≈ 4.9 km², a village between
+      close neighbours for 3-4 km². Measured on the demo corpus, the four villages ISIS
+      held east of the river in mid-January 2019 (al-Susah, al-Baghuz Fawqani,
+      al-Marashidah, al-Safafinah) give 18.8 km² (reported then: ~15 km²), al-Marashidah
+      with al-Baghuz Fawqani 9.5 km² (~10 km² reported on 23 January), and al-Baghuz
+      Fawqani alone 4.9 km² (reported: under 5 km² in mid-February). With 1 km the
+      January pocket falls to 13 km² but the late-January one to 3-5 km² against ~10
+      reported; with 1.5 km al-Baghuz alone is 6.8 km², over the February figures. A
+      point-based cell cannot follow the last weeks, when the reports speak of a few
+      hundred metres of one town: those figures are plotted beside ours, not matched.
     * `study_area` (e.g. the country border or a set of admin units) when given;
     * the side of each `barrier` line (e.g. the Euphrates) the settlement stands on, so a
       village on the east bank never owns land on the west bank. A settlement closer
