@@ -1026,6 +1026,8 @@ def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False,
                 # walk back through a list "X و Y" / "قريتي X و Y"
                 p = j - 1
                 while p >= lo:
+                    if doc.toks[p].norm in ("and", "or", "و") and p - 1 >= lo:
+                        p -= 1  # "Hajin and al-Shafah fell to": "and" is a word of its own
                     found = None
                     for q in range(p, max(lo, p - 4) - 1, -1):
                         g2 = doc.spans.get(q)
@@ -1434,7 +1436,10 @@ def _apply(doc: _Doc, ci: int, rule: Rule, ms: int, me: int, surface: str
         if owner == "":
             return None  # the pocket belongs to a group the lexicon cannot name
         if owner is None:
-            got = _pick_subject(doc, chunk, ms, me, None, verb_word)
+            # the subject stands before the places ("IS now holds only P1 and P2,
+            # surrounded by the SDF": the SDF after them is no subject)
+            obj = obj_start if obj_start is not None and obj_start >= me else None
+            got = _pick_subject(doc, chunk, ms, me, obj, verb_word)
             if got is None:
                 return None
             out_actor, implicit = got
@@ -1817,13 +1822,17 @@ def _besieger(doc: _Doc, chunk: _Chunk, pos: int, besieged: str, end: int | None
     return None
 
 
+_SIEGE_NEG = re.compile(_f(r"(?<!\w)(?:و|ف)?(?:لم|لن|ليس|ليست|عدم|دون)(?!\w)|\bnot\b|n't\b|"
+                          r"\bfailed\b|\bnever\b"), re.I)
+
+
 def _siege_side(doc: _Doc, chunk: _Chunk, m: re.Match[str], besieged: str, *, lo: int,
                 hi: int) -> str | None:
     """The besieging side of one siege word `m` (folded offsets), looked for in [lo, hi)."""
     vpos = doc.orig(m.start())
     vend = doc.orig(m.end() - 1) + 1
     near = doc.folded[max(0, m.start() - 45):m.start()]
-    if _NEGATION.search(near[-30:]) or _INTENT.search(near) or _DENIAL.search(near):
+    if _SIEGE_NEG.search(near[-30:]) or _INTENT.search(near) or _DENIAL.search(near):
         return None
     every = _actor_candidates(doc, chunk, objects=True)
     # VSO / passive: "تحاصر قوات النظام عناصره", "المحاصر من قبل قسد", "surrounded by X"
