@@ -101,3 +101,18 @@ def test_seeds_through_the_cli(seeds_dir):
     claims = json.loads(result.stdout)
     assert {c["source_file"] for c in claims} == set(seeds)
     assert all(set(c) == KEYS for c in claims)
+
+
+def test_json_carries_the_pocket_scope_and_besieger():
+    sample = Path(__file__).parent.parent / "tracker" / "data" / "sample"
+    path = sample / "2019-01-15_efm_pocket_15km.txt"
+    if not path.is_file():
+        pytest.skip("sample corpus not there")
+    result = invoke(str(path), "--json")
+    assert result.exit_code == 0, result.output
+    pocket = [c for c in json.loads(result.stdout) if c["exclusive_group"]]
+    assert pocket
+    assert {(c["actor"], c["besieger"], c["scope"]) for c in pocket} == {
+        ("isis", "sdf", "bank:east")}
+    others = [c for c in json.loads(result.stdout) if not c["exclusive_group"]]
+    assert all(c["besieger"] is None and c["scope"] is None for c in others)

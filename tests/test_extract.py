@@ -697,3 +697,118 @@ def test_short_form_is_the_full_name_used_in_the_same_report(gaz, lex):
             "من محورين.", gaz, lex)
     short = [m for m in x.mentions if m.text == "الباغوز"]
     assert [m.place_id for m in short] == ["ocha:C5184"]
+
+
+# ----------------------------------------------------------------------------- pocket besieger
+
+
+@pytest.mark.parametrize(("text", "besieger"), [
+    # the siege told in the next clause, verb before its subject
+    ("لم يعد داعش يسيطر سوى على بلدة الشعفة وقرية السوسة، حيث تحاصر قوات سوريا الديمقراطية "
+     "عناصره هناك منذ أسابيع.", "sdf"),
+    ("وتقلص آخر جيب للتنظيم، والذي يضم بلدة الشعفة وقرية السوسة، في حين تحاصر قسد الجيب من "
+     "ثلاث جهات.", "sdf"),
+    # passive with its agent: "المحاصر من قبل X", "surrounded by X", "besieged by X"
+    ("وانحصر داعش في آخر منطقتين متبقيتين له، هجين والشعفة، داخل الجيب المحاصر من قبل قسد.",
+     "sdf"),
+    ("IS now holds only Hajin and al-Shafah, surrounded by the SDF.", "sdf"),
+    ("The last pocket of IS, consisting of Hajin and al-Shafah, is besieged by government "
+     "forces.", "government"),
+    # a compound adjective
+    ("IS now controls only Hajin and al-Shafah, an SDF-besieged pocket on the river.", "sdf"),
+    # after a capture by X in the same sentence, or in the sentence "this advance" points to
+    ("سيطرت قوات النظام على مدينة الميادين، ولم يعد التنظيم يسيطر سوى على بلدة حسرات ومنطقة "
+     "السيال.", "government"),
+    ("Government forces took al-Mayadin. With this advance, IS controls only Hasrat and "
+     "al-Sayal.", "government"),
+    # a siege that is only intended, or denied, names no besieger
+    ("لم يعد داعش يسيطر سوى على بلدة الشعفة وقرية السوسة، بينما تسعى قسد لمحاصرة الجيب.", None),
+    ("لم يعد داعش يسيطر سوى على بلدة الشعفة وقرية السوسة، ولم تتمكن قسد من محاصرة الجيب.",
+     None),
+])
+def test_pocket_besieger_in_the_sentence_or_from_the_capture(gaz, lex, text, besieger):
+    pocket = [c for c in run(text, gaz, lex).claims if c.exclusive_group]
+    assert len(pocket) == 2
+    assert {c.actor for c in pocket} == {"isis"}
+    assert {c.besieger for c in pocket} == {besieger}
+
+
+# ----------------------------------------------------------------------------- end of presence
+
+
+@pytest.mark.parametrize(("text", "places", "ender", "scope"), [
+    ("سيطرت قوات سوريا الديمقراطية على بلدتي الشعفة والسوسة في ريف دير الزور الشرقي، لينتهي "
+     "بذلك وجود داعش في المنطقة.", {"ocha:C5183", "ocha:C5186"}, "sdf", "adm:SY09"),
+    # the places captured in the paragraph; the ender is the subject of "أنهت"
+    ("استعادت قوات النظام مدينة الميادين أمس. وبذلك أنهت قوات النظام وجود التنظيم على الضفة "
+     "الغربية لنهر الفرات.", {"ocha:C5192"}, "government", "bank:west"),
+    ("The SDF captured Hajin and al-Shafah on Friday, ending IS presence in the area.",
+     {"ocha:C5175", "ocha:C5183"}, "sdf", None),
+    ("The last IS-held villages in the area, Hajin and al-Shafah, fell to the SDF on Friday.",
+     {"ocha:C5175", "ocha:C5183"}, "sdf", None),
+    ("The SDF captured Hajin and al-Shafah, the last IS-held villages on the east bank.",
+     {"ocha:C5175", "ocha:C5183"}, "sdf", "bank:east"),
+    # an area that does not contain the places named is no scope
+    ("سيطرت قسد على بلدة هجين، لينتهي بذلك وجود داعش في ريف حماة.", {"ocha:C5175"}, "sdf",
+     None),
+])
+def test_end_of_presence_is_a_group_of_losses(gaz, lex, text, places, ender, scope):
+    x = run(text, gaz, lex)
+    ended = [c for c in x.claims if c.evidence.rule == "end_of_presence"]
+    assert {c.place_id for c in ended} == places
+    assert {(c.actor, c.status, c.besieger, c.scope) for c in ended} == {
+        ("isis", "lost", ender, scope)}
+    assert len({c.exclusive_group for c in ended}) == 1
+    assert ended[0].exclusive_group is not None
+    # the captures themselves are still there
+    assert {c.place_id for c in x.claims if c.status == "captured"} == places
+
+
+@pytest.mark.parametrize("text", [
+    "تسعى قوات النظام لإنهاء وجود التنظيم في مدينة الميادين بعد السيطرة على بلدة حسرات.",
+    "تعتزم قسد السيطرة على بلدة هجين، لينتهي بذلك وجود داعش في المنطقة.",
+    "وسيطرت قسد على بلدة هجين، ويأتي تصميم قسد على إنهاء وجود التنظيم مع بداية العام المقبل.",
+    "The SDF took Hajin and aims to end IS presence in the area.",
+    "سيطرت قسد على بلدة هجين، لكن ذلك لم ينه وجود داعش في المنطقة.",
+    "At the end of IS control in Hajin, the SDF took al-Shafah.",
+])
+def test_intended_or_denied_end_of_presence_is_no_statement(gaz, lex, text):
+    x = run(text, gaz, lex)
+    assert not [c for c in x.claims if c.evidence.rule == "end_of_presence"]
+
+
+# ----------------------------------------------------------------------------- clause dates
+
+
+@pytest.mark.parametrize(("text", "captured", "besieged"), [
+    # the date belongs to the capture's clause; the present siege is as of the report
+    ("قال قيادي في قسد اليوم إن قواته سيطرت يوم الاثنين الـ 17 من كانون الأول على بلدة هجين، "
+     "وإن عشرات من عناصر داعش باتوا محاصرين في بلدة الشعفة.", D(2018, 12, 17), D(2018, 12, 20)),
+    ("The SDF took Hajin on Monday, while hundreds of IS fighters are besieged in al-Shafah.",
+     D(2018, 12, 17), D(2018, 12, 20)),
+    # a past siege with no date of its own keeps the sentence's date
+    ("سيطرت قسد يوم الاثنين على بلدة هجين، ثم حاصرت عناصر داعش في بلدة الشعفة.",
+     D(2018, 12, 17), D(2018, 12, 17)),
+    # a date in a clause of its own, on the siege, stays with it
+    ("سيطرت قسد على بلدة هجين اليوم، وإن عناصر داعش محاصرون في بلدة الشعفة منذ الاثنين 17 "
+     "كانون الأول وحتى الأربعاء 19 كانون الأول.", D(2018, 12, 20), D(2018, 12, 19)),
+])
+def test_a_date_belongs_to_its_clause(gaz, lex, text, captured, besieged):
+    x = run(text, gaz, lex)
+    assert [c.date for c in x.claims if c.status == "captured"] == [captured]
+    assert [c.date for c in x.claims if c.status == "besieged"] == [besieged]
+
+
+def test_a_date_in_a_relative_clause_dates_its_own_verb(gaz, lex):
+    x = run("وانسحب داعش من بلدة الشعفة نحو هجين والسوسة، اللتين لا تزالان تحت سيطرة التنظيم مع "
+            "القرى التي دخلها الأسبوع الفائت.", gaz, lex)
+    held = [c for c in x.claims if c.status == "held"]
+    assert {c.place_id for c in held} == {"ocha:C5175", "ocha:C5186"}
+    assert {(c.date, c.date_precision) for c in held} == {(DEFAULT_PUBLISHED, "day")}
+
+
+def test_the_town_is_the_one_named_last_not_the_villages_claimed_before(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين، ويحاول داعش التقدم نحو مدينة الميادين، إذ لا تزال المدينة "
+            "تحت سيطرة قوات النظام.", gaz, lex)
+    assert ("ocha:C5192", "government", "held") in triples(x)
+    assert ("ocha:C5175", "government", "held") not in triples(x)

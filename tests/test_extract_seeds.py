@@ -196,3 +196,11 @@ def test_seed_004_no_claims_from_conditionals_or_attempts(seed):
                      ("ocha:C5164", "isis", "held"), ("ocha:C5163", "isis", "held")}
     others = {t for t in resolved_triples(x) if not (t[1] == "isis" and t[2] == "captured")}
     assert others == allowed_other
+
+
+@pytest.mark.parametrize("name", ["000", "004"])
+def test_seed_intended_or_conditional_end_of_presence_is_no_statement(seed, name):
+    # 000: "تعتزم ... إنهاء وجود التنظيم ...، لينتهي وجود التنظيم", "تصميم ... على إنهاء";
+    # 004: "تسعى ... لإنهاء تواجد", "في حال ... فإن التنظيم سينتهي وجوده"
+    x = seed(name)
+    assert not [c for c in x.claims if c.evidence.rule == "end_of_presence"]

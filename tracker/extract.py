@@ -27,15 +27,30 @@
    of the sentence; every place listed (before or after the phrase) joins its group, and a
    bank or admin unit named in the sentence becomes the claims' `scope`. For ``besieged``
    the actor is the side surrounded and `besieger` the side surrounding it (a count of the
-   besieged, "300 عنصر ... محاصرين", does not cancel the siege). The coalition supports:
-   a claim of its own control needs it to be the only party of the sentence.
+   besieged, "300 عنصر ... محاصرين", does not cancel the siege). A pocket's besieger is the
+   side of a siege word before the phrase or after it in the same sentence ("، حيث تحاصر
+   قوات النظام عناصره", "الجيب المحاصر من قبل قسد", "surrounded by the SDF", "the
+   SDF-besieged pocket"), else the capturer of a place earlier in the sentence (or in the
+   sentence "وبهذا التقدم"/"with this advance" points back to). **End-of-presence**
+   statements ("لينتهي بذلك وجود التنظيم في المنطقة", "أنهت قوات النظام وجود التنظيم",
+   "ending IS presence", "the last IS-held villages ... fell") become ``lost`` claims of the
+   actor whose presence ended, for the places taken from it in the sentence (else the
+   paragraph, else the report), sharing one `exclusive_group`, with `besieger` = the side
+   that ended it and `scope` = the bank or admin unit named (dropped when a named place lies
+   outside it). The coalition supports: a claim of its own control needs it to be the
+   only party of the sentence.
 4. **Not events**: intent and plans, forecasts, conditions, subjunctive and future verbs
    ("من المتوقع أن", "في حال تمكن X من", "قبل أن تتمكن", "ستسيطر", "if", "will", "is
    expected to", "aims to capture"), negation and denial, fire control, people moving and
    their destinations, counts of people, regions ("ريف حماة", "countryside of Hama", "Hama
    province") and admin units (see `_INTENT`, `_hypothetical`, `_NEGATION`, `_DENIAL`,
    `_FIRE`, `_MOVEMENT` and `NON_TARGET_KINDS`).
-5. **Dates and confidence.** The claim's date is the nearest date expression in its chunk
+5. **Dates and confidence.** A date belongs to its clause (chunks are cut again at a comma
+   opening a new finite clause: "، وإن", "، حيث", ", while"; a date inside a relative
+   clause after the claim, "التي دخلها الأسبوع الفائت", dates that clause). A ``held`` or
+   ``besieged`` state told in the present with no date of its own ("باتوا محاصرين", "لا
+   تزال تحت سيطرة", "are besieged") is dated by the report. Otherwise the claim's date is
+   the nearest date expression in its clause, else in its chunk
    (a date of the telling, "said on Monday", "أفاد اليوم", yields to another date there;
    "from the 21st to the 26th": the end, week precision), else the last date before it in
    the report, else the publication date (with its precision); "قبيل/before" lowers the
@@ -1025,11 +1040,13 @@ def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False,
                 places = [got[1]]
                 # walk back through a list "X و Y" / "قريتي X و Y"
                 p = j - 1
-                while p >= lo:
-                    if doc.toks[p].norm in ("and", "or", "و") and p - 1 >= lo:
+                # a list runs back past the window ("نحو أبو حريق وأبو الكسور، اللتين")
+                walk_lo = max(0, j - ANTECEDENT_WINDOW)
+                while p >= walk_lo and doc.toks[p].start >= sent_start:
+                    if doc.toks[p].norm in ("and", "or", "و") and p - 1 >= walk_lo:
                         p -= 1  # "Hajin and al-Shafah fell to": "and" is a word of its own
                     found = None
-                    for q in range(p, max(lo, p - 4) - 1, -1):
+                    for q in range(p, max(walk_lo, p - 4) - 1, -1):
                         g2 = doc.spans.get(q)
                         if g2 and g2[0] == p:
                             found = (q, g2[1])
@@ -1051,10 +1068,19 @@ def _antecedent(doc: _Doc, ms: int, chunk: _Chunk, *, pronoun: bool = False,
 
 
 def _recent_claimed(doc: _Doc, pos: int, chunk: _Chunk) -> list[_Place]:
-    """The places of the last claim made before `pos` in this or the previous sentence."""
+    """The places of the last claim made before `pos` in this or the previous sentence;
+    or the place named after them, nearer to the anaphor ("... نحو بلدة سنجار ...، إذ لا
+    تزال البلدة تحت سيطرة الهيئة": the town is Sinjar, not the villages claimed before)."""
     for s, sent, places in reversed(doc.claimed):
         if s < pos and sent >= chunk.sent - 1:
-            return [p for p in places if not p.anaphor]
+            got = [p for p in places if not p.anaphor]
+            last = max((p.end for p in got), default=-1)
+            later = [p for _, (_, p) in doc.spans.items()
+                     if last <= p.start and p.end <= pos and not p.anaphor
+                     and p.start >= doc.sent_bounds[chunk.sent][0] and not _is_region(doc, p)]
+            if got and later:
+                return [max(later, key=lambda p: p.start)]
+            return got
     return []
 
 
@@ -1849,8 +1875,8 @@ def _siege_side(doc: _Doc, chunk: _Chunk, m: re.Match[str], besieged: str, *, lo
     return None
 
 
-_THEREBY = re.compile(_f(r"^\W*(?:و|ف)?(?:ب?هذا|ب?ذلك|بهذه|بهذين)(?!\w)|^\W*(?:with|after) th(?:is|at|ese)\b|"
-                         r"^\W*thereby\b"), re.I)
+_THEREBY = re.compile(_f(r"^\W*(?:و|ف)?(?:ب?هذا|ب?ذلك|بهذه|بهذين)(?!\w)|"
+                         r"^\W*(?:with|after) th(?:is|at|ese)\b|^\W*thereby\b"), re.I)
 
 
 def _besieger_from_capture(doc: _Doc, raw: list[_RawClaim]) -> None:
@@ -1877,11 +1903,11 @@ def _besieger_from_capture(doc: _Doc, raw: list[_RawClaim]) -> None:
 _END_AR = re.compile(_f(
     r"(?<!\w)(?:و|ف|ل|ول|وب|ب|وبال|بال|ال)?(?:ينتهي|تنتهي|انتهى|انتهت|انتهاء|إنهاء|انهاء|أنهت|"
     r"أنهى|ينهي|تنهي|ينهيان|أنهيا|منهية|منهيا|منهيةً|منهياً)"
-    r"(?:\s+\S+){0,5}?\s+(?:(?:ل|و|ب)?(?:وجود|تواجد|حضور)\S{0,2})(?!\w)"), re.I)
+    r"(?:\s+[^\s،,.؛;:]+){0,5}?\s+(?:(?:ل|و|ب)?(?:وجود|تواجد|حضور)\S{0,2})(?!\w)"), re.I)
 #: "ending IS presence", "put an end to the presence of IS", "the last IS-held villages ... fell".
 _END_EN = re.compile(
     r"\b(?:end(?:s|ed|ing)?|(?:put|putting|puts|brought|bringing|brings) an end to)\s+"
-    r"(?:the\s+)?(?:[\w'\u2019-]+\s+){0,3}?(?:presence|rule|control)\b(?:\s+of\b)?|"
+    r"(?!of\b)(?:the\s+)?(?:[\w'\u2019-]+\s+){0,3}?(?:presence|rule|control)\b(?:\s+of\b)?|"
     r"\b(?:the\s+)?last\s+(?:remaining\s+)?[a-z]+-(?:held|controlled)\s+"
     r"(?:villages?|towns?|areas?|positions|strongholds?|pockets?|enclaves?)\b", re.I)
 _FUTURE_TIME = re.compile(_f(r"(?<!\w)(?:المقبل|المقبلة|القادم|القادمة|قريبا|قريباً)(?!\w)|"
@@ -1921,14 +1947,7 @@ def _end_of_presence(doc: _Doc, raw: list[_RawClaim]) -> list[_RawClaim]:
             pool = [r for r in raw if r.group is None and (
                 (r.status == "captured" and r.actor != ended) or
                 (r.status == "lost" and r.actor == ended))]
-            para = chunk.para
-            picked: list[_RawClaim] = []
-            for test in (lambda r: doc.chunks[r.chunk].sent == sent,
-                         lambda r: doc.chunks[r.chunk].para == para,
-                         lambda r: True):
-                picked = [r for r in pool if test(r)]
-                if picked:
-                    break
+            picked = _nearest_pool(doc, pool, chunk)
             if not picked:
                 continue
             if ender is None:
@@ -1946,6 +1965,16 @@ def _end_of_presence(doc: _Doc, raw: list[_RawClaim]) -> list[_RawClaim]:
                 out.append(_RawClaim(_END_RULE, ci, ms, me, place, ended, "lost", False, None,
                                      group, ender, ms, False, scope))
     return out
+
+
+def _nearest_pool(doc: _Doc, pool: list[_RawClaim], chunk: _Chunk) -> list[_RawClaim]:
+    """The claims of `pool` in the chunk's sentence, else its paragraph, else the report."""
+    for level in ("sent", "para", "report"):
+        picked = [r for r in pool if level == "report"
+                  or getattr(doc.chunks[r.chunk], level) == getattr(chunk, level)]
+        if picked:
+            return picked
+    return []
 
 
 def _chunk_at(doc: _Doc, pos: int) -> int | None:
@@ -2116,10 +2145,14 @@ _CLAUSE_SPLIT = re.compile(_f(
     r"[،,;؛]\s*(?=(?:و|ف)?(?:إن|أن|ان|حيث|فيما|كما|إذ|اذ|في حين|بينما|ثم|لكن|مما|بعد أن|"
     r"عقب أن)(?!\w)|(?:and|while|but|whereas|where)\b)"), re.I)
 _ONGOING = re.compile(_f(
-    r"(?<!\w)(?:الآن|حاليا|حالياً|لا يزال|لا تزال|لا يزالون|ما زال|ما زالت|ما يزال|ما تزال|"
+    r"(?<!\w)(?:الآن|حاليا|حالياً|(?:لا|ما) (?:يزال|تزال|يزالون|تزالان|يزالان|زال|زالت)|"
     r"باتوا|بات|باتت|أصبح|أصبحت|أصبحوا|صاروا)(?!\w)|"
     r"\b(?:now|still|currently|is|are|remains?|remain)\b"), re.I)
 _STATE_RULES = frozenset({"besieged_adj_ar"})
+#: A relative clause after the claim ("... مع القرى التي دخلها الأسبوع الفائت"): a date
+#: inside it dates that clause's own verb.
+_RELATIVE_CLAUSE = re.compile(_f(r"(?<!\w)(?:التي|الذي|اللتين|اللذين|الذين|اللواتي|والتي|"
+                                 r"والذي)\s+\S+|\b(?:which|that|where|who)\s+\S+"), re.I)
 
 
 def _clause_of(doc: _Doc, chunk: _Chunk, pos: int) -> tuple[int, int]:
@@ -2168,7 +2201,9 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
         doc.folded[_fpos(doc, max(chunk.start, d.start - 25)):_fpos(doc, d.start)])]
     in_chunk = events or in_chunk
     lo, hi = _clause_of(doc, chunk, rc.verb_pos)
-    own = [d for d in in_chunk if d.start >= lo and d.end <= hi]
+    own = [d for d in in_chunk if d.start >= lo and d.end <= hi and not (
+        d.start > rc.verb_pos and _RELATIVE_CLAUSE.search(
+            doc.folded[_fpos(doc, rc.verb_pos):_fpos(doc, d.start)]))]
     if not own and doc.report.published is not None and _ongoing(doc, rc, lo):
         # a present state with no date of its own ("باتوا محاصرين", "is besieged"): as of
         # the report, not the day of a neighbouring clause's event
