@@ -68,6 +68,14 @@ def test_resolve_in_unknown_fails_clearly(runner: CliRunner) -> None:
     assert "gazetteer search" in res.stderr
 
 
+def test_resolve_in_unknown_pcode_fails_clearly(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["resolve", "جديدة", "--in", "SY99"])
+    assert res.exit_code != 0
+    assert "SY99" in res.stderr
+    assert _json(runner.invoke(main, ["resolve", "جديدة", "--in", "sy050303", "--json"]))[0][
+        "status"] == "resolved"
+
+
 def test_resolve_human_table(runner: CliRunner) -> None:
     res = runner.invoke(main, ["resolve", "هجين", "السوسة", "qwxzkjv"])
     assert res.exit_code == 0
@@ -90,6 +98,15 @@ def test_resolve_empty_name_exits_1(runner: CliRunner, args: list[str]) -> None:
 def test_resolve_long_and_junk_names_exit_0(runner: CliRunner) -> None:
     doc = _json(runner.invoke(main, ["resolve", "x" * 10_000, "؟؟؟", "--json"]))
     assert [d["status"] for d in doc] == ["unresolved", "unresolved"]
+
+
+def test_resolve_table_cuts_a_long_query(runner: CliRunner) -> None:
+    res = runner.invoke(main, ["resolve", "x" * 10_000, "هجين"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    assert max(len(line) for line in lines) < 300  # the table stays readable
+    assert any(line.startswith("x" * 59 + "…") for line in lines)
+    assert any("ocha:C5175" in line for line in lines)
 
 
 def test_resolve_needs_a_name(runner: CliRunner) -> None:

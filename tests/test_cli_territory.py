@@ -238,6 +238,18 @@ def test_atomic_path_leaves_nothing_on_failure(tmp_path: Path) -> None:
         pass
 
 
+def test_atomic_path_output_gets_the_umask_mode_not_mkstemps_0600(tmp_path: Path) -> None:
+    import os
+
+    old = os.umask(0o022)
+    try:
+        with C.atomic_path(tmp_path / "map.png") as tmp:
+            tmp.write_bytes(b"png")
+    finally:
+        os.umask(old)
+    assert (tmp_path / "map.png").stat().st_mode & 0o777 == 0o644
+
+
 @pytest.mark.parametrize(("text", "days"), [("7d", 7), ("3D", 3), ("2w", 14), (" 1d ", 1)])
 def test_parse_every(text: str, days: int) -> None:
     assert C.parse_every(text) == dt.timedelta(days=days)

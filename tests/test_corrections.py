@@ -103,6 +103,7 @@ def test_bad_rows_are_all_reported_and_nothing_is_loaded(gaz, lex):
     assert "fix.csv:5: place 'الحسينية' matches several places" in msg
     assert "ocha:C9002" in msg
     assert "fix.csv:6: status 'taken'" in msg
+    assert ".." not in msg  # row messages ending in a full stop are not doubled
     assert "fix.csv:7: date '10/09/2018'" in msg
     assert "fix.csv:8: place id 'ocha:C0000' is not in the gazetteer" in msg
 

@@ -52,6 +52,17 @@ def test_report_text_is_escaped_in_the_document() -> None:
     assert "2018-12-14_hajin.txt" in popup
 
 
+def test_popup_quotes_a_repeated_sentence_once() -> None:
+    tl = sample_timeline()
+    hajin = next(p for p in PLACES if p.place_id == "t:hajin")
+    iv = next(i for i in tl.history("t:hajin") if i.actor == "sdf")
+    record = ex.evidence_record(tl.holdings("t:hajin")[-1].evidence[0])
+    other = ex.EvidenceRecord("r2", "other.txt", "SDF entered Hajin.", "2018-12-15")
+    popup = ex.popup_html(hajin, iv, [record, other, record])
+    assert popup.count("<li") == 2
+    assert popup.count("SDF captured Hajin.") == 1
+
+
 def test_page_data_covers_the_whole_timeline() -> None:
     data = _page_data()
     assert data["dates"][0] == "2018-09-10"

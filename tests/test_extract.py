@@ -183,6 +183,8 @@ def test_siege_names_besieged_and_besieger(gaz, lex):
     "باتت عناصر داعش محاصرة في آخر جيب لها، والذي يتضمن بلدة حسرات وقرية السيال.",
     "قصفت الطائرات حسرات والسيال، آخر منطقتين متبقيتين لداعش غرب الفرات.",
     "ولم يعد داعش يسيطر سوى على بلدتي حسرات والسيال.",
+    # a subject of several words between "لم يعد" and the verb
+    'لم يعد تنظيم "الدولة الإسلامية" يسيطر سوى على بلدتي حسرات والسيال.',
 ])
 def test_pocket_statement_is_one_exclusive_group(gaz, lex, text):
     x = run(text, gaz, lex)
@@ -812,3 +814,13 @@ def test_the_town_is_the_one_named_last_not_the_villages_claimed_before(gaz, lex
             "تحت سيطرة قوات النظام.", gaz, lex)
     assert ("ocha:C5192", "government", "held") in triples(x)
     assert ("ocha:C5175", "government", "held") not in triples(x)
+
+
+def test_word_of_an_actor_name_is_not_a_place_mention(lex):
+    # "Hayat" is also a village; inside "Hayat Tahrir al-Sham" it names the actor
+    gaz = Gazetteer([*PLACES, _p("geonames:9", "حياة", "Hayat", 35.9, 36.6,
+                                 ("SY07", "SY0700", "SY070000"))])
+    x = run("Hayat Tahrir al-Sham withdrew from Hajin on Monday.", gaz, lex)
+    assert ("ocha:C5175", "hts", "lost") in triples(x)
+    assert all(m.text != "Hayat" for m in x.mentions)
+

@@ -408,6 +408,43 @@ def test_truncated_csv_names_line(tmp_path: Path) -> None:
         gio.read_ocha_communities(path)
 
 
+def _cut_inside_last_arabic_char(data: bytes) -> bytes:
+    """The data cut between the two bytes of its last Arabic (2-byte UTF-8) character."""
+    lead = max(data.rfind(bytes([b])) for b in range(0xD8, 0xDC))
+    assert lead > 0
+    return data[: lead + 1]
+
+
+@pytest.mark.parametrize(("fixture", "reader"),
+                         [("ocha_communities_small.csv", gio.read_ocha_communities),
+                          ("SY.txt", gio.read_geonames)])
+def test_download_cut_inside_a_character_says_truncated(
+        tmp_path: Path, fixture: str, reader: object) -> None:
+    path = tmp_path / fixture
+    data = (FIX / fixture).read_bytes()
+    path.write_bytes(_cut_inside_last_arabic_char(data))
+    lines_before = path.read_bytes().count(b"\n")
+    with pytest.raises(GazetteerError,
+                       match=rf"ends in the middle of a character \(after line {lines_before}\)"
+                       r".*truncated") as err:
+        reader(path)  # type: ignore[operator]
+    assert str(path) in str(err.value)
+
+
+@needs_shared
+def test_bad_byte_deep_inside_a_big_csv_names_a_line(tmp_path: Path) -> None:
+    data = OCHA_CSV.read_bytes()
+    cut = data.index(b"\n", 300_000) + 1  # past the 64 KiB format sniffing head
+    line = data[:cut].count(b"\n") + 1
+    path = tmp_path / "ocha.csv"
+    path.write_bytes(data[:cut] + b"\xff" + data[cut:])
+    with pytest.raises(GazetteerError, match=r"ocha\.csv: not UTF-8 text \(invalid start byte, "
+                                             r"after line (\d+)\)") as err:
+        gio.read_ocha_communities(path)
+    named = int(str(err.value).split("after line ")[1].split(")")[0])
+    assert line - 200 < named < line  # text is decoded in blocks: the last line read before
+
+
 def test_truncated_quoted_csv(tmp_path: Path) -> None:
     text = (FIX / "ocha_communities_small.csv").read_text(encoding="utf-8")
     path = tmp_path / "ocha.csv"

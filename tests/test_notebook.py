@@ -41,6 +41,21 @@ def test_walkthrough_executes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
     rows = {line.split()[2]: line for line in who.splitlines() if "Hajin" in line}
     assert "isis" in rows["2018-12-10"]
     assert "sdf" in rows["2018-12-20"]
+    # The pocket table measures as `tracker pocket` does (closed territory, same region).
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    areas = next(t for t in texts if "area_km2" in t and "2019-01-15" in t)
+    row = next(line.split() for line in areas.splitlines() if "2019-01-15" in line)
+    result = CliRunner().invoke(main, [
+        "pocket", "--actor", "isis", "--on", "2019-01-15", "--region", "adm:SY090203",
+        "--json", "--store", str(tmp_path / "walkthrough.db")])
+    assert result.exit_code == 0, result.output
+    assert float(row[3]) == pytest.approx(json.loads(result.stdout)["area_km2_total"], abs=0.01)
+    assert float(row[3]) > 0
+    # Popups in the HTML map quote the evidence.
+    assert "tracker-evidence" in (tmp_path / "map.html").read_text(encoding="utf-8")
     # Maps are drawn inline.
     images = [o for c in code for o in c.get("outputs", []) if "image/png" in o.get("data", {})]
     assert len(images) >= 2

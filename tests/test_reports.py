@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import pathlib
 from pathlib import Path
 
@@ -211,3 +212,19 @@ def test_any_bytes_give_reports_or_problems_never_exceptions(tmp_path, data, suf
         if isinstance(item, ReportProblem):
             assert item.path == str(f)
             assert item.message
+
+
+def test_large_jsonl_is_streamed_not_refused(tmp_path):
+    # over the size limit: a .jsonl is read line by line (a .txt would be refused)
+    lines = [json.dumps({"text": f"سيطرت قسد على بلدة هجين {i}", "published": "2018-12-14"},
+                        ensure_ascii=False) for i in range(5)]
+    lines.insert(2, "{not json")
+    lines.append(json.dumps({"text": "x" * 400}))
+    p = tmp_path / "big.jsonl"
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    items = list(read_reports([p], max_bytes=300))
+    reps = [r for r in items if isinstance(r, Report)]
+    probs = [r for r in items if isinstance(r, ReportProblem)]
+    assert [r.line for r in reps] == [1, 2, 4, 5, 6]
+    assert [(q.line, "JSON" in q.message) for q in probs] == [(3, True), (7, False)]
+    assert "MB limit" in probs[1].message

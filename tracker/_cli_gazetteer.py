@@ -29,6 +29,8 @@ def context_for(gaz: Gazetteer, within: str | None) -> Context | None:
         return None
     code = within.strip().upper()
     if re.fullmatch(r"SY\d{2}(?:\d{2}){0,2}", code):
+        if f"adm:{code}" not in gaz and not any(code in p.admin_pcodes for p in gaz):
+            raise UnknownPlaceError(within, ())  # a P-code of no admin unit in the index
         return Context(admin_pcodes=(code,))
     admin = gaz.find_admin(within)
     if admin is not None:
@@ -50,13 +52,21 @@ def _load(settings: Settings) -> Gazetteer:
         raise fail(err) from None
 
 
+_SHOWN_QUERY = 60
+
+
+def _shown(query: str) -> str:
+    """A query as shown in the table: long ones cut (``--json`` keeps them whole)."""
+    return query if len(query) <= _SHOWN_QUERY else query[: _SHOWN_QUERY - 1] + "…"
+
+
 def _row(r: Resolution) -> list[str]:
     p = r.place
     if p is not None:
         where = ", ".join(x for x in (p.admin3, p.admin1) if x)
-        return [r.query, r.status, p.place_id, p.name_ar, p.name_en, where,
+        return [_shown(r.query), r.status, p.place_id, p.name_ar, p.name_en, where,
                 f"{p.lat:.5f},{p.lon:.5f}", f"{r.score:.2f}"]
-    return [r.query, r.status, "-", "", "", "", "", f"{r.score:.2f}"]
+    return [_shown(r.query), r.status, "-", "", "", "", "", f"{r.score:.2f}"]
 
 
 def _table(rows: Sequence[Sequence[str]], header: Sequence[str]) -> str:
@@ -107,7 +117,7 @@ def register(main: click.Group) -> None:
         click.echo(_table([_row(r) for r in results], header))
         for r in results:
             if r.status != "resolved" and r.candidates:
-                click.echo(f"\n{r.query}: {r.status}; candidates:")
+                click.echo(f"\n{_shown(r.query)}: {r.status}; candidates:")
                 click.echo("\n".join(_candidate_lines(r)))
         click.echo(f"\n({gaz.description})", err=True)
 

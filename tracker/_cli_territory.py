@@ -288,6 +288,13 @@ def source_line(snapshot: Mapping[str, Any], on: dt.date) -> str:
 # --------------------------------------------------------------------------- writing
 
 
+def _new_file_mode() -> int:
+    """The mode a newly created file gets under the process umask (0o666 & ~umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
 @contextmanager
 def atomic_path(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     """A temporary path beside `path`, renamed onto it when the block succeeds.
@@ -315,6 +322,7 @@ def atomic_path(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
     tmp = Path(tmp_name)
     try:
         yield tmp
+        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; outputs are ordinary files
         os.replace(tmp, path)
     except OSError as err:
         msg = f"{path}: cannot write ({err.strerror or err}); pick a writable path"

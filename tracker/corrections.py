@@ -139,7 +139,7 @@ def corrections_from_text(
         claims.extend(made)
         where.extend([line] * len(made))
     if errors:
-        detail = "; ".join(f"{source}:{ln}: {m}" for ln, m in errors)
+        detail = "; ".join(f"{source}:{ln}: {m.rstrip('. ')}" for ln, m in errors)
         msg = (f"{len(errors)} bad row(s), nothing stored. {detail}. Fix these rows and "
                "load the file again.")
         raise InputError(msg, path=source, line=errors[0][0])

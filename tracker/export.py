@@ -881,6 +881,8 @@ def popup_html(
     ]
     if interval.fraction is not None:
         parts.append(f", fraction {_e(interval.fraction)}")
+    # One report sentence often supports several claims: quote it once.
+    records = list(dict.fromkeys(records))
     if records:
         parts.append('<ul class="tracker-evidence">')
         for r in records:

@@ -371,7 +371,8 @@ RULES: tuple[Rule, ...] = (
          r"(?: (?:له|لها|لهم|ل\S+|للتنظيم))?",
          place="either", pocket=True),
     Rule("pocket_only_ar", "held",
-         r"(?:لم يعد|لم تعد|ولم يعد|ولم تعد) (?:\S+ )?(?:يسيطر|تسيطر|يسيطرون)(?: \S+){0,8}? "
+         r"(?:لم يعد|لم تعد|ولم يعد|ولم تعد) (?:\S+ ){0,5}?(?:يسيطر|تسيطر|يسيطرون)"
+         r"(?: \S+){0,8}? "
          r"(?:سوى|الا|إلا) على|(?:يسيطر|تسيطر|يسيطرون) (?:الآن |حاليا |حالياً )?فقط على",
          place="after", pocket=True),
     Rule("pocket_en", "held",
@@ -733,7 +734,14 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
     starts = [t.start for t in toks]
     import bisect
 
+    title = report.title if report.title and report.title not in text else ""
+    # the title names the actor a body may call only "التنظيم"
+    actors = sorted(lexicon.find(text, context=title), key=lambda a: a.start)
+    actor_ends = [a.end for a in actors]  # sorted, non-overlapping
     for sp in gazetteer.spot(text):
+        ai = bisect.bisect_left(actor_ends, sp.end)
+        if ai < len(actors) and actors[ai].start <= sp.start:
+            continue  # a word of an actor's name ("Hayat" in "Hayat Tahrir al-Sham")
         i = bisect.bisect_right(starts, sp.start) - 1
         if i < 0:
             continue
@@ -761,9 +769,6 @@ def _analyse(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon) -> _Doc:
         if k > i + 1:
             s, e = toks[i + 1].start, toks[k - 1].end
             spans[i + 1] = (k - 1, _Place(text[s:e], s, e, trigger=True))
-    title = report.title if report.title and report.title not in text else ""
-    # the title names the actor a body may call only "التنظيم"
-    actors = sorted(lexicon.find(text, context=title), key=lambda a: a.start)
     if _LATIN_LETTER.search(text):
         _latin_spans(text, toks, starts, spans, actors, gazetteer)
     try:

@@ -186,6 +186,23 @@ def _zip_members(path: Path) -> list[str]:
         raise _fail(path, f"not a readable zip archive ({exc})", _HINT_REDOWNLOAD) from None
 
 
+def _decode_failure(path: str | os.PathLike[str], exc: UnicodeDecodeError,
+                    after_line: int, member: str = "") -> GazetteerError:
+    """The error for a UTF-8 decoding failure met while reading text line by line.
+
+    Text is decoded in blocks, so the exact line is unknown: the message names the last
+    line read before the bad bytes. A character cut at the very end of the data
+    ("unexpected end of data") means the download stopped part-way.
+    """
+    inside = f"{member}: " if member else ""
+    where = f"after line {after_line}" if after_line else "line 1"
+    if exc.reason == "unexpected end of data":
+        return _fail(path, f"{inside}the file ends in the middle of a character ({where}); "
+                     "it looks truncated", _HINT_REDOWNLOAD)
+    return _fail(path, f"{inside}not UTF-8 text ({exc.reason}, {where})",
+                 "Save the file as UTF-8 or download it again")
+
+
 def _text_head(path: Path, size: int = 65536) -> str:
     with path.open("rb") as fh:
         raw = fh.read(size)
@@ -349,6 +366,7 @@ def _ocha_place(path: Path, row: Mapping[str, Any], where: str) -> Place:
 def _csv_rows(path: Path, required: Sequence[str],
               what: str) -> Iterator[tuple[int, dict[str, str]]]:
     """(line number, row) of a UTF-8 CSV, checking the header and each row's width."""
+    reader = None
     try:
         with path.open(encoding="utf-8-sig", newline="") as fh:
             reader = csv.reader(fh, strict=True)
@@ -369,8 +387,7 @@ def _csv_rows(path: Path, required: Sequence[str],
                                 where=str(line))
                 yield line, dict(zip(header, cells, strict=True))
     except UnicodeDecodeError as exc:
-        raise _fail(path, f"not UTF-8 text ({exc.reason} at byte {exc.start} of a read block)",
-                    "Save the file as UTF-8 or download it again") from None
+        raise _decode_failure(path, exc, reader.line_num if reader else 0) from None
     except csv.Error as exc:
         raise _fail(path, f"CSV syntax error ({exc})", _HINT_REDOWNLOAD) from None
 
@@ -711,24 +728,27 @@ def read_wof_csv(path: str | os.PathLike[str], *, include_deprecated: bool = Fal
 def _geonames_lines(p: Path, fmt: str) -> Iterator[tuple[str, str]]:
     """(where, line) of a GeoNames dump, plain or zipped."""
     if fmt == "geonames_txt":
+        done = 0
         try:
             with p.open(encoding="utf-8", newline="") as fh:
                 for i, line in enumerate(fh, start=1):
+                    done = i
                     yield str(i), line
         except UnicodeDecodeError as exc:
-            raise _fail(p, f"not UTF-8 text (byte {exc.start} of a read block)",
-                        _HINT_REDOWNLOAD) from None
+            raise _decode_failure(p, exc, done) from None
         return
     members = [m for m in _zip_members(p)
                if m.lower().endswith(".txt") and "readme" not in m.lower()]
     member = members[0]
+    done = 0
     try:
         with zipfile.ZipFile(p) as zf, zf.open(member) as raw:
             text = io.TextIOWrapper(raw, encoding="utf-8", newline="")
             for i, line in enumerate(text, start=1):
+                done = i
                 yield f"{member}:{i}", line
     except UnicodeDecodeError as exc:
-        raise _fail(p, f"{member} is not UTF-8 text (byte {exc.start})", _HINT_REDOWNLOAD) from None
+        raise _decode_failure(p, exc, done, member) from None
     except (zipfile.BadZipFile, EOFError, OSError) as exc:
         raise _fail(p, f"damaged zip member {member} ({exc}); the archive looks truncated",
                     _HINT_REDOWNLOAD) from None

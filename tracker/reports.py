@@ -331,6 +331,14 @@ def make_report(
     )
 
 
+def _size(path: Path) -> int:
+    """The file's size in bytes, 0 when it cannot be read (reading it then says why)."""
+    try:
+        return path.stat().st_size if path.is_file() else 0
+    except OSError:
+        return 0
+
+
 def _read_text_file(path: Path, label: str, max_bytes: int) -> str:
     try:
         size = path.stat().st_size
@@ -383,10 +391,50 @@ def _reports_from_txt(text: str, label: str, default: dt.date | None) -> Iterato
     )
 
 
+def _jsonl_lines(
+    path: Path, label: str, max_bytes: int
+) -> Iterator[tuple[int, str | ReportProblem]]:
+    """The numbered lines of a large ``.jsonl`` file, read one at a time (not all at once).
+
+    Each line is decoded on its own (UTF-8, else the detected encoding); a line that cannot
+    be decoded, or is itself over `max_bytes`, becomes a `ReportProblem` with its number,
+    and the rest of the file is still read.
+    """
+    try:
+        fh = path.open("rb")
+    except OSError as err:
+        raise _SkipError(
+            ReportProblem(label, None, f"cannot read it ({err.strerror or err})")
+        ) from None
+    with fh:
+        for n, raw in enumerate(fh, start=1):
+            if n == 1 and raw.startswith(b"\xef\xbb\xbf"):
+                raw = raw[3:]
+            if len(raw) > max_bytes:
+                msg = (f"is {len(raw) / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit "
+                       "for one report; split the text")
+                yield n, ReportProblem(label, n, msg)
+                continue
+            try:
+                yield n, raw.decode("utf-8")
+            except UnicodeDecodeError:
+                try:
+                    yield n, decode_bytes(raw, label)
+                except _SkipError as skip:
+                    msg = f"{skip.problem.message} (this line)"
+                    yield n, ReportProblem(label, n, msg)
+
+
 def _reports_from_jsonl(
-    text: str, label: str, default: dt.date | None
+    text: str | Iterable[tuple[int, str | ReportProblem]], label: str, default: dt.date | None
 ) -> Iterator[Report | ReportProblem]:
-    for n, raw in enumerate(text.split("\n"), start=1):
+    lines: Iterable[tuple[int, str | ReportProblem]] = (
+        enumerate(text.split("\n"), start=1) if isinstance(text, str) else text
+    )
+    for n, raw in lines:
+        if isinstance(raw, ReportProblem):
+            yield raw
+            continue
         if not raw.strip():
             continue
         try:
@@ -504,11 +552,18 @@ def read_reports(
         path = Path(p)
         suffix = path.suffix.lower()
         try:
-            text = _read_text_file(path, label, max_bytes)
-            if suffix in JSONL_SUFFIXES:
+            if suffix in JSONL_SUFFIXES and _size(path) > max_bytes:
+                # one report per line: a large file is streamed, not refused
                 items: Iterator[Report | ReportProblem] = _reports_from_jsonl(
-                    text, label, published
+                    _jsonl_lines(path, label, max_bytes), label, published
                 )
+                text = ""
+            else:
+                text = _read_text_file(path, label, max_bytes)
+            if text and suffix in JSONL_SUFFIXES:
+                items = _reports_from_jsonl(text, label, published)
+            elif not text:
+                pass
             elif suffix in HTML_SUFFIXES:
                 items = iter(list(_reports_from_html(text, label, published)))
             else:
