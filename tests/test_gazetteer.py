@@ -645,3 +645,19 @@ def test_bundled_links_glued_article_spellings(bundled: list[Place]) -> None:
         r = g.resolve(name)
         assert r.place is not None, name
         assert r.place.place_id == "ocha:C6797", name
+
+
+def test_build_tool_without_aliases_in_out_says_what_to_do(tmp_path: Path) -> None:
+    import importlib.util
+
+    tool = Path(__file__).resolve().parent.parent / "tools" / "build_regional_gazetteer.py"
+    data = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
+    if not (data / "ocha_cod_ps").is_dir():
+        pytest.skip("../shared/data is absent")
+    spec = importlib.util.spec_from_file_location("build_regional_gazetteer", tool)
+    assert spec is not None
+    assert spec.loader is not None
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    with pytest.raises(SystemExit, match=r"aliases\.csv: missing.*copy gazetteer/aliases\.csv"):
+        mod.main(["--data", str(data), "--out", str(tmp_path / "out")])

@@ -220,6 +220,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not path.is_file():
             msg = f"{path}: missing; pass --data with the shared data folder"
             raise SystemExit(msg)
+    if not (args.out / "aliases.csv").is_file():
+        msg = (f"{args.out / 'aliases.csv'}: missing; the hand-curated aliases are read from "
+               "the --out folder: copy gazetteer/aliases.csv there first")
+        raise SystemExit(msg)
     lists = [
         gio.read_ocha_communities(src["ocha"]),
         gio.read_cod_ab(src["adm1"]),
@@ -229,7 +233,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     merged = gio.merge_places(*lists)
     by_id = {p.place_id: p for p in merged}
-    args.out.mkdir(parents=True, exist_ok=True)
     aliases = read_aliases(args.out / "aliases.csv", by_id)
     chosen = select_places(merged)
     chosen_ids = {p.place_id for p in chosen}
