@@ -13,12 +13,9 @@ import csv
 import datetime as dt
 import io
 import logging
-import os
 import re
 import sys
-import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -31,6 +28,7 @@ from matplotlib.figure import Figure
 from shapely.geometry.base import BaseGeometry
 
 from tracker._cli_common import DATE, echo_json, fail, json_opt, settings_for, store_opt
+from tracker._io import atomic_path
 from tracker.errors import (
     AmbiguousPlaceError,
     InputError,
@@ -286,50 +284,6 @@ def source_line(snapshot: Mapping[str, Any], on: dt.date) -> str:
 
 
 # --------------------------------------------------------------------------- writing
-
-
-def _new_file_mode() -> int:
-    """The mode a newly created file gets under the process umask (0o666 & ~umask)."""
-    mask = os.umask(0)
-    os.umask(mask)
-    return 0o666 & ~mask
-
-
-@contextmanager
-def atomic_path(path: Path, *, overwrite: bool = True) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed onto it when the block succeeds.
-
-    Raises
-    ------
-    OutputError
-        When the directory does not exist or is not writable, or `path` exists and
-        `overwrite` is False.
-    """
-    path = Path(path)
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        msg = f"{path}: the directory {parent} does not exist; create it or pick another path"
-        raise OutputError(msg)
-    if path.exists() and not overwrite:
-        msg = f"{path} exists; pass --overwrite or pick another path"
-        raise OutputError(msg)
-    try:
-        fd, tmp_name = tempfile.mkstemp(dir=parent, prefix=f".{path.stem}.", suffix=path.suffix)
-        os.close(fd)
-    except OSError as err:
-        msg = f"{path}: cannot write in {parent} ({err.strerror}); pick a writable path"
-        raise OutputError(msg) from err
-    tmp = Path(tmp_name)
-    try:
-        yield tmp
-        os.chmod(tmp, _new_file_mode())  # mkstemp makes 0600; outputs are ordinary files
-        os.replace(tmp, path)
-    except OSError as err:
-        msg = f"{path}: cannot write ({err.strerror or err}); pick a writable path"
-        raise OutputError(msg) from err
-    finally:
-        if tmp.exists():
-            tmp.unlink()
 
 
 def figure_format(path: Path) -> str:

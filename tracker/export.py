@@ -41,6 +41,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
+from tracker._io import atomic_path, check_target
 from tracker.errors import InputError, OutputError
 from tracker.model import ControlInterval, Place
 
@@ -695,39 +696,14 @@ def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = 
 
 
 def _check_target(path: Path, overwrite: bool) -> None:
-    if path.exists() and not overwrite:
-        msg = f"{path} already exists; pass --overwrite (overwrite=True) to replace it"
-        raise OutputError(msg)
-    if not path.parent.is_dir():
-        msg = f"{path}: the directory {path.parent} does not exist; create it first"
-        raise OutputError(msg)
+    check_target(path, overwrite=overwrite)
 
 
 def _atomic_write(path: Path, write: Callable[[Path], None], *, overwrite: bool) -> Path:
     """Write with `write(tmp)` to a temp file beside `path`, then rename it into place."""
-    path = Path(path)
-    _check_target(path, overwrite)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=path.suffix, dir=path.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
+    with atomic_path(Path(path), overwrite=overwrite) as tmp:
         write(tmp)
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the usual mode
-        os.replace(tmp, path)
-    except OSError as err:
-        tmp.unlink(missing_ok=True)
-        msg = f"cannot write {path}: {err.strerror or err}"
-        raise OutputError(msg) from err
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    return Path(path)
 
 
 def _write_text(path: Path, text: str, *, overwrite: bool) -> Path:
