@@ -321,6 +321,16 @@ def test_import_and_load_cached(tmp_path: Path) -> None:
     assert sorted(x.name for x in tmp_path.iterdir()) == [gio.CACHE_FILE]
 
 
+def test_cache_without_summary_row_has_no_summary(tmp_path: Path) -> None:
+    gio.import_sources(small_paths(), tmp_path)
+    con = sqlite3.connect(tmp_path / gio.CACHE_FILE)
+    with con:
+        con.execute("DELETE FROM meta WHERE key = 'summary'")
+    con.close()
+    assert gio.load_cached_summary(tmp_path) is None
+    assert gio.load_cached(tmp_path)  # the places are still there
+
+
 def test_failed_import_keeps_previous_cache(tmp_path: Path) -> None:
     gio.import_sources(small_paths(), tmp_path)
     before = (tmp_path / gio.CACHE_FILE).read_bytes()

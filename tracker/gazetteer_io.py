@@ -1253,10 +1253,15 @@ def load_cached_summary(cache_dir: str | os.PathLike[str]) -> ImportSummary | No
     if con is None:
         return None
     try:
-        (value,) = con.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()
+        row = con.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise _fail(Path(cache_dir) / CACHE_FILE, f"the gazetteer cache is damaged ({exc})",
+                    "Delete it and run `tracker gazetteer import` again") from None
     finally:
         con.close()
-    return ImportSummary.from_json(json.loads(value))
+    if row is None:
+        return None
+    return ImportSummary.from_json(json.loads(row[0]))
 
 
 def import_sources(paths: Iterable[str | os.PathLike[str]], cache_dir: str | os.PathLike[str],
