@@ -104,8 +104,10 @@ def demo(out: Path) -> None:
     for suffix in ("", "-wal", "-shm"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
     st = ["--store", str(store)]
-    reports = sorted(str(p) for p in SAMPLE_DIR.glob("*.txt")) + sorted(
-        str(p) for p in SAMPLE_DIR.glob("*.jsonl")
+    # paths relative to the working directory when possible: they are stored as the
+    # evidence's source file and show in exports
+    reports = sorted(_short(str(p)) for p in SAMPLE_DIR.glob("*.txt")) + sorted(
+        _short(str(p)) for p in SAMPLE_DIR.glob("*.jsonl")
     )
     run(["ingest", *reports, *st])
     run(["correct", str(SAMPLE_DIR / "baseline.csv"), *st])
