@@ -34,10 +34,4 @@ def main(verbose: int) -> None:
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _err:  # a stage not built yet in this checkout
-        if _err.name != _name:
-            raise
-        continue
-    _module.register(main)
+    importlib.import_module(_name).register(main)
