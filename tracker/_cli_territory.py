@@ -467,6 +467,43 @@ def read_reported(path: Path) -> list[ReportedArea]:
     return out
 
 
+def reported_from_store(
+    store_path: Path, actor: str, start: dt.date, end: dt.date
+) -> list[tuple[ReportedArea, Any]]:
+    """Area statements of the stored reports (`tracker.areas`) dated from `start` to `end`.
+
+    Keeps the statements of `actor` and those whose sentence names no actor. Each comes as
+    ``(ReportedArea, AreaStatement)``; the source is the publisher (else the file name)
+    and the publication date. Sorted by date.
+
+    Raises
+    ------
+    StoreError
+        When there is no store at `store_path` or it cannot be read.
+    """
+    from tracker.actors import ActorLexicon
+    from tracker.areas import find_area_statements
+    from tracker.store import Store
+
+    lexicon = ActorLexicon.load()
+    with Store.open(store_path, create=False) as store:
+        reports = store.reports()
+    out = []
+    for r in reports:
+        name = r.publisher or Path(r.source_file).name
+        source = f"{name} {r.published.isoformat()}" if r.published else name
+        seen: set[tuple[dt.date, float]] = set()  # a headline repeating its body counts once
+        for st in find_area_statements(r.text, published=r.published, lexicon=lexicon):
+            if st.date is None or not start <= st.date <= end:
+                continue
+            if st.actor not in (None, actor) or (st.date, st.km2) in seen:
+                continue
+            seen.add((st.date, st.km2))
+            out.append((ReportedArea(st.date, st.km2, source), st))
+    out.sort(key=lambda pair: (pair[0].on, pair[0].source))
+    return out
+
+
 def write_series(
     series: Sequence[AreaPoint],
     out: Path,
@@ -579,17 +616,23 @@ def register(main: click.Group) -> None:
                   help="Series only: write the area chart (.png/.svg/.pdf).")
     @click.option("--reported", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="CSV of reported areas (date,km2,source) drawn beside the series.")
+    @click.option("--reported-from-store", "from_store", is_flag=True, default=False,
+                  help="Series only: also draw and list the areas stated in the stored "
+                       "reports (\"نحو 10 كيلومترات مربعة\", \"about 4 km²\").")
     @store_opt
     @json_opt
     def pocket_cmd(actor: str, on: dt.date | None, start: dt.date | None,
                    end: dt.date | None, every: str | None, region: str | None,
-                   chart: Path | None, reported: Path | None, store: Path | None,
-                   as_json: bool) -> None:
+                   chart: Path | None, reported: Path | None, from_store: bool,
+                   store: Path | None, as_json: bool) -> None:
         """The pockets of ACTOR on a date (km²), or the area series over dates."""
         try:
             actor_id = canonical_actor(actor)
             dates = _dates(on, start, end, every)
             rep = read_reported(reported) if reported else None
+            if from_store and dates is None:
+                msg = "--reported-from-store needs a series: give --from D1 --to D2"
+                raise InputError(msg)
             if chart is not None:
                 figure_format(chart)
             data = load_territory_data(settings_for(store))
@@ -604,21 +647,40 @@ def register(main: click.Group) -> None:
                 else:
                     click.echo("\n".join(_pocket_lines(doc)))
                 return
+            stated: list[tuple[ReportedArea, Any]] = []
+            if from_store:
+                assert start is not None
+                assert end is not None
+                stated = reported_from_store(settings_for(store).store, actor_id, start, end)
             series = area_series(data, actor_id, dates, region=area)
             if chart is not None:
-                write_series(series, chart, actor=actor_id, reported=rep)
+                drawn = [*(rep or ()), *(r for r, _ in stated)] if from_store else rep
+                write_series(series, chart, actor=actor_id, reported=drawn)
         except TrackerError as err:
             raise fail(err) from err
         rows = [{"date": p.on.isoformat(), "area_km2_total": p.km2, "area_km2_low": p.km2_low,
                  "area_km2_high": p.km2_high} for p in series]
+        stated_rows = [
+            {"date": r.on.isoformat(), "km2": r.km2, "approx": st.approx, "source": r.source,
+             "text": st.text, "actor": st.actor, "date_precision": st.date_precision}
+            for r, st in stated
+        ]
         if as_json:
-            echo_json({"actor": actor_id, "series": rows,
-                       "chart": str(chart) if chart else None})
+            doc: dict[str, Any] = {"actor": actor_id, "series": rows,
+                                   "chart": str(chart) if chart else None}
+            if from_store:
+                doc["reported_from_store"] = stated_rows
+            echo_json(doc)
         else:
             click.echo(f"{'date':<12}{'km2':>9}{'low':>9}{'high':>9}")
             for r in rows:
                 click.echo(f"{r['date']:<12}{r['area_km2_total']:>9.2f}"
                            f"{r['area_km2_low']:>9.2f}{r['area_km2_high']:>9.2f}")
+            if from_store:
+                click.echo(f"reported in the store ({len(stated_rows)}):")
+                for d in stated_rows:
+                    click.echo(f"{d['date']:<12}{'~' if d['approx'] else ' '}"
+                               f"{d['km2']:>8.2f}  {d['source']}: {d['text']}")
             if chart is not None:
                 click.echo(f"chart: {chart}", err=True)
 
@@ -705,6 +767,7 @@ __all__ = [
     "load_territory_data",
     "parse_every",
     "read_reported",
+    "reported_from_store",
     "resolve_region",
     "source_line",
     "timeline_from_store",
