@@ -127,7 +127,8 @@ def demo(out: Path) -> None:
          *east.region, "--out", str(out / "east_bank_pocket.gif"), *st])
     run(["pocket", "--actor", "isis", "--from", "2018-12-01", "--to", "2019-03-31",
          "--every", "7d", "--region", "adm:SY090203", "--reported-from-store", "--reported",
-         _short(str(SAMPLE_DIR / "reported_areas.csv")), "--chart", str(out / "pocket_area.png"), *st])
+         _short(str(SAMPLE_DIR / "reported_areas.csv")),
+         "--chart", str(out / "pocket_area.png"), *st])
     run(["pocket", "--actor", "isis", "--on", "2019-01-15", "--region", "adm:SY090203", *st])
 
     run(["export", "--on", "2019-01-15", "--format", "geojson", "--what", "both",
