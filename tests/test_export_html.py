@@ -219,6 +219,7 @@ def test_report_markup_shows_as_text_and_never_runs(
     page, errors = _open(browser, CdnRouter(tarball), _write_page(tmp_path / "m.html").as_uri())
     page.locator("#tracker-date-slider").focus()
     page.keyboard.press("End")  # Hajin held by the SDF: the popup quotes the XSS sentence
+    _wait_label(page, "2019-03-23")
     page.locator("path[data-place='t:hajin']").click()
     popup = page.wait_for_selector(".tracker-popup")
     text = popup.text_content()

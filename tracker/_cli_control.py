@@ -383,6 +383,20 @@ def locate_place(
     return pid, place, store.timeline(aliases=aliases, places=[pid])
 
 
+def _locate_cli(
+    store: Path | None, place: str, within: str | None
+) -> tuple[str, dict[str, Any], Timeline]:
+    """`locate_place` for a command: the place id, its JSON, and its timeline."""
+    settings = settings_for(store)
+    try:
+        with _open(settings) as st:
+            pid, p, tl = locate_place(st, _gazetteer(settings), place, within)
+            info = st.places().get(pid)
+    except TrackerError as err:
+        raise fail(err) from None
+    return pid, place_json(pid, p, info), tl
+
+
 def _place_docs(timeline: Timeline, store: Store, gazetteer: Any) -> dict[str, dict[str, Any]]:
     info = store.places()
     return {
@@ -482,15 +496,8 @@ def register(main: click.Group) -> None:
     def who_held_cmd(place: str, on: dt.date, within: str | None, max_age: int | None,
                      store: Path | None, as_json: bool) -> None:
         """Who held PLACE (a name or a place id) on a day, and on whose word."""
-        settings = settings_for(store)
-        try:
-            with _open(settings) as st:
-                gaz = _gazetteer(settings)
-                pid, p, tl = locate_place(st, gaz, place, within)
-                info = st.places().get(pid)
-        except TrackerError as err:
-            raise fail(err) from None
-        doc = who_held_doc(tl, pid, place_json(pid, p, info), on, max_age=_max_age(max_age))
+        pid, pdoc, tl = _locate_cli(store, place, within)
+        doc = who_held_doc(tl, pid, pdoc, on, max_age=_max_age(max_age))
         if as_json:
             echo_json(doc)
             return
@@ -512,15 +519,7 @@ def register(main: click.Group) -> None:
     @json_opt
     def history_cmd(place: str, within: str | None, store: Path | None, as_json: bool) -> None:
         """Every control interval of PLACE, oldest first, with its evidence."""
-        settings = settings_for(store)
-        try:
-            with _open(settings) as st:
-                gaz = _gazetteer(settings)
-                pid, p, tl = locate_place(st, gaz, place, within)
-                info = st.places().get(pid)
-        except TrackerError as err:
-            raise fail(err) from None
-        pdoc = place_json(pid, p, info)
+        pid, pdoc, tl = _locate_cli(store, place, within)
         holdings = tl.holdings(pid)
         if as_json:
             echo_json({"place": pdoc, "intervals": [

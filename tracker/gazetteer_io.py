@@ -1186,6 +1186,24 @@ def _split_field(value: str) -> tuple[str, ...]:
     return tuple(value.split("\x1f")) if value else ()
 
 
+def _damaged_cache(path: Path, exc: Exception) -> GazetteerError:
+    return _fail(path, f"the gazetteer cache is damaged ({exc})",
+                 "Delete it and run `tracker gazetteer import` again")
+
+
+def _query_cache(cache_dir: str | os.PathLike[str], sql: str) -> list[Any] | None:
+    """All rows of `sql` on the cache, or None when there is no cache."""
+    con = _open_cache(cache_dir)
+    if con is None:
+        return None
+    try:
+        return con.execute(sql).fetchall()
+    except sqlite3.DatabaseError as exc:
+        raise _damaged_cache(Path(cache_dir) / CACHE_FILE, exc) from None
+    finally:
+        con.close()
+
+
 def _open_cache(cache_dir: str | os.PathLike[str]) -> sqlite3.Connection | None:
     path = Path(cache_dir) / CACHE_FILE
     if not path.is_file():
@@ -1194,8 +1212,7 @@ def _open_cache(cache_dir: str | os.PathLike[str]) -> sqlite3.Connection | None:
         con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
         meta = dict(con.execute("SELECT key, value FROM meta").fetchall())
     except sqlite3.DatabaseError as exc:
-        raise _fail(path, f"the gazetteer cache is damaged ({exc})",
-                    "Delete it and run `tracker gazetteer import` again") from None
+        raise _damaged_cache(path, exc) from None
     if meta.get("format") != _CACHE_FORMAT or meta.get("version") != str(_CACHE_VERSION):
         con.close()
         raise _fail(path, f"gazetteer cache of another format/version ({meta.get('version')})",
@@ -1221,16 +1238,9 @@ def load_cached(cache_dir: str | os.PathLike[str]) -> list[Place] | None:
     GazetteerError
         The cache file exists but is damaged or of another version.
     """
-    con = _open_cache(cache_dir)
-    if con is None:
+    rows = _query_cache(cache_dir, "SELECT * FROM places ORDER BY seq")
+    if rows is None:
         return None
-    try:
-        rows = con.execute("SELECT * FROM places ORDER BY seq").fetchall()
-    except sqlite3.DatabaseError as exc:
-        raise _fail(Path(cache_dir) / CACHE_FILE, f"the gazetteer cache is damaged ({exc})",
-                    "Delete it and run `tracker gazetteer import` again") from None
-    finally:
-        con.close()
     geoms = shapely.from_wkb(np.array([r[16] for r in rows], dtype=object))
     return [
         Place(place_id=r[1], name_ar=r[2], name_en=r[3], lat=r[4], lon=r[5], kind=r[6],
@@ -1249,19 +1259,10 @@ def load_cached_summary(cache_dir: str | os.PathLike[str]) -> ImportSummary | No
     GazetteerError
         The cache file exists but is damaged or of another version.
     """
-    con = _open_cache(cache_dir)
-    if con is None:
+    rows = _query_cache(cache_dir, "SELECT value FROM meta WHERE key = 'summary'")
+    if not rows:
         return None
-    try:
-        row = con.execute("SELECT value FROM meta WHERE key = 'summary'").fetchone()
-    except sqlite3.DatabaseError as exc:
-        raise _fail(Path(cache_dir) / CACHE_FILE, f"the gazetteer cache is damaged ({exc})",
-                    "Delete it and run `tracker gazetteer import` again") from None
-    finally:
-        con.close()
-    if row is None:
-        return None
-    return ImportSummary.from_json(json.loads(row[0]))
+    return ImportSummary.from_json(json.loads(rows[0][0]))
 
 
 def import_sources(paths: Iterable[str | os.PathLike[str]], cache_dir: str | os.PathLike[str],
