@@ -15,7 +15,7 @@ from tracker.errors import GazetteerError
 DATA = Path(__file__).parent / "data" / "reports"
 KEYS = {"report", "source_file", "place_text", "place_id", "name_ar", "name_en", "lat", "lon",
         "actor", "status", "date", "date_precision", "confidence", "fraction",
-        "exclusive_group", "scope", "besieger", "evidence"}
+        "exclusive_group", "scope", "besieger", "weekday", "evidence"}
 
 
 def invoke(*args: str):

@@ -54,6 +54,7 @@ ACTOR_COLORS: dict[str, str] = {
     "isis": "#222222",
     "sdf": "#f2d000",
     "government": "#d62728",
+    "opposition": "#8c564b",
     "hts": "#2ca02c",
     "sna": "#98df8a",
     "turkey": "#98df8a",

@@ -15,6 +15,7 @@ ACTORS: tuple[str, ...] = (
     "isis",
     "sdf",
     "government",
+    "opposition",
     "hts",
     "sna",
     "turkey",
@@ -157,6 +158,9 @@ class ControlClaim:
     ``adm:<PCODE>`` ("its last pocket west of the Euphrates"). `place_id` is None when the
     mention could not be resolved (the claim is kept, and listed with the unresolved
     mentions).
+    `weekday` (0 = Monday .. 6 = Sunday) is set when the report names only a weekday for
+    the claim and no publication date anchors it ("اليوم الأحد" in an undated report):
+    `date` is then None and the control layer may date it from other reports.
     For ``besieged`` (and for a pocket under siege) `actor` is the side that is surrounded
     and `besieger` the side surrounding it ("حاصرت قسد التنظيم في P" -> actor ``isis``,
     besieger ``sdf``); `besieger` is None when the report does not say who besieges.
@@ -180,9 +184,13 @@ class ControlClaim:
     name_en: str = ""
     lat: float | None = None
     lon: float | None = None
+    weekday: int | None = None
 
     def __post_init__(self) -> None:
         _check_date("date", self.date, optional=True)
+        if self.weekday is not None and not 0 <= self.weekday <= 6:
+            msg = f"weekday must be 0 (Monday) .. 6 (Sunday), got {self.weekday!r}"
+            raise ValueError(msg)
         if self.status not in STATUSES:
             msg = f"unknown claim status {self.status!r}; expected one of {', '.join(STATUSES)}"
             raise ValueError(msg)
@@ -210,6 +218,7 @@ class ControlClaim:
             "exclusive_group": self.exclusive_group,
             "scope": self.scope,
             "besieger": self.besieger,
+            "weekday": self.weekday,
             "evidence": self.evidence.to_json(),
         }
 
