@@ -307,7 +307,8 @@ def snapshot_doc(
 
 
 def _open(settings: Settings, *, create: bool = False) -> Store:
-    return Store.open(settings.store, create=create)
+    """The store for a writing command (`create`) or a query (read-only when it must be)."""
+    return Store.open(settings.store, create=create, write=create)
 
 
 def id_aliases(gazetteer: Any) -> dict[str, str]:

@@ -91,7 +91,7 @@ def load_export_source(settings: Settings) -> ExportSource:
     from tracker.gazetteer_io import load_gazetteer
     from tracker.store import Store
 
-    with Store.open(settings.store, create=False) as store:
+    with Store.open(settings.store, create=False, write=False) as store:
         timeline = store.timeline()
         stored = _store_places(store)
     if not timeline.place_ids:

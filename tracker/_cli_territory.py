@@ -120,7 +120,7 @@ def timeline_from_store(store_path: Path) -> Any:
     """
     from tracker.store import Store
 
-    with Store.open(store_path, create=False) as store:
+    with Store.open(store_path, create=False, write=False) as store:
         return store.timeline()
 
 
@@ -486,7 +486,7 @@ def reported_from_store(
     from tracker.store import Store
 
     lexicon = ActorLexicon.load()
-    with Store.open(store_path, create=False) as store:
+    with Store.open(store_path, create=False, write=False) as store:
         reports = store.reports()
     out = []
     for r in reports:

@@ -62,6 +62,14 @@ class StoreError(TrackerError, RuntimeError):
     """The claim store cannot be opened, migrated or written."""
 
 
+class StoreReadOnlyError(StoreError):
+    """The claim store (or its folder) cannot be written: queries work, writes are refused."""
+
+
+class StoreDamagedError(StoreError):
+    """The claim store is damaged (SQLite finds it malformed or truncated); nothing is written."""
+
+
 class TimelineError(TrackerError, ValueError):
     """A control-layer query cannot be answered as asked (e.g. bad date range)."""
 

@@ -13,7 +13,15 @@ Several processes may write at once: SQLite serialises the transactions and the 
 id decides what is new.
 
 The schema version lives in ``PRAGMA user_version``; `MIGRATIONS` upgrades an older store
-in place when it is opened. A store written by a newer tracker is refused.
+in place when it is opened. A store written by a newer tracker, or with a version that makes
+no sense (negative; none on a store with tables), is refused.
+
+Faults: a store that cannot be written (file or folder modes, a read-only disk) still
+answers queries (it is opened read-only; its timeline cache is kept in memory) and refuses
+writes with `StoreReadOnlyError`, naming the file and what to do. Writing commands run
+SQLite's ``quick_check`` when they open a store, and any SQLite error met while reading is
+checked the same way: a damaged store gives `StoreDamagedError` and is never written. No
+message advises deleting a store: it holds the analyst's corrections.
 """
 
 from __future__ import annotations
@@ -27,12 +35,13 @@ import json
 import logging
 import os
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
-from tracker.errors import InputError, StoreError
+from tracker.errors import InputError, StoreDamagedError, StoreError, StoreReadOnlyError
 from tracker.model import ControlClaim, Evidence, Mention, Report
 from tracker.settings import DATA_DIR
 from tracker.timeline import (
@@ -223,12 +232,77 @@ def _reading(method: Callable[..., _T]) -> Callable[..., _T]:
         try:
             return method(self, *args, **kwargs)
         except sqlite3.DatabaseError as err:
-            msg = (f"{self.path}: cannot read the claim store ({err}); it may be damaged. "
-                   "Restore a backup, or move it away and rebuild it with `tracker ingest` "
-                   "and `tracker correct`.")
-            raise StoreError(msg) from err
+            raise self._read_failure(err) from err
 
     return wrapper
+
+
+def _errname(err: BaseException) -> str:
+    """The SQLite error name of an sqlite3 error (``SQLITE_CORRUPT``...), else ``""``."""
+    return str(getattr(err, "sqlite_errorname", "") or "")
+
+
+def _is_readonly_error(err: BaseException) -> bool:
+    name = _errname(err)
+    return name.startswith("SQLITE_READONLY") or "readonly database" in str(err)
+
+
+def _is_damage_error(err: BaseException) -> bool:
+    name = _errname(err)
+    return name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in str(err)
+
+
+#: The first 16 bytes of every SQLite 3 database file.
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def _looks_like_sqlite(path: Path) -> bool:
+    try:
+        with path.open("rb") as fh:
+            return fh.read(16) == SQLITE_MAGIC
+    except OSError:
+        return False
+
+
+def damaged_message(path: Path, detail: str) -> str:
+    """What to say about a damaged store: what happened, that nothing was written, what to do.
+
+    It never advises deleting the file: it holds the analyst's corrections.
+    """
+    return (f"{path}: the claim store is damaged ({detail}); nothing was written to it. Keep "
+            "the file (it holds your corrections). Restore it from a backup, or try to salvage "
+            f"its rows with `sqlite3 {path} .recover | sqlite3 salvaged.db`; or build a new store "
+            "at another path with `tracker ingest FILE... --store NEW.db` and `tracker correct "
+            "CORRECTIONS.csv --store NEW.db`.")
+
+
+def readonly_message(path: Path, doing: str) -> str:
+    """What to say when a write meets a store that cannot be written."""
+    return (f"{path}: the claim store is read-only (the file or its folder {path.parent} "
+            f"cannot be written), so {doing}; nothing was changed. Queries (who-held, history, "
+            "snapshot, export, map) still work on it. To write, make the file and its folder "
+            f"writable (e.g. `chmod u+w {path} {path.parent}`), or copy the store to a writable "
+            "place and pass --store COPY.")
+
+
+def quick_check(conn: sqlite3.Connection) -> str:
+    """``"ok"``, or the first problem SQLite's ``PRAGMA quick_check`` finds (or its error)."""
+    try:
+        rows = conn.execute("PRAGMA quick_check(5)").fetchall()
+    except sqlite3.DatabaseError as err:
+        return str(err)
+    problems = [" ".join(str(r[0]).split()) for r in rows if r and r[0] != "ok"]
+    return "ok" if not problems else "; ".join(problems)[:300]
+
+
+def _ro_uri(path: Path, *, immutable: bool = False) -> str:
+    uri = "file:" + urllib.parse.quote(str(path.resolve())) + "?mode=ro"
+    return uri + "&immutable=1" if immutable else uri
+
+
+def _can_write(path: Path) -> bool:
+    """True when this process may write the file and create files beside it (WAL, -shm)."""
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
 class Store:
@@ -238,10 +312,34 @@ class Store:
         self._conn = conn
         self.path = path
         self._memo: dict[str, Timeline] = {}
+        #: True when the store was opened read-only (see `Store.open`, ``write=False``).
+        self.readonly = False
+        #: True once a read found the file damaged: no write is attempted after that.
+        self.damaged = False
+        #: Geography recorded while the store cannot be written (kept for this connection).
+        self._geo_overlay: dict[str, tuple[str | None, tuple[str, ...]]] = {}
+
+    def _read_failure(self, err: sqlite3.DatabaseError) -> StoreError:
+        """The `StoreError` for an SQLite error met while reading (damage is checked)."""
+        verdict = str(err) if _is_damage_error(err) else quick_check(self._conn)
+        if verdict != "ok":
+            self.damaged = True
+            return StoreDamagedError(damaged_message(self.path, verdict))
+        msg = (f"{self.path}: cannot read the claim store ({err}); SQLite's quick_check finds "
+               "the file intact. Check that no other program holds it locked and try again.")
+        return StoreError(msg)
+
+    def _check_writable(self, doing: str) -> None:
+        if self.readonly:
+            raise StoreReadOnlyError(readonly_message(self.path, doing))
+        if self.damaged:
+            raise StoreDamagedError(damaged_message(self.path, "a read found it malformed"))
 
     # ----------------------------------------------------------------- opening
     @classmethod
-    def open(cls, path: str | os.PathLike[str], *, create: bool = True) -> Store:
+    def open(
+        cls, path: str | os.PathLike[str], *, create: bool = True, write: bool = True
+    ) -> Store:
         """Open (or create) the store at `path`, migrating an older schema.
 
         Parameters
@@ -250,12 +348,18 @@ class Store:
             The SQLite file.
         create
             When False, a missing file is an error instead of a new empty store.
+        write
+            True (ingest, correct): the store must be writable and undamaged; it is checked
+            with SQLite's ``quick_check`` first, and a read-only or damaged store is refused
+            before anything is written. False (queries): a store that cannot be written is
+            opened read-only (its timeline cache and geography are then kept in memory).
 
         Raises
         ------
         StoreError
-            When the file is not a tracker store, is corrupt, comes from a newer tracker,
-            or cannot be created.
+            When the file is not a tracker store, comes from a newer tracker, or cannot be
+            created; `StoreReadOnlyError` when `write` and it cannot be written;
+            `StoreDamagedError` when it is damaged.
         """
         p = Path(path)
         if not p.exists() and not create:
@@ -265,6 +369,11 @@ class Store:
         if p.is_dir():
             msg = f"{p} is a directory; give --store a file path such as {p / 'tracker.db'}"
             raise StoreError(msg)
+        existed = p.exists()
+        if existed and not _can_write(p):
+            if write:
+                raise StoreReadOnlyError(readonly_message(p, "nothing can be stored in it"))
+            return cls.open_readonly(p)
         try:
             if not p.parent.exists():
                 p.parent.mkdir(parents=True, exist_ok=True)
@@ -274,15 +383,74 @@ class Store:
             raise StoreError(msg) from err
         try:
             _prepare(conn, p)
+            if write and existed:
+                verdict = quick_check(conn)
+                if verdict != "ok":
+                    raise StoreDamagedError(damaged_message(p, f"SQLite quick_check: {verdict}"))
         except sqlite3.DatabaseError as err:
             conn.close()
-            msg = (f"{p} is not a tracker claim store, or it is corrupt ({err}). Move it away "
-                   "and re-run `tracker ingest` to rebuild it, or pass another --store PATH.")
-            raise StoreError(msg) from err
+            if _is_readonly_error(err) and existed:
+                if write:
+                    raise StoreReadOnlyError(
+                        readonly_message(p, "nothing can be stored in it")) from err
+                return cls.open_readonly(p)
+            raise _open_failure(p, err) from err
         except BaseException:
             conn.close()
             raise
         return cls(conn, p)
+
+    @classmethod
+    def open_readonly(cls, path: str | os.PathLike[str]) -> Store:
+        """Open an existing store for reading only: nothing is written, not even a cache.
+
+        Queries work as on a writable store (the timeline cache and the geography are kept
+        in memory for this connection); writes raise `StoreReadOnlyError`.
+
+        Raises
+        ------
+        StoreError
+            As `Store.open`; `StoreReadOnlyError` when the store has an older schema (which
+            needs a write to upgrade) or its journal holds changes it cannot replay.
+        """
+        p = Path(path)
+        if not p.is_file():
+            msg = f"{p}: no claim store here; point --store at an existing store."
+            raise StoreError(msg)
+        wal = Path(f"{p}-wal")
+        pending = wal.exists() and wal.stat().st_size > 0
+        attempts = [False] if pending else [False, True]
+        err: sqlite3.DatabaseError | None = None
+        for immutable in attempts:
+            try:
+                conn = sqlite3.connect(_ro_uri(p, immutable=immutable), uri=True,
+                                       isolation_level=None, timeout=60.0)
+            except sqlite3.Error as e:
+                err = e if isinstance(e, sqlite3.DatabaseError) else sqlite3.DatabaseError(str(e))
+                continue
+            try:
+                _prepare(conn, p, readonly=True)
+            except sqlite3.DatabaseError as e:
+                conn.close()
+                err = e
+                if _is_damage_error(e):
+                    break
+                continue
+            except BaseException:
+                conn.close()
+                raise
+            store = cls(conn, p)
+            store.readonly = True
+            logger.info("%s: opened read-only", p)
+            return store
+        assert err is not None
+        if pending and not _is_damage_error(err):
+            msg = (f"{p}: the claim store is read-only and its journal {wal} holds changes "
+                   "not yet written into it, which only a writable folder can replay. Make "
+                   f"the folder writable (`chmod u+w {p.parent}`), or copy {p.name} together "
+                   f"with {wal.name} to a writable place and pass --store COPY.")
+            raise StoreReadOnlyError(msg) from err
+        raise _open_failure(p, err) from err
 
     def close(self) -> None:
         """Close the connection (the data is already committed)."""
@@ -295,6 +463,7 @@ class Store:
         self.close()
 
     @property
+    @_reading
     def schema_version(self) -> int:
         """The schema version of the open store."""
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
@@ -326,7 +495,7 @@ class Store:
         StoreError
             When the write fails (the transaction is rolled back).
         """
-        with self._transaction():
+        with self._transaction(f"storing report {report.source_file}"):
             if self.has_report(report.report_id):
                 return False
             self._conn.execute(
@@ -379,7 +548,7 @@ class Store:
         """
         items = list(claims)
         new = 0
-        with self._transaction():
+        with self._transaction(f"storing the corrections of {source}"):
             for k, c in enumerate(items):
                 if c.place_id is None or c.date is None:
                     msg = f"correction for {c.place_text!r} needs a place id and a date"
@@ -406,24 +575,50 @@ class Store:
         )
 
     class _Tx:
-        def __init__(self, conn: sqlite3.Connection) -> None:
-            self.conn = conn
+        def __init__(self, store: Store, doing: str) -> None:
+            self.store = store
+            self.conn = store._conn
+            self.doing = doing
 
         def __enter__(self) -> None:
-            self.conn.execute("BEGIN IMMEDIATE")
+            self.store._check_writable(f"{self.doing} was refused")
+            try:
+                self.conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as err:
+                raise self.store._write_failure(err, self.doing) from err
 
         def __exit__(self, kind: object, err: object, tb: object) -> None:
             if kind is None:
-                self.conn.execute("COMMIT")
+                try:
+                    self.conn.execute("COMMIT")
+                except sqlite3.Error as e:
+                    if self.conn.in_transaction:
+                        self.conn.execute("ROLLBACK")
+                    raise self.store._write_failure(e, self.doing) from e
                 return
             if self.conn.in_transaction:
-                self.conn.execute("ROLLBACK")
+                try:
+                    self.conn.execute("ROLLBACK")
+                except sqlite3.Error:
+                    logger.debug("rollback failed", exc_info=True)
             if isinstance(err, sqlite3.Error):
-                msg = f"cannot write the claim store: {err}; nothing of this item was stored."
-                raise StoreError(msg) from err  # type: ignore[misc]
+                raise self.store._write_failure(err, self.doing) from err  # type: ignore[misc]
 
-    def _transaction(self) -> Store._Tx:
-        return Store._Tx(self._conn)
+    def _write_failure(self, err: sqlite3.Error, doing: str) -> StoreError:
+        """The `StoreError` for an SQLite error met while writing (nothing was stored)."""
+        if _is_readonly_error(err):
+            self.readonly = True
+            return StoreReadOnlyError(readonly_message(self.path, f"{doing} failed"))
+        if _is_damage_error(err):
+            self.damaged = True
+            return StoreDamagedError(damaged_message(self.path, str(err)))
+        msg = (f"{self.path}: cannot write the claim store ({err}) while {doing}; nothing of "
+               "this item was stored. Check the disk space and permissions and run the "
+               "command again (what is stored already is kept).")
+        return StoreError(msg)
+
+    def _transaction(self, doing: str = "storing") -> Store._Tx:
+        return Store._Tx(self, doing)
 
     # ----------------------------------------------------------------- reading
     @_reading
@@ -446,8 +641,11 @@ class Store:
 
     def extracted_claims(self) -> Iterator[StoredClaim]:
         """Claims taken from reports, in id order, with their report's date and publisher."""
-        cur = self._conn.execute(f"{self._CLAIM_COLUMNS} ORDER BY c.claim_id")
-        return map(_extracted, cur)
+        try:
+            cur = self._conn.execute(f"{self._CLAIM_COLUMNS} ORDER BY c.claim_id")
+            yield from map(_extracted, cur)
+        except sqlite3.DatabaseError as err:
+            raise self._read_failure(err) from err
 
     _CORRECTION_COLUMNS = (
         "SELECT correction_id, place_id, place_text, actor, status, date, note, fraction,"
@@ -540,13 +738,16 @@ class Store:
         for pid, bank, admin in cur:
             banks[pid] = bank
             admins[pid] = tuple(admin.split())
+        for pid, (bank, codes) in self._geo_overlay.items():
+            banks[pid] = bank
+            admins[pid] = tuple(c for c in codes if c)
         return banks, admins
 
     @_reading
     def places_without_geography(self) -> list[str]:
         """Place ids whose bank and admin units are not recorded yet."""
         cur = self._conn.execute("SELECT place_id FROM places WHERE admin IS NULL")
-        return [row[0] for row in cur]
+        return [row[0] for row in cur if row[0] not in self._geo_overlay]
 
     def set_geography(self, rows: Mapping[str, tuple[str | None, Sequence[str]]]) -> None:
         """Record where places lie: place id -> ``(bank or None, admin P-codes)``.
@@ -555,7 +756,10 @@ class Store:
         """
         if not rows:
             return
-        with self._transaction():
+        if self.readonly or self.damaged:  # a query on a store it cannot write: keep in memory
+            self._geo_overlay.update({k: (b, tuple(c)) for k, (b, c) in rows.items()})
+            return
+        with self._transaction("recording where places lie"):
             self._conn.executemany(
                 "UPDATE places SET bank = ?, admin = ? WHERE place_id = ?",
                 [(bank, " ".join(c for c in codes if c), pid)
@@ -606,6 +810,7 @@ class Store:
             return tl
         return self._read_cache(key, None if places is None else set(places))
 
+    @_reading
     def timeline_place_ids(self, *, reliability: Reliability | None = None,
                            **kwargs: Any) -> set[str]:
         """Every place id the timeline knows (building and caching it when needed)."""
@@ -666,8 +871,10 @@ class Store:
              h.actor, h.status, h.confidence, h.fraction, h.by,
              ",".join(c.claim_id for c in h.evidence), ",".join(c.claim_id for c in h.conflicts))
             for pid in tl.place_ids for seq, h in enumerate(tl.holdings(pid)))
+        if self.readonly or self.damaged:
+            return False
         try:
-            with self._transaction():
+            with self._transaction("caching the timeline"):
                 if self._cached(key):  # another process got there first
                     return True
                 old = [r[0] for r in self._conn.execute(
@@ -751,8 +958,21 @@ def _correction(row: tuple[Any, ...]) -> StoredClaim:
     return StoredClaim(f"correction:{cid}", claim, None, ANALYST)
 
 
-def _prepare(conn: sqlite3.Connection, path: Path) -> None:
-    """Check what the file is, set WAL, and migrate it to `SCHEMA_VERSION`."""
+def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool = False) -> None:
+    """Check what the file is, set WAL, and migrate it to `SCHEMA_VERSION`.
+
+    Read-only (`readonly`), nothing is written: an older schema is then refused, since
+    upgrading it needs a write.
+
+    Raises
+    ------
+    StoreError
+        When the file is another SQLite database, has a schema version this tracker does
+        not know (newer, negative, or missing on a store with tables), or (read-only) an
+        older schema.
+    sqlite3.DatabaseError
+        From SQLite (damaged file, read-only file); `Store.open` turns it into a message.
+    """
     conn.execute("PRAGMA busy_timeout = 60000")
     app, version = _identity(conn)
     tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
@@ -764,12 +984,43 @@ def _prepare(conn: sqlite3.Connection, path: Path) -> None:
         msg = (f"{path} was written by a newer tracker (store schema {version}; this tracker "
                f"reads up to {SCHEMA_VERSION}). Upgrade tracker, or pass another --store PATH.")
         raise StoreError(msg)
+    if version < 0 or (app == APPLICATION_ID and version == 0 and tables):
+        msg = (f"{path}: a tracker claim store with an unknown schema version {version} "
+               f"(this tracker knows 1 to {SCHEMA_VERSION}); it was not changed. Restore it "
+               "from a backup, or pass another --store PATH.")
+        raise StoreError(msg)
+    if readonly:
+        if version == 0 and not tables:
+            msg = (f"{path} is empty, not a claim store yet, and read-only; give --store a "
+                   "writable path to ingest into, or an existing store.")
+            raise StoreReadOnlyError(msg)
+        if version < SCHEMA_VERSION:
+            msg = (f"{path}: the claim store has the older schema {version} and is read-only, "
+                   f"so it cannot be upgraded to schema {SCHEMA_VERSION}; make it writable "
+                   "(and its folder), or copy it to a writable place and pass --store COPY.")
+            raise StoreReadOnlyError(msg)
+        conn.execute("SELECT count(*) FROM reports").fetchone()  # reads the first pages
+        return
     if conn.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
         conn.execute("PRAGMA journal_mode = WAL")
     conn.execute("PRAGMA synchronous = NORMAL")
     conn.execute("PRAGMA foreign_keys = ON")
     if version < SCHEMA_VERSION:
         migrate(conn)
+
+
+def _open_failure(path: Path, err: sqlite3.DatabaseError) -> StoreError:
+    """The `StoreError` for an SQLite error met while opening `path` (never says delete)."""
+    if not _looks_like_sqlite(path):
+        msg = (f"{path} is not an SQLite file, so not a tracker claim store ({err}); it was "
+               "not changed. Pass another --store PATH (or unset $TRACKER_STORE); if this "
+               "was your store, restore it from a backup.")
+        return StoreError(msg)
+    if _is_damage_error(err):
+        return StoreDamagedError(damaged_message(path, str(err)))
+    msg = (f"{path}: cannot open the claim store ({err}); it was not changed. Check the "
+           "path, its permissions and the free disk space, then try again.")
+    return StoreError(msg)
 
 
 def _identity(conn: sqlite3.Connection) -> tuple[int, int]:
