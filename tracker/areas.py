@@ -305,7 +305,8 @@ def find_area_statements(
     amounts = _amounts(folded)
     if not amounts:
         return []
-    dates = find_dates(text, published)
+    # a weekday nothing dates ("اليوم الأحد" in an undated text) dates no area
+    dates = [d for d in find_dates(text, published) if d.date is not None]
     actors = _actors(text, lexicon)
     out = []
     for fs, fe, km2, approx in amounts:

@@ -2192,9 +2192,11 @@ def _ongoing(doc: _Doc, rc: _RawClaim, clause_start: int) -> bool:
     return bool(_ONGOING.search(head[-30:]))
 
 
-def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int]:
-    """(date, precision, confidence penalty, source) for a claim; source 2 = a date in the
-    claim's own clause, 1 = the last date before it, 0 = the publication date or none."""
+def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int, int | None]:
+    """(date, precision, confidence penalty, source, weekday) for a claim; source 2 = a date
+    in the claim's own clause, 1 = the last date before it, 0 = the publication date or none;
+    weekday is set when the date picked is a weekday nothing dates ("اليوم الأحد" in an
+    undated report): the claim is then undated and the control layer may date it."""
     chunk = doc.chunks[rc.chunk]
     in_chunk = [d for d in doc.dates if d.start >= chunk.start and d.end <= chunk.end]
     penalty = 0.0
@@ -2214,7 +2216,7 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
         # the report, not the day of a neighbouring clause's event
         date, precision = doc.report.published, doc.report.published_precision
         penalty = 0.1 if doc.report.published_inferred else 0.0
-        return date, precision, penalty + (0.05 if precision != "day" else 0.0), 2
+        return date, precision, penalty + (0.05 if precision != "day" else 0.0), 2, None
     if own:
         in_chunk = own
     if in_chunk:
@@ -2226,9 +2228,12 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
             pick = prior[-1]
             penalty += 0.1
             source = 1
-    if pick is not None:
+    if pick is not None and pick.date is None:  # a weekday alone: undated, weekday kept
+        return None, "unknown", 0.2, source, pick.weekday
+    if pick is not None and pick.date is not None:
         date, precision = pick.date, pick.precision
-        later = [d for d in in_chunk if d.start > pick.end and d.start - pick.end <= 40
+        later = [d for d in in_chunk if d.date is not None and d.start > pick.end
+                 and d.start - pick.end <= 40
                  and re.search(_f(r"(?<!\w)(?:وحتى|حتى|إلى|الى|until|to|and)(?!\w)"),
                                doc.folded[_fpos(doc, pick.end):_fpos(doc, d.start)])]
         if later and later[0].date > date:
@@ -2247,13 +2252,13 @@ def _date_for(doc: _Doc, rc: _RawClaim) -> tuple[dt.date | None, str, float, int
         if doc.report.published_inferred:
             penalty += 0.1
     else:
-        return None, "unknown", 0.2, 0
+        return None, "unknown", 0.2, 0, None
     if rc.before_cue and PRECISIONS.index(precision) < PRECISIONS.index("month"):
         precision = "month"
         penalty += 0.05
     if precision != "day":
         penalty += 0.05
-    return date, precision, penalty, source
+    return date, precision, penalty, source, None
 
 
 def _check_end_scopes(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> None:
@@ -2300,7 +2305,7 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
         chunk = doc.chunks[rc.chunk]
         sent_s = doc.sent_bounds[chunk.sent][0]
         sentence = doc.text[chunk.start:chunk.end]
-        date, precision, penalty, source = _date_for(doc, rc)
+        date, precision, penalty, source, weekday = _date_for(doc, rc)
         conf = 0.9 - penalty
         if rc.implicit_actor:
             conf -= 0.2
@@ -2333,6 +2338,7 @@ def _finalise(doc: _Doc, raw: list[_RawClaim], resolver: _Resolver) -> list[Cont
             name_en=place.name_en if place else "",
             lat=place.lat if place else None,
             lon=place.lon if place else None,
+            weekday=weekday,
         )))
     return _dedupe(made)
 
