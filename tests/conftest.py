@@ -24,6 +24,7 @@ def _isolated_env(
     monkeypatch.setenv("TRACKER_CACHE", str(tmp_path_factory.getbasetemp() / "cache-empty"))
     monkeypatch.delenv("TRACKER_STORE", raising=False)
     monkeypatch.delenv("TRACKER_ACTORS", raising=False)
+    monkeypatch.delenv("TRACKER_DATES", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -1,44 +1,77 @@
 """Date expressions in Arabic and English reports, resolved against the publication date.
 
 A small grammar of our own (general-purpose parsers do not know the Levantine month names
-"كانون الأول", "شباط", "تشرين الثاني" ...). It reads:
+"كانون الأول", "شباط", "تشرين الثاني" ...). The words it reads are data, not code:
+``tracker/data/dates_ar.csv`` and ``tracker/data/dates_en.csv`` list the month names (Levantine,
+Iraqi, Gregorian, Egyptian, Maghreb and Moroccan sets), weekday names, number and ordinal
+words, day-part words ("مساء", "fajr", "morning"), the qualifiers ("الجاري", "الماضي",
+"next") and the anchors ("اليوم", "أمس", "yesterday"); users add rows in their own files
+named by ``$TRACKER_DATES`` or passed to `DateWords.load`. The grammar reads:
 
 * absolute dates: "الـ 26 من كانون الأول / ديسمبر الجاري من العام 2018", "26 ديسمبر 2018",
-  "26 كانون الأول 2018", Arabic-Indic digits, "26/12/2018", "2018-12-26", "26 December 2018",
-  "December 26, 2018", "Dec. 26"; months ("شهر تشرين الثاني / نوفمبر من العام 2017",
-  "December 2018") and years ("من العام 2018", "العام الجاري 2017");
+  "29 تشرين الثاني (نوفمبر - نونبر)، 2016", "السادس عشر من ديسمبر كانون الأول", Eastern
+  Arabic and Persian digits, "26/12/2018", "2018-12-26", "2018.07.16", "26 December 2018",
+  "December 26, 2018", "the 22nd of October", "Dec. 26"; months ("شهر تشرين الثاني / نوفمبر
+  من العام 2017", "December 2018") and years ("من العام 2018", "العام الجاري 2017");
 * dates that need the publication date: a day and month without a year (the nearest past
-  occurrence), "الجاري"/"الماضي"/"الفائت"/"المقبل" after a month, "الـ 26 من الشهر ذاته"
-  (the month of the previous date in the text), weekdays ("يوم الخميس", "الخميس الفائت",
-  "on Tuesday"), اليوم، أمس، أمس الأول، قبل يومين، قبل N أيام، الشهر الماضي، الأسبوع الفائت,
-  "yesterday", "last month", and periods: "منذ مطلع الشهر", "خلال الأسبوع الفائت",
+  occurrence, or the year a weekday beside it picks: see below), "الجاري"/"الماضي"/
+  "الفائت"/"المقبل" after a month, "الـ 26 من الشهر ذاته" (the month of the previous date in
+  the text), "the 20th of last month", weekdays ("يوم الخميس", "الخميس الفائت", "مساء
+  الجمعة", "ليل الإثنين - الثلاثاء", "on Tuesday", "last Sunday"), اليوم، أمس، "يوم أمس
+  (الأربعاء)", "اليوم /الاثنين/", أمس الأول، قبل يومين، منذ يومين، قبل 3 أيام، منذ أسبوع، قبل
+  أيام، الشهر الماضي، الأسبوع الفائت, "yesterday", "two days ago", "a week ago", "last month",
+  "earlier this month", "late March", and periods: "منذ مطلع الشهر", "خلال الأسبوع الفائت",
   "خلال الـ 24 ساعة الأخيرة" (these carry `range_start`, as do spans of days such as
   "بين 21 و26 تشرين الثاني 2017").
 
-Overlapping expressions keep the longest ("ليل أمس الأربعاء الـ 26 من كانون الأول 2018" is
-one mention, not four). "الـ 26 من الشهر ذاته" takes the month of the previous mention.
+A weekday picks the year. "Sunday 22 October" or "الثلاثاء 6 كانون الأول" written without a
+year is dated to the year near the publication date (the nearest past occurrence, or the
+year before or after it) in which that day is that weekday; when no nearby year fits, the
+nearest past occurrence is kept and `warning` says so. Without a publication date, the
+candidate years are those the text itself names in its dates (then the years beside them);
+the latest that fits wins. When nothing fits, or when the text names only a weekday ("اليوم
+الأحد", "on Sunday"), the mention cannot be dated: it is returned with ``date=None``,
+``precision="weekday"`` and `weekday` set, so that the control layer may date it from other
+reports.
 
-Matching runs on a folded copy of the text (`tracker.arabic.fold`: no diacritics, tatweel or
-hamza variants, ASCII digits) with a map back to the original offsets, so every span points
-into the text as given. Nothing here raises on bad input: an impossible date is skipped, a
-weekday that contradicts the date beside it keeps the explicit date and sets `warning`.
+Overlapping expressions keep the longest ("ليل أمس الأربعاء الـ 26 من كانون الأول 2018" is
+one mention, not four). Matching runs on a folded copy of the text (`tracker.arabic.fold`:
+no diacritics, tatweel or hamza variants, ASCII digits) with a map back to the original
+offsets, so every span points into the text as given. Nothing here raises on bad input: an
+impossible date is skipped, a weekday that contradicts the date beside it keeps the explicit
+date and sets `warning`.
 """
 
 from __future__ import annotations
 
 import bisect
 import calendar
+import csv
 import datetime as dt
+import io
+import os
 import re
 import warnings
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 from tracker.arabic import fold
-from tracker.errors import DateWarning
+from tracker.errors import DateWarning, InputError
 
-__all__ = ["DateMention", "find_dates", "infer_published"]
+__all__ = ["ENV_VAR", "KINDS", "DateMention", "DateWord", "DateWords", "find_dates",
+           "infer_published"]
 
+#: Environment variable naming extra date-word files (os.pathsep-separated).
+ENV_VAR = "TRACKER_DATES"
+#: The kinds of row a date-word file may hold.
+KINDS: tuple[str, ...] = ("month", "weekday", "number", "ordinal", "daypart", "qualifier",
+                          "anchor")
+#: Precisions a `DateMention` may carry.
+MENTION_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year", "weekday")
+_BUNDLED = ("dates_ar.csv", "dates_en.csv")
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,30 +86,37 @@ class DateMention:
         The expression as written.
     date
         The day it names. For a month or year it is the first day of that period; for a
-        period ending now (`range_start` set) it is the last day of the period.
+        period ending now (`range_start` set) it is the last day of the period. None when
+        the text names only a weekday that nothing dates (precision ``"weekday"``).
     precision
-        ``"day"``, ``"week"``, ``"month"`` or ``"year"``.
+        ``"day"``, ``"week"``, ``"month"``, ``"year"``, or ``"weekday"`` (undated, see
+        `weekday`).
     relative
-        True when resolving it needed the publication date.
+        True when resolving it needed more than the expression itself: the publication
+        date, or the years the rest of the text names.
     warning
         Set when the text contradicts itself (weekday vs date, "yesterday" vs date ...);
         the explicit date wins.
     range_start
         First day of a period ("منذ مطلع الشهر", "خلال الأسبوع الفائت"), else None.
     anchor
-        For "اليوم"/"أمس"/"أمس الأول"/"today"/"yesterday" written beside an explicit date:
-        the number of days between that date and the day of writing (0, 1, 2), else None.
+        For "اليوم"/"أمس"/"أمس الأول"/"today"/"yesterday" written beside a date or a weekday:
+        the number of days between that day and the day of writing (0, 1, 2), else None.
+    weekday
+        The weekday the expression names (0 = Monday .. 6 = Sunday), else None. With
+        ``date=None`` it is all that is known of the day.
     """
 
     start: int
     end: int
     text: str
-    date: dt.date
+    date: dt.date | None
     precision: str
     relative: bool
     warning: str | None = None
     range_start: dt.date | None = None
     anchor: int | None = None
+    weekday: int | None = None
 
 
 # ----------------------------------------------------------------------------- folding
@@ -127,54 +167,173 @@ def _f(pattern: str) -> str:
     return fold(pattern)
 
 
-# ----------------------------------------------------------------------------- lexicon
+def _key(word: str) -> str:
+    """A word as the grammar looks it up: folded, single spaces, Latin lower-cased."""
+    return re.sub(r"\s+", " ", fold(word)).strip().lower()
 
-_AR_MONTHS: dict[str, int] = {
-    "كانون الثاني": 1, "يناير": 1, "جانفي": 1,
-    "شباط": 2, "فبراير": 2, "فيفري": 2,
-    "آذار": 3, "مارس": 3,
-    "نيسان": 4, "أبريل": 4, "إبريل": 4, "ابريل": 4, "أفريل": 4,
-    "أيار": 5, "مايو": 5,
-    "حزيران": 6, "يونيو": 6, "يونيه": 6, "جوان": 6,
-    "تموز": 7, "يوليو": 7, "يوليه": 7, "جويلية": 7,
-    "آب": 8, "أغسطس": 8, "اغسطس": 8, "أوت": 8,
-    "أيلول": 9, "سبتمبر": 9,
-    "تشرين الأول": 10, "أكتوبر": 10,
-    "تشرين الثاني": 11, "نوفمبر": 11,
-    "كانون الأول": 12, "ديسمبر": 12,
-}
-_AR_MONTH_NUM = {fold(k): v for k, v in _AR_MONTHS.items()}
-#: Month names that are also ordinary words: need a day, a year or "شهر" beside them.
-_AR_AMBIGUOUS = frozenset(fold(w) for w in ("آب", "مارس", "أوت", "جوان"))
 
-_EN_MONTHS: dict[str, int] = {}
-for _i, _name in enumerate(calendar.month_name):
-    if _name:
-        _EN_MONTHS[_name.lower()] = _i
-        _EN_MONTHS[_name[:3].lower()] = _i
-_EN_MONTHS["sept"] = 9
-_EN_FULL = frozenset(n.lower() for n in calendar.month_name if n)
-_EN_AMBIGUOUS = frozenset({"may", "march", "mar", "jan", "jun", "aug", "dec", "oct", "sep",
-                           "nov", "feb", "apr", "jul"})
+# ----------------------------------------------------------------------------- the words
 
-# Python weekday(): Monday = 0.
-_AR_WEEKDAYS: dict[str, int] = {
-    "الاثنين": 0, "الإثنين": 0, "الثلاثاء": 1, "الأربعاء": 2, "الخميس": 3,
-    "الجمعة": 4, "السبت": 5, "الأحد": 6,
-}
-_AR_WD_NUM = {fold(k): v for k, v in _AR_WEEKDAYS.items()}
-_AR_WD_NAME = {v: k for k, v in _AR_WEEKDAYS.items()}
-_EN_WD_NUM = {calendar.day_name[i].lower(): i for i in range(7)}
+_QUALIFIER_VALUES = {"current": "cur", "past": "past", "next": "next"}
+_RANGES = {"month": (1, 12), "weekday": (0, 6), "number": (1, 1000), "ordinal": (1, 31),
+           "anchor": (0, 7)}
+_TRUE = {"yes", "y", "true", "1"}
+_FALSE = {"", "no", "n", "false", "0"}
+_COLUMNS = ("kind", "word", "value", "strict", "note")
 
-_AR_NUMBER_WORDS: dict[str, int] = {
-    "واحد": 1, "يوم": 1, "يومين": 2, "يومان": 2, "ثلاثة": 3, "ثلاث": 3, "أربعة": 4, "أربع": 4,
-    "خمسة": 5, "خمس": 5, "ستة": 6, "ست": 6, "سبعة": 7, "سبع": 7, "ثمانية": 8, "ثماني": 8,
-    "تسعة": 9, "تسع": 9, "عشرة": 10, "عشر": 10,
-}
-_AR_NUM = {fold(k): v for k, v in _AR_NUMBER_WORDS.items()}
-_EN_NUM = {w: i for i, w in enumerate(
-    ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"])}
-_EN_NUM["a"] = 1
+
+@dataclass(frozen=True, slots=True)
+class DateWord:
+    """One row of a date-word file.
+
+    `value` is the month (1-12), weekday (0 = Monday .. 6 = Sunday), number or ordinal,
+    days before writing (anchor), or ``"cur"``/``"past"``/``"next"`` (qualifier); None for
+    a day part. `strict` marks a month name that is also an ordinary word. `origin` is the
+    file and line it came from.
+    """
+
+    kind: str
+    word: str
+    value: int | str | None
+    strict: bool = False
+    origin: str = ""
+
+    @property
+    def latin(self) -> bool:
+        """True for an English (Latin-script) word."""
+        return bool(re.search("[A-Za-z]", self.word))
+
+
+@dataclass(frozen=True, slots=True)
+class DateWords:
+    """The words of the date grammar: the bundled files, then the user's.
+
+    Build with `DateWords.load`; a later row for the same kind and word replaces an
+    earlier one.
+    """
+
+    entries: tuple[DateWord, ...]
+
+    @classmethod
+    def load(cls, extra_paths: Sequence[str | os.PathLike[str]] = ()) -> DateWords:
+        """Read the bundled word files, then ``$TRACKER_DATES`` files, then `extra_paths`.
+
+        Parameters
+        ----------
+        extra_paths
+            More CSV files with the columns ``kind, word, value[, strict, note]`` (see
+            ``tracker/data/dates_ar.csv``). Lines starting with ``#`` are comments.
+
+        Returns
+        -------
+        DateWords
+
+        Raises
+        ------
+        tracker.errors.InputError
+            A file cannot be read or is not UTF-8, or a row has an unknown kind or a bad
+            value; the message names the file and line and says what is expected.
+        """
+        rows: list[DateWord] = []
+        for name in _BUNDLED:
+            text = resources.files("tracker").joinpath("data", name).read_text(encoding="utf-8")
+            rows.extend(parse_date_words(text, f"tracker/data/{name}"))
+        raw = os.environ.get(ENV_VAR, "")
+        paths = [Path(p) for p in raw.split(os.pathsep) if p.strip()]
+        for path in [*paths, *(Path(p) for p in extra_paths)]:
+            rows.extend(parse_date_words(_read_file(path), str(path)))
+        merged: dict[tuple[str, str], DateWord] = {}
+        for row in rows:
+            merged.pop((row.kind, _key(row.word)), None)  # a later row moves to the end
+            merged[(row.kind, _key(row.word))] = row
+        return cls(tuple(merged.values()))
+
+    def of(self, kind: str, *, latin: bool) -> list[DateWord]:
+        """The rows of one kind and script."""
+        return [e for e in self.entries if e.kind == kind and e.latin == latin]
+
+
+def _read_file(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        msg = f"cannot read the date words: {err.strerror or err}; check ${ENV_VAR}"
+        raise InputError(msg, path=str(path)) from err
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = data[: err.start].count(b"\n") + 1
+        msg = "not UTF-8 text; save the date-word file as UTF-8 CSV"
+        raise InputError(msg, path=str(path), line=line) from err
+
+
+def parse_date_words(text: str, source: str) -> list[DateWord]:
+    """Parse one date-word CSV; raise `InputError` naming the file and line of a bad row."""
+    reader = csv.reader(io.StringIO(text))
+    header: list[str] | None = None
+    out: list[DateWord] = []
+    for row in reader:
+        line = reader.line_num
+        if not row or not any(c.strip() for c in row) or row[0].lstrip().startswith("#"):
+            continue
+        cells = [c.strip() for c in row]
+        if header is None:
+            header = [c.lower() for c in cells]
+            missing = [c for c in ("kind", "word", "value") if c not in header]
+            unknown = [c for c in header if c not in _COLUMNS]
+            if missing or unknown:
+                msg = (f"the header must name the columns {', '.join(_COLUMNS)} (kind, word "
+                       f"and value are required); got {', '.join(cells)}")
+                raise InputError(msg, path=source, line=line)
+            continue
+        if len(cells) > len(header):
+            msg = (f"{len(cells)} fields where the header has {len(header)} "
+                   f"({', '.join(header)}); quote a note that contains a comma")
+            raise InputError(msg, path=source, line=line)
+        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
+        out.append(_row(values, source, line))
+    return out
+
+
+def _row(values: dict[str, str], source: str, line: int) -> DateWord:
+    kind, word = values["kind"].lower(), values["word"]
+    raw, strict = values["value"], values.get("strict", "").lower()
+
+    def bad(what: str) -> InputError:
+        return InputError(f"{what} (row {kind},{word},{raw})", path=source, line=line)
+
+    if kind not in KINDS:
+        msg = f"unknown kind {kind!r}; use one of {', '.join(KINDS)}"
+        raise bad(msg)
+    if not _key(word):
+        msg = "empty word; every row needs the word as written"
+        raise bad(msg)
+    if strict not in _TRUE | _FALSE:
+        msg = f"strict must be yes or empty, got {strict!r}"
+        raise bad(msg)
+    value: int | str | None
+    if kind == "daypart":
+        value = None
+    elif kind == "qualifier":
+        if raw.lower() not in _QUALIFIER_VALUES:
+            msg = "a qualifier's value must be current, past or next"
+            raise bad(msg)
+        value = _QUALIFIER_VALUES[raw.lower()]
+    else:
+        lo, hi = _RANGES[kind]
+        try:
+            value = int(raw)
+        except ValueError:
+            value = None
+        if value is None or not lo <= value <= hi:
+            what = {"month": "month number", "weekday": "weekday (0 = Monday .. 6 = Sunday)",
+                    "anchor": "number of days before the day of writing"}.get(kind, kind)
+            msg = f"the value of a {kind} must be a {what} from {lo} to {hi}"
+            raise bad(msg)
+    return DateWord(kind, word, value, strict in _TRUE, f"{source}:{line}")
+
+
+# ----------------------------------------------------------------------------- the grammar
 
 
 def _alt(words: Iterable[str]) -> str:
@@ -186,147 +345,21 @@ def _alt(words: Iterable[str]) -> str:
 _B = r"(?<![^\W_])"  # start of a word (no letter/digit before)
 _E = r"(?![^\W_])"  # end of a word
 _PROC = _f(r"(?:[وفبلك]|وب|ول|فب|فل)?")  # proclitic before a word
-
-_MN = _alt(_AR_MONTH_NUM)
-_EN_MN = r"(?:" + _alt(_EN_MONTHS) + r")\.?"
-_WD = _alt(_AR_WD_NUM)
-_EN_WD = _alt(_EN_WD_NUM)
-_CUR = _f("الجاري|الحالي")
-_PAST = _f("الماضي|الفائت|المنصرم|السابق")
-_NEXT = _f("المقبل|القادم")
-_QUAL = f"{_CUR}|{_PAST}|{_NEXT}"
-_PART = _f("ليل|ليلة|مساء|صباح|فجر|ظهر|عصر|ظهيرة|منتصف ليل|يوم")
-_ANCHOR = _f(r"(?:أمس\s+الأول|أول\s+(?:من\s+)?أمس|يوم\s+أمس|بالأمس|أمس|اليوم"
-             r"|الليلة\s+الماضية|ليلة\s+أمس)")
-_YEAR_WORD = _f(r"(?:ال)?(?:عام|سنة)")
 _YEAR = r"(?P<year>(?:19|20)\d\d)(?!\d)"
-_YEAR_PHRASE = (
-    r"(?:\s*[،,]?\s*(?:" + _f("(?:من|في)") + r"\s+)?" + _YEAR_WORD + r"(?:\s+(?P<yq>" + _QUAL
-    + r"))?\s+|\s*[،,]?\s*)" + _YEAR + _f(r"(?:\s*م(?![^\W_]))?")
-)
-_MONTHX = (
-    r"(?P<m1>" + _MN + r")" + _E + r"(?:\s*[/\\\-–(]\s*(?P<m2>" + _MN + r")" + _E + r"\s*\)?)?"
-)
+_YEAR_WORD = _f(r"(?:ال)?(?:عام|سنة)")
 _SAME = _f("ذاته|ذاتها|نفسه|نفسها|عينه")
-
-# "21 و26", "21-26", "21 حتى الـ 26": the first day of a span of days.
-_DAY0 = (r"(?:(?P<day0>\d{1,2})\s*(?:[-–]|" + _f("(?:و|الى|إلى|حتى)") + r")\s*(?:" + _f("ال")
-         + r"\s*)?)?")
-# Day + month (+ year), with optional anchor and weekday in front.
-_AR_DAY_RE = re.compile(
-    _B + _PROC
-    + r"(?:(?:(?P<part>" + _PART + r")\s+)?(?P<anchor>" + _ANCHOR + r")\s+)?"
-    + r"(?:(?:" + _f("يوم") + r"\s+)?(?P<wd>" + _WD + r")\s*(?:(?P<wdq>" + _PAST + r"|" + _NEXT
-    + r")\s*)?[،,]?\s*)?"
-    + r"(?:(?:" + _f("ال") + r"\s*)?" + _DAY0 + r"(?P<day>\d{1,2})(?!\d)\s*(?:" + _f("من")
-    + r"\s+)?"
-    + r"|(?P<first>" + _f("الأول|أول") + r")\s+" + _f("من") + r"\s+)"
-    + r"(?:(?:" + _f("شهر") + r"\s+)?" + _MONTHX
-    + r"(?:\s+(?P<q>" + _QUAL + r"))?(?:" + _YEAR_PHRASE + r")?(?:\s+(?P<q2>" + _QUAL + r"))?"
-    + r"|" + _f("(?:ال)?شهر") + r"\s+(?P<rel>" + _SAME + r"|" + _QUAL + r"))" + _E
-)
-# Month (+ year), no day.
-_AR_MONTH_RE = re.compile(
-    _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية|أوائل)|منذ|في|خلال|حتى|مطلع|بداية|أوائل"
-                             "|أواخر|منتصف|نهاية|أواسط") + r")\s+)?"
-    + r"(?P<shahr>" + _f("شهر") + r"\s+)?" + _PROC + _MONTHX
-    + r"(?:\s+(?P<q>" + _QUAL + r"))?(?:" + _YEAR_PHRASE + r")?(?:\s+(?P<q2>" + _QUAL + r"))?"
-    + _E
-)
-# Year only.
-_AR_YEAR_RE = re.compile(
-    _B + _PROC + r"(?:(?:" + _YEAR_WORD + r")(?:\s+(?P<yq>" + _QUAL + r"))?\s+|" + _f("في")
-    + r"\s+)" + _YEAR + r"(?![\d/\-]|\.\d)" + _E
-)
-_AR_YEAR_REL_RE = re.compile(
-    _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية)") + r")\s+)?" + _PROC + _YEAR_WORD
-    + r"\s+(?P<q>" + _QUAL + r")" + _E + r"(?!\s*[،,]?\s*\d)"
-)
+_I = re.IGNORECASE
+_EN_START = r"(?=[A-Za-z0-9])\b"
+_LATIN = re.compile("[A-Za-z]")
+_YEARISH = re.compile(r"(?:19|20)\d\d")
+_NUMERIC_HINT = re.compile(r"\d[/.\-]\d")
 #: "اليوم التالي" (the next day), "اليوم الثالث" (the third day), "اليوم ذاته": not today.
 _NOT_TODAY = _f(r"(?<=اليوم)(?!\s+(?:التالي|الموالي|السابق|الأول|الثاني|الثالث|الرابع|الخامس"
                 r"|السادس|السابع|الثامن|التاسع|العاشر|الأخير|ذاته|نفسه|عينه|الذي|التي|من\s))")
-_AR_ANCHOR_RE = re.compile(
-    _B + _PROC + r"(?:(?P<part>" + _PART + r")\s+)?(?P<anchor>" + _ANCHOR + r")" + _E
-    + r"(?:" + _NOT_TODAY + r"|(?<!اليوم))"
-    + r"(?:\s+(?P<wd>" + _WD + r")" + _E + r")?"
-)
-_AR_WD_RE = re.compile(
-    _B + _PROC + r"(?:(?P<part>" + _PART + r")\s+)?(?P<wd>" + _WD + r")" + _E
-    + r"(?:\s+(?P<wdq>" + _PAST + r"|" + _NEXT + r")" + _E + r")?"
-    + _f(r"(?!\s+عشر)")
-)
-_AR_AGO_RE = re.compile(
-    _B + _f("(?:قبل|منذ)") + r"\s+(?:" + _f("(?:نحو|حوالي)") + r"\s+)?(?:(?P<n>\d{1,3})\s+"
-    + _f("(?:أيام|يوما|يوم)") + r"|(?P<w>" + _alt(_AR_NUM) + r")\s+" + _f("(?:أيام|يوما)")
-    + r"|(?P<w2>" + _f("يومين|يوم") + r")|(?P<unit>" + _f("أسبوعين|أسبوع|شهرين|شهر") + r"))"
-    + _E
-)
-_AR_PERIOD_RE = re.compile(
-    _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية|أول)|خلال|منذ|في|طيلة|طوال") + r")\s+)?"
-    + r"(?P<unit>" + _f("(?:ال)?شهر|(?:ال)?أسبوع") + r")\s+(?P<q>" + _QUAL + r")" + _E
-)
-_AR_START_OF_MONTH_RE = re.compile(
-    _B + _f(r"منذ\s+(?:مطلع|بداية|أول)\s+(?:ال)?شهر") + _E + r"(?!\s+(?:" + _QUAL + r"|"
-    + _MN + r"))"
-)
-_AR_HOURS_RE = re.compile(
-    _B + r"(?:" + _f("(?:خلال|في)") + r"\s+)?(?:"
-    + _f(r"(?:ال\s*)?(?P<h1>\d{1,3})\s+ساعة|الساعات\s+(?:ال\s*)?(?P<h2>\d{1,3})"
-         r"|(?:ال\s*)?(?P<d1>\d{1,2})\s+(?:يوما|أيام)|الأيام\s+(?:ال\s*)?(?P<d2>\d{1,2})")
-    + r"|" + _f("الأيام") + r"\s+(?P<w>" + _f("(?:ال)?") + r"(?:" + _alt(_AR_NUM) + r"))"
-    + r")\s+" + _f("(?:الأخيرة|الماضية|الفائتة|المنصرمة|السابقة)") + _E
-)
-_AR_RECENT_RE = re.compile(
-    _B + r"(?:" + _f("(?:خلال|في|طيلة|طوال)") + r"\s+)?(?P<u>" + _f("اليومين|الساعات|الأيام")
-    + r")\s+" + _f("(?:الماضيين|الأخيرين|الفائتين|الماضية|الأخيرة|الفائتة|المنصرمة)") + _E
-)
-
 _NUMERIC_RE = re.compile(
     r"(?<![\d/.\-])(?:(?P<a>\d{1,2})(?P<s>[/.\-])(?P<b>\d{1,2})(?P=s)(?P<y1>(?:19|20)\d\d)"
-    r"|(?P<y2>(?:19|20)\d\d)(?P<s2>[/\-])(?P<m>\d{1,2})(?P=s2)(?P<d>\d{1,2}))(?![\d/\-]|\.\d)"
+    r"|(?P<y2>(?:19|20)\d\d)(?P<s2>[/.\-])(?P<m>\d{1,2})(?P=s2)(?P<d>\d{1,2}))(?![\d/\-]|\.\d)"
 )
-_I = re.IGNORECASE
-_EN_ANCHOR = r"(?:(?P<anchor>the\s+day\s+before\s+yesterday|yesterday|today)\s*,?\s*)?"
-_EN_START = r"(?=[A-Za-z0-9])\b"
-_EN_WD_PREFIX = r"(?:(?:on\s+)?(?P<wd>" + _EN_WD + r")\s*,?\s*)?"
-_EN_DMY_RE = re.compile(
-    _EN_START + _EN_ANCHOR + _EN_WD_PREFIX + r"(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
-    r"\s+(?:of\s+)?(?P<mon>" + _EN_MN + r")(?![a-z])(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?",
-    _I,
-)
-_EN_MDY_RE = re.compile(
-    _EN_START + _EN_ANCHOR + _EN_WD_PREFIX + r"(?P<mon>" + _EN_MN + r")\s+"
-    r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?",
-    _I,
-)
-_EN_MY_RE = re.compile(
-    _EN_START
-    + r"(?:(?P<pre>since\s+(?:the\s+(?:start|beginning)\s+of\s+)?|in\s+|during\s+|early\s+"
-    r"|late\s+|mid-?\s*|last\s+|this\s+|next\s+|until\s+|by\s+)?)?(?P<mon>" + _EN_MN
-    + r")(?![a-z])(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?",
-    _I,
-)
-_EN_YEAR_RE = re.compile(
-    _EN_START + r"(?:in|since|during|of|year)\s+(?P<year>(?:19|20)\d\d)(?![\d/\-])", _I
-)
-_EN_REL_RE = re.compile(
-    _EN_START + r"(?:(?P<dbY>the\s+day\s+before\s+yesterday)"
-    r"|(?P<yest>yesterday|last\s+night|overnight)|(?P<today>today|tonight"
-    r"|this\s+(?:morning|afternoon|evening))"
-    r"|(?P<q>last|this|next|past)\s+(?P<unit>week|month|year)"
-    r"|(?P<n>\d{1,3}|" + "|".join(_EN_NUM) + r")\s+(?P<u2>days?|weeks?)\s+ago"
-    r"|(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?P<h>\d{1,3})\s+hours"
-    r"|since\s+the\s+(?:start|beginning)\s+of\s+the\s+(?P<since>month|year|week))(?:\b)",
-    _I,
-)
-_EN_WD_RE = re.compile(
-    _EN_START + r"(?:(?P<on>on)\s+)?(?:(?P<q>last|this|next|past)\s+)?(?P<wd>" + _EN_WD + r")"
-    r"(?:\s+(?:night|morning|evening|afternoon))?\b",
-    _I,
-)
-
-
-# ----------------------------------------------------------------------------- candidates
 
 
 @dataclass(frozen=True, slots=True)
@@ -339,58 +372,265 @@ class _Cand:
     groups: dict[str, str | None]
 
 
-def _words(*words: str) -> tuple[str, ...]:
-    return tuple(fold(w) for w in words)
+_Hint = tuple[str, ...] | re.Pattern[str]
 
 
-_LATIN = re.compile("[A-Za-z]")
-_YEARISH = re.compile(r"(?:19|20)\d\d")
-_NUMERIC_HINT = re.compile(r"\d[/.\-]\d")
-_DAY_HINT = re.compile(r"\d|" + fold("أول"))
-#: (kind, regex, substrings of which one must be in the folded text, or a hint regex).
-_SPECS: tuple[tuple[str, re.Pattern[str], tuple[str, ...] | re.Pattern[str]], ...] = (
-    ("ar_day", _AR_DAY_RE, _DAY_HINT),
-    ("ar_month", _AR_MONTH_RE, tuple(_AR_MONTH_NUM)),
-    ("ar_year", _AR_YEAR_RE, _YEARISH),
-    ("ar_year_rel", _AR_YEAR_REL_RE, _words("عام", "سنة")),
-    ("ar_anchor", _AR_ANCHOR_RE, _words("أمس", "اليوم", "الليلة")),
-    ("ar_wd", _AR_WD_RE, tuple(w[2:] for w in _AR_WD_NUM)),
-    ("ar_ago", _AR_AGO_RE, _words("قبل", "منذ")),
-    ("ar_period", _AR_PERIOD_RE, _words("شهر", "أسبوع")),
-    ("ar_som", _AR_START_OF_MONTH_RE, _words("منذ")),
-    ("ar_hours", _AR_HOURS_RE, _words("ساع", "أيام", "يوما")),
-    ("ar_recent", _AR_RECENT_RE, _words("اليومين", "الساعات", "الأيام")),
-    ("numeric", _NUMERIC_RE, _NUMERIC_HINT),
-    ("en_dmy", _EN_DMY_RE, _LATIN),
-    ("en_mdy", _EN_MDY_RE, _LATIN),
-    ("en_my", _EN_MY_RE, _LATIN),
-    ("en_year", _EN_YEAR_RE, _LATIN),
-    ("en_rel", _EN_REL_RE, _LATIN),
-    ("en_wd", _EN_WD_RE, _LATIN),
-)
+def _hint_words(words: Iterable[str]) -> tuple[str, ...]:
+    """Substrings one of which every match must contain: each phrase's longest word."""
+    return tuple(sorted({max(w.split(" "), key=len) for w in words}))
 
 
-def _cands(folded: str) -> list[_Cand]:
-    out: list[_Cand] = []
-    for kind, rx, hint in _SPECS:
-        if isinstance(hint, re.Pattern):
-            if not hint.search(folded):
-                continue
-        elif not any(h in folded for h in hint):
-            continue  # the regex cannot match without one of these words
-        for m in rx.finditer(folded):
-            if m.end() > m.start():
-                out.append(_Cand(m.start(), m.end(), kind, m.groupdict()))
-    # Longest first, then earliest; drop overlaps.
-    out.sort(key=lambda c: (-(c.end - c.start), c.start))
-    kept: list[_Cand] = []
-    taken = bytearray(len(folded) + 1)
-    for c in out:
-        if not any(taken[c.start:c.end]):
-            kept.append(c)
-            taken[c.start:c.end] = b"\x01" * (c.end - c.start)
-    kept.sort(key=lambda c: c.start)
-    return kept
+class _Grammar:
+    """The compiled grammar for one set of date words (see the module docstring)."""
+
+    def __init__(self, words: DateWords, *, hints: bool = True) -> None:
+        ar = {k: {_key(e.word): e for e in words.of(k, latin=False)} for k in KINDS}
+        en = {k: {_key(e.word): e for e in words.of(k, latin=True)} for k in KINDS}
+        self.ar_month = {w: int(e.value or 0) for w, e in ar["month"].items()}
+        self.ar_strict = frozenset(w for w, e in ar["month"].items() if e.strict)
+        self.ar_wd = {w: int(e.value or 0) for w, e in ar["weekday"].items()}
+        self.ar_wd_name: dict[int, str] = {}
+        for e in words.of("weekday", latin=False):
+            self.ar_wd_name.setdefault(int(e.value or 0), e.word)
+        self.ar_num = {w: int(e.value or 0) for w, e in ar["number"].items()}
+        self.ar_ord = {w: int(e.value or 0) for w, e in ar["ordinal"].items()}
+        self.ar_anchor = {w: int(e.value or 0) for w, e in ar["anchor"].items()}
+        self.ar_qual = {w: str(e.value) for w, e in ar["qualifier"].items()}
+        self.en_month = {w: int(e.value or 0) for w, e in en["month"].items()}
+        self.en_strict = frozenset(w for w, e in en["month"].items() if e.strict)
+        # An abbreviation: a longer name of the same month starts with it ("jan", "sept").
+        self.en_short = frozenset(
+            w for w, m in self.en_month.items()
+            if any(len(v) > len(w) and v.startswith(w) and n == m
+                   for v, n in self.en_month.items()))
+        self.en_wd = {w: int(e.value or 0) for w, e in en["weekday"].items()}
+        self.en_num = {w: int(e.value or 0) for w, e in en["number"].items()}
+        self.en_ord = {w: int(e.value or 0) for w, e in en["ordinal"].items()}
+        self.en_anchor = {w: int(e.value or 0) for w, e in en["anchor"].items()}
+        self.en_qual = {w: str(e.value) for w, e in en["qualifier"].items()}
+
+        def quals(table: dict[str, str], *which: str) -> str:
+            return _alt(w for w, q in table.items() if q in which) or r"(?!)"
+
+        self.cur = quals(self.ar_qual, "cur")
+        self.past = quals(self.ar_qual, "past")
+        self.next = quals(self.ar_qual, "next")
+        qual = f"{self.cur}|{self.past}|{self.next}"
+        mn = _alt(self.ar_month)
+        wd = _alt(self.ar_wd)
+        ordinal = _alt(self.ar_ord) or r"(?!)"
+        numw = _alt(self.ar_num) or r"(?!)"
+        part = _alt([*ar["daypart"], fold("يوم")])
+        anchor = _alt(self.ar_anchor)
+        self.wd_pattern = wd
+        monthx = (
+            r"(?P<m1>" + mn + r")" + _E + r"(?:(?:\s*[/\\\-–(]\s*|\s+)(?P<m2>" + mn + r")" + _E
+            + r"(?:\s*[/\\\-–]\s*(?P<m3>" + mn + r")" + _E + r")?\s*\)?)?"
+        )
+        year_phrase = (
+            r"(?:(?:\s*[،,]?\s*(?:" + _f("(?:من|في)") + r"\s+)?" + _YEAR_WORD
+            + r"(?:\s+(?P<yq>" + qual + r"))?\s+|\s*[،,]?\s*)" + _YEAR
+            + _f(r"(?:\s*م(?![^\W_]))?")
+            + r"|\s*[،,]?\s*(?:" + _f("(?:من|في)") + r"\s+)?" + _YEAR_WORD + r"\s+(?P<yref>"
+            + _SAME + r"|" + qual + r")" + _E + r"(?!\s*[،,]?\s*\d))"
+        )
+        # "21 و26", "21-26", "21 حتى الـ 26": the first day of a span of days.
+        day0 = (r"(?:(?P<day0>\d{1,2})\s*(?:[-–]|" + _f("(?:و|الى|إلى|حتى)") + r")\s*(?:"
+                + _f("ال") + r"\s*)?)?")
+        # Day + month (+ year), with optional anchor and weekday in front.
+        ar_day = re.compile(
+            _B + _PROC
+            + r"(?:(?:(?P<part>" + part + r")\s+)?(?P<anchor>" + anchor + r")\s*[،,]?\s*)?"
+            + r"(?:(?:" + _f("يوم") + r"\s+)?(?P<wd>" + wd + r")\s*(?:(?P<wdq>" + self.past
+            + r"|" + self.next + r")\s*)?[،,]?\s*)?"
+            + r"(?:(?:" + _f("ال") + r"\s*)?" + day0 + r"(?P<day>\d{1,2})(?!\d)\s*(?:"
+            + _f("من") + r"\s+)?"
+            + r"|(?P<ord>" + ordinal + r")\s+" + _f("من") + r"\s+)"
+            + r"(?:(?:" + _f("شهر") + r"\s+)?" + monthx
+            + r"(?:\s+(?P<q>" + qual + r"))?(?:" + year_phrase + r")?(?:\s+(?P<q2>" + qual
+            + r"))?"
+            + r"|" + _f("(?:ال)?شهر") + r"\s+(?P<rel>" + _SAME + r"|" + qual + r"))" + _E
+        )
+        # Month (+ year), no day.
+        ar_month = re.compile(
+            _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية|أوائل)|منذ|في|خلال|حتى|مطلع|بداية"
+                                     "|أوائل|أواخر|منتصف|نهاية|أواسط") + r")\s+)?"
+            + r"(?P<shahr>" + _f("شهر") + r"\s+)?" + _PROC + monthx
+            + r"(?:\s+(?P<q>" + qual + r"))?(?:" + year_phrase + r")?(?:\s+(?P<q2>" + qual
+            + r"))?" + _E
+        )
+        ar_year = re.compile(
+            _B + _PROC + r"(?:(?:" + _YEAR_WORD + r")(?:\s+(?P<yq>" + qual + r"))?\s+|"
+            + _f("في") + r"\s+)" + _YEAR + r"(?![\d/\-]|\.\d)" + _E
+        )
+        ar_year_rel = re.compile(
+            _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية)") + r")\s+)?" + _PROC + _YEAR_WORD
+            + r"\s+(?P<q>" + qual + r")" + _E + r"(?!\s*[،,]?\s*\d)"
+        )
+        wd_after = (r"(?:\s*[،,]?\s+(?P<wd>" + wd + r")" + _E + r"|\s*[(/]\s*(?P<wdp>" + wd
+                    + r")" + _E + r"\s*[)/]?)?")
+        ar_anchor = re.compile(
+            _B + _PROC + r"(?:(?P<part>" + part + r")\s+)?(?P<anchor>" + anchor + r")" + _E
+            + r"(?:" + _NOT_TODAY + r"|(?<!اليوم))" + wd_after
+        )
+        ar_wd = re.compile(
+            _B + _PROC + r"(?:(?P<part>" + part + r")\s+)?(?P<wd>" + wd + r")" + _E
+            + r"(?:\s+(?P<wdq>" + self.past + r"|" + self.next + r")" + _E + r")?"
+            + _f(r"(?!\s+عشر)")
+        )
+        # "ليل الجمعة - السبت", "ليل الإثنين-الثلاثاء": the night from one day to the next.
+        ar_night = re.compile(
+            _B + _PROC + r"(?P<part>" + _f("ليل|ليلة") + r")\s+(?:" + _f("يوم") + r"\s+)?(?P<wd>"
+            + wd + r")" + _E + r"\s*(?:[-–/]|" + _f("على|إلى|الى|و") + r")?\s*(?:" + _f("يوم")
+            + r"\s+)?(?P<wd2>" + wd + r")" + _E
+        )
+        units = _f("أيام|يوما|يوم|أسابيع|أسبوعا|أسبوع|أشهر|شهور|شهرا|شهر")
+        ar_ago = re.compile(
+            _B + _f("(?:قبل|منذ)") + r"\s+(?:" + _f("(?:نحو|حوالي)") + r"\s+)?(?:(?P<n>\d{1,3})"
+            + r"\s+(?P<nu>" + units + r")|(?P<w>" + numw + r")\s+(?P<wu>" + units + r")"
+            + r"|(?P<w2>" + _f("يومين|يوم") + r")|(?P<unit>" + _f("أسبوعين|أسبوع|شهرين|شهر")
+            + r")|(?P<few>" + _f(r"أيام(?:\s+قليلة)?|ساعات(?:\s+قليلة)?|قليل") + r"))" + _E
+        )
+        ar_period = re.compile(
+            _B + r"(?:(?P<pre>" + _f("منذ\\s+(?:مطلع|بداية|أول)|خلال|منذ|في|طيلة|طوال")
+            + r")\s+)?(?P<unit>" + _f("(?:ال)?شهر|(?:ال)?أسبوع") + r")\s+(?P<q>" + qual + r")"
+            + _E
+        )
+        ar_som = re.compile(
+            _B + _f(r"منذ\s+(?:مطلع|بداية|أول)\s+(?:ال)?شهر") + _E + r"(?!\s+(?:" + qual
+            + r"|" + mn + r"))"
+        )
+        ar_hours = re.compile(
+            _B + r"(?:" + _f("(?:خلال|في)") + r"\s+)?(?:"
+            + _f(r"(?:ال\s*)?(?P<h1>\d{1,3})\s+ساعة|الساعات\s+(?:ال\s*)?(?P<h2>\d{1,3})"
+                 r"|(?:ال\s*)?(?P<d1>\d{1,2})\s+(?:يوما|أيام)|الأيام\s+(?:ال\s*)?(?P<d2>\d{1,2})")
+            + r"|" + _f("الأيام") + r"\s+(?P<w>" + _f("(?:ال)?") + r"(?:" + numw + r"))"
+            + r")\s+" + _f("(?:الأخيرة|الماضية|الفائتة|المنصرمة|السابقة)") + _E
+        )
+        ar_recent = re.compile(
+            _B + r"(?:" + _f("(?:خلال|في|طيلة|طوال)") + r"\s+)?(?P<u>"
+            + _f("اليومين|الساعات|الأيام") + r")\s+"
+            + _f("(?:الماضيين|الأخيرين|الفائتين|الماضية|الأخيرة|الفائتة|المنصرمة)") + _E
+        )
+
+        en_mn = r"(?:" + _alt(self.en_month) + r")\.?"
+        en_wd = _alt(self.en_wd)
+        en_ord = _alt(self.en_ord) or r"(?!)"
+        en_qual = _alt(self.en_qual) or r"(?!)"
+        en_anchor_words = _alt(self.en_anchor) or r"(?!)"
+        en_part = _alt(en["daypart"]) or r"(?!)"
+        en_num = _alt(self.en_num) or r"(?!)"
+        en_anchor = r"(?:(?P<anchor>" + en_anchor_words + r")\s*,?\s*)?"
+        en_wd_prefix = r"(?:(?:on\s+)?(?P<wd>" + en_wd + r")\s*,?\s*)?"
+        en_year = r"(?:\s*,?\s*(?P<year>(?:19|20)\d\d)(?!\d))?"
+        en_dmy = re.compile(
+            _EN_START + en_anchor + en_wd_prefix + r"(?:(?:the\s+)?(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+            r"\s+(?:of\s+)?|the\s+(?P<ord>" + en_ord + r")\s+of\s+)(?P<mon>" + en_mn
+            + r")(?![a-z])" + en_year, _I)
+        en_mdy = re.compile(
+            _EN_START + en_anchor + en_wd_prefix + r"(?P<mon>" + en_mn + r")\s+"
+            r"(?P<day>\d{1,2})(?:st|nd|rd|th)?(?!\d)" + en_year, _I)
+        en_dayrel = re.compile(
+            _EN_START + r"(?:on\s+)?the\s+(?:(?P<day>\d{1,2})(?:st|nd|rd|th)?|(?P<ord>" + en_ord
+            + r"))\s+of\s+(?:(?P<q>" + en_qual + r")|(?P<same>the\s+same))\s+month\b", _I)
+        en_my = re.compile(
+            _EN_START
+            + r"(?:(?P<pre>since\s+(?:the\s+(?:start|beginning)\s+of\s+)?|in\s+|during\s+"
+            r"|early\s+|late\s+|mid-?\s*|last\s+|this\s+|next\s+|until\s+|by\s+)?)?(?P<mon>"
+            + en_mn + r")(?![a-z])" + en_year, _I)
+        en_year_re = re.compile(
+            _EN_START + r"(?:in|since|during|of|year)\s+(?P<year>(?:19|20)\d\d)(?![\d/\-])", _I)
+        en_rel = re.compile(
+            _EN_START + r"(?:(?P<anchor>" + en_anchor_words + r")"
+            r"|(?:(?P<pre>earlier|early|later|late)\s+)?(?P<q>" + en_qual
+            + r")\s+(?P<unit>week|month|year)"
+            r"|(?P<n>\d{1,3}|" + en_num + r")\s+(?P<u2>days?|weeks?)\s+ago"
+            r"|(?P<few>(?:a\s+)?few\s+days|several\s+days|days)\s+ago"
+            r"|(?P<moments>moments|minutes|hours)\s+ago"
+            r"|(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?P<h>\d{1,3})\s+hours"
+            r"|since\s+the\s+(?:start|beginning)\s+of\s+the\s+(?P<since>month|year|week))\b",
+            _I)
+        en_wd_re = re.compile(
+            _EN_START + en_anchor + r"(?:(?P<on>on)\s+)?(?:(?P<q>" + en_qual + r")\s+)?(?P<wd>"
+            + en_wd + r")(?:\s+(?:" + en_part + r"))?\b", _I)
+
+        def words_hint(*ws: str) -> tuple[str, ...]:
+            return tuple(fold(w) for w in ws)
+
+        day_hint = re.compile(r"\d|" + _alt(self.ar_ord)) if self.ar_ord else re.compile(r"\d")
+        wd_hint = tuple(w[2:] if w.startswith("ال") else w for w in self.ar_wd)
+        specs: list[tuple[str, re.Pattern[str], _Hint]] = [
+            ("ar_day", ar_day, day_hint),
+            ("ar_month", ar_month, _hint_words(self.ar_month)),
+            ("ar_year", ar_year, _YEARISH),
+            ("ar_year_rel", ar_year_rel, words_hint("عام", "سنة")),
+            ("ar_anchor", ar_anchor, _hint_words(self.ar_anchor)),
+            ("ar_wd", ar_wd, wd_hint),
+            ("ar_night", ar_night, words_hint("ليل")),
+            ("ar_ago", ar_ago, words_hint("قبل", "منذ")),
+            ("ar_period", ar_period, words_hint("شهر", "أسبوع")),
+            ("ar_som", ar_som, words_hint("منذ")),
+            ("ar_hours", ar_hours, words_hint("ساع", "أيام", "يوما")),
+            ("ar_recent", ar_recent, words_hint("اليومين", "الساعات", "الأيام")),
+            ("numeric", _NUMERIC_RE, _NUMERIC_HINT),
+            ("en_dmy", en_dmy, _LATIN),
+            ("en_mdy", en_mdy, _LATIN),
+            ("en_dayrel", en_dayrel, re.compile("month", _I)),
+            ("en_my", en_my, _LATIN),
+            ("en_year", en_year_re, _LATIN),
+            ("en_rel", en_rel, _LATIN),
+            ("en_wd", en_wd_re, _LATIN),
+        ]
+        empty = re.compile("")
+        self.specs = tuple((k, rx, h if hints else empty) for k, rx, h in specs)
+        self._qual_res = {q: re.compile(p) for q, p in
+                          (("cur", self.cur), ("past", self.past), ("next", self.next))}
+        self.future_re = re.compile(self.next + r"|\bnext\b", _I)
+        self.past_re = re.compile(self.past + r"|\blast\b", _I)
+
+    def qual(self, word: str | None) -> str | None:
+        """``"cur"``, ``"past"`` or ``"next"`` for an Arabic or English qualifier word."""
+        if not word:
+            return None
+        w = _key(word)
+        if w in self.en_qual:
+            return self.en_qual[w]
+        for q, rx in self._qual_res.items():
+            if rx.fullmatch(w):
+                return q
+        return None
+
+    def _one_night(self, m: re.Match[str]) -> bool:
+        """True for "ليل الجمعة - السبت" (a night between two days that follow)."""
+        first, second = self.ar_wd.get(_key(m["wd"])), self.ar_wd.get(_key(m["wd2"]))
+        return first is not None and second == (first + 1) % 7
+
+    def candidates(self, folded: str) -> list[_Cand]:
+        """Every match of every rule, longest first then earliest, without overlaps."""
+        out: list[_Cand] = []
+        for kind, rx, hint in self.specs:
+            if isinstance(hint, re.Pattern):
+                if not hint.search(folded):
+                    continue
+            elif not any(h in folded for h in hint):
+                continue  # the regex cannot match without one of these words
+            for m in rx.finditer(folded):
+                if m.end() > m.start() and (kind != "ar_night" or self._one_night(m)):
+                    out.append(_Cand(m.start(), m.end(), kind, m.groupdict()))
+        out.sort(key=lambda c: (-(c.end - c.start), c.start))
+        kept: list[_Cand] = []
+        taken = bytearray(len(folded) + 1)
+        for c in out:
+            if not any(taken[c.start:c.end]):
+                kept.append(c)
+                taken[c.start:c.end] = b"\x01" * (c.end - c.start)
+        kept.sort(key=lambda c: c.start)
+        return kept
+
+
+@lru_cache(maxsize=8)
+def _grammar_of(words: DateWords | None) -> _Grammar:
+    return _Grammar(words if words is not None else DateWords.load())
 
 
 # ----------------------------------------------------------------------------- resolution
@@ -398,17 +638,46 @@ def _cands(folded: str) -> list[_Cand]:
 
 @dataclass(frozen=True, slots=True)
 class _Res:
-    date: dt.date
+    date: dt.date | None
     precision: str
     relative: bool
     warning: str | None = None
     range_start: dt.date | None = None
     anchor: int | None = None
     month: tuple[int, int] | None = None  # (year, month) this mention refers to
+    weekday: int | None = None
 
 
 class _SkipError(Exception):
     """The candidate cannot be resolved (needs a publication date, impossible date)."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Ctx:
+    """What a candidate is resolved against."""
+
+    gr: _Grammar
+    published: dt.date | None
+    precision: str = "day"
+    years: frozenset[int] = field(default_factory=frozenset)  # years the text names
+    last_month: tuple[int, int, bool] | None = None
+
+    @property
+    def reference(self) -> dt.date | None:
+        """The latest day the report may have been written (end of the publication window)."""
+        p = self.published
+        if p is None:
+            return None
+        try:
+            if self.precision == "week":
+                return p + dt.timedelta(days=6)
+            if self.precision == "month":
+                return p.replace(day=calendar.monthrange(p.year, p.month)[1])
+            if self.precision == "year":
+                return p.replace(month=12, day=31)
+        except (ValueError, OverflowError):
+            return p
+        return p
 
 
 def _need(published: dt.date | None) -> dt.date:
@@ -417,30 +686,27 @@ def _need(published: dt.date | None) -> dt.date:
     return published
 
 
-def _month_of(g: dict[str, str | None], key: str = "m1") -> int:
+def _month_of(gr: _Grammar, g: dict[str, str | None], key: str = "m1") -> int:
     name = g.get(key)
     if name is None:
         raise _SkipError
-    return _AR_MONTH_NUM[re.sub(r"\s+", " ", name)]
+    return gr.ar_month[re.sub(r"\s+", " ", name)]
 
 
-def _qual(word: str | None) -> str | None:
-    if not word:
-        return None
-    if re.fullmatch(_CUR, word):
-        return "cur"
-    if re.fullmatch(_PAST, word):
-        return "past"
-    return "next" if re.fullmatch(_NEXT, word) else None
+def _months_warning(gr: _Grammar, g: dict[str, str | None], month: int) -> str | None:
+    for key in ("m2", "m3"):
+        if g.get(key) and _month_of(gr, g, key) != month:
+            return (f"the month names {g['m1']!r} / {g[key]!r} disagree; the first is used")
+    return None
 
 
-def _year_for_month(month: int, qual: str | None, published: dt.date | None,
+def _year_for_month(month: int, qual: str | None, ctx: _Ctx,
                     day: int | None = None) -> tuple[int, str | None]:
     """Year of a month named without one; raises _SkipError without a publication date."""
-    p = _need(published)
+    p = _need(ctx.reference)
     warning = None
     if qual == "cur":
-        if month != p.month:
+        if month != p.month and ctx.precision == "day":
             warning = f"month {month} called current but the report is of {p:%Y-%m}"
         return p.year, warning
     if qual == "past":
@@ -450,6 +716,40 @@ def _year_for_month(month: int, qual: str | None, published: dt.date | None,
     if (month, day or 1) <= (p.month, p.day):
         return p.year, None
     return p.year - 1, None
+
+
+def _fits(year: int, month: int, day: int, weekday: int) -> bool:
+    try:
+        return dt.date(year, month, day).weekday() == weekday
+    except ValueError:
+        return False
+
+
+def _year_by_weekday(month: int, day: int, weekday: int, ctx: _Ctx) -> tuple[int | None, bool]:
+    """The year a weekday picks for a day and month written without one.
+
+    Returns ``(year, fits)``: with a publication date, the nearest past occurrence when
+    the weekday fits it, else the year before or after it that fits, else the nearest past
+    occurrence with ``fits=False``. Without one, the latest year the text names in which
+    the weekday fits, else the year beside a named one nearest the latest, else
+    ``(None, False)``.
+    """
+    if ctx.published is not None:
+        default, _ = _year_for_month(month, None, ctx, day)
+        for year in (default, default - 1, default + 1):
+            if _fits(year, month, day, weekday):
+                return year, True
+        return default, False
+    named = sorted(y for y in ctx.years if _fits(y, month, day, weekday))
+    if named:
+        return named[-1], True
+    if not ctx.years:
+        return None, False
+    latest = max(ctx.years)
+    near = {y + k for y in ctx.years for k in (-1, 1)} - ctx.years
+    fitting = sorted((y for y in near if _fits(y, month, day, weekday)),
+                     key=lambda y: (abs(y - latest), -y))
+    return (fitting[0], True) if fitting else (None, False)
 
 
 def _last_weekday(wd: int, on: dt.date, *, strict: bool) -> dt.date:
@@ -464,27 +764,26 @@ def _next_weekday(wd: int, on: dt.date) -> dt.date:
     return on + dt.timedelta(days=ahead or 7)
 
 
-def _anchor_days(word: str | None) -> int | None:
+def _anchor_days(gr: _Grammar, word: str | None) -> int | None:
     if not word:
         return None
-    w = re.sub(r"\s+", " ", word)
-    if w == fold("اليوم"):
-        return 0
-    if w in (fold("أمس الأول"), fold("أول أمس"), fold("أول من أمس")):
-        return 2
-    return 1
+    w = _key(word)
+    if w in gr.ar_anchor:
+        return gr.ar_anchor[w]
+    return gr.en_anchor.get(w, 1)
 
 
-def _wd_check(wd_num: int | None, day: dt.date, wd_text: str | None) -> str | None:
+def _wd_check(gr: _Grammar, wd_num: int | None, day: dt.date, wd_text: str | None
+              ) -> str | None:
     if wd_num is None or day.weekday() == wd_num:
         return None
-    name = _AR_WD_NAME[wd_num] if wd_text and not wd_text.isascii() else wd_text
+    name = gr.ar_wd_name.get(wd_num, wd_text) if wd_text and not wd_text.isascii() else wd_text
     return (f"weekday {name!r} contradicts {day.isoformat()} (a "
             f"{calendar.day_name[day.weekday()]}); the explicit date is used")
 
 
 def _with_anchor_check(res: _Res, anchor: int | None, published: dt.date | None) -> _Res:
-    if anchor is None or published is None:
+    if anchor is None or published is None or res.date is None:
         return res
     expected = published - dt.timedelta(days=anchor)
     if expected != res.date and res.warning is None:
@@ -494,63 +793,97 @@ def _with_anchor_check(res: _Res, anchor: int | None, published: dt.date | None)
     return res
 
 
-def _r_ar_day(g: dict[str, str | None], p: dt.date | None,
-              last_month: tuple[int, int, bool] | None) -> _Res:
-    day = int(g.get("day") or 1)
+def _undated(weekday: int, anchor: int | None = None) -> _Res:
+    """A weekday nothing dates (see the module docstring)."""
+    return _Res(None, "weekday", True, None, None, anchor, None, weekday)
+
+
+def _wd_of(table: dict[str, int], word: str | None) -> int | None:
+    return table.get(_key(word)) if word else None
+
+
+def _day_of(gr: _Grammar, g: dict[str, str | None]) -> int:
+    if g.get("ord"):
+        ordinal = _key(g["ord"] or "")
+        return gr.ar_ord.get(ordinal) or gr.en_ord.get(ordinal) or 0
+    return int(g.get("day") or 0)
+
+
+def _r_ar_day(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    gr, p = ctx.gr, ctx.published
+    day = _day_of(gr, g)
     relative = False
     warning = None
+    wd_num = _wd_of(gr.ar_wd, g.get("wd"))
+    anchor = _anchor_days(gr, g.get("anchor"))
     rel = g.get("rel")
     if rel:  # "الـ 26 من الشهر ذاته / الجاري / الماضي"
         if re.fullmatch(_SAME, rel):
-            if last_month is None:
+            if ctx.last_month is None:
                 raise _SkipError
-            year, month, relative = last_month
+            year, month, relative = ctx.last_month
         else:
-            q = _qual(rel)
+            q = gr.qual(rel)
             pub = _need(p)
             relative = True
-            year, month = pub.year, pub.month
-            if q == "past":
-                year, month = (year, month - 1) if month > 1 else (year - 1, 12)
-            elif q == "next":
-                year, month = (year, month + 1) if month < 12 else (year + 1, 1)
+            year, month = _shift_month(pub.year, pub.month,
+                                       {"past": -1, "next": 1}.get(q or "", 0))
     else:
-        month = _month_of(g)
-        if g.get("m2") and _month_of(g, "m2") != month:
-            warning = f"the two month names {g['m1']!r} / {g['m2']!r} disagree; the first is used"
+        month = _month_of(gr, g)
+        warning = _months_warning(gr, g, month)
+        q = gr.qual(g.get("q") or g.get("q2"))
         if g.get("year"):
             year = int(g["year"] or 0)
+        elif g.get("yref") and re.fullmatch(_SAME, g["yref"] or ""):
+            if ctx.last_month is None:
+                raise _SkipError
+            year, relative = ctx.last_month[0], ctx.last_month[2]
+        elif g.get("yref"):
+            pub = _need(p)
+            relative = True
+            year = pub.year + {"past": -1, "next": 1}.get(gr.qual(g["yref"]) or "", 0)
+        elif q is None and wd_num is not None:
+            relative = True
+            found, _ = _year_by_weekday(month, day, wd_num, ctx)
+            if found is None:
+                return _undated(wd_num, anchor)
+            year = found
         else:
             relative = True
-            year, w2 = _year_for_month(month, _qual(g.get("q") or g.get("q2")), p, day)
+            year, w2 = _year_for_month(month, q, ctx, day)
             warning = warning or w2
     try:
         date = dt.date(year, month, day)
     except ValueError as err:
         raise _SkipError from err
-    wd_num = _AR_WD_NUM.get(g["wd"] or "") if g.get("wd") else None
-    warning = warning or _wd_check(wd_num, date, g.get("wd"))
-    anchor = _anchor_days(g.get("anchor"))
+    warning = warning or _wd_check(gr, wd_num, date, g.get("wd"))
     first = int(g.get("day0") or 0)
     range_start = date.replace(day=first) if 0 < first < day else None
-    res = _Res(date, "day", relative, warning, range_start, anchor, (year, month))
+    res = _Res(date, "day", relative, warning, range_start, anchor, (year, month), wd_num)
     return _with_anchor_check(res, anchor, p)
 
 
-def _r_ar_month(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    month = _month_of(g)
+def _r_ar_month(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    gr, p = ctx.gr, ctx.published
+    month = _month_of(gr, g)
     name = re.sub(r"\s+", " ", g["m1"] or "")
-    q = _qual(g.get("q") or g.get("q2"))
-    has_context = bool(g.get("shahr") or g.get("year") or g.get("m2") or q)
-    if not has_context and (name in _AR_AMBIGUOUS or not g.get("pre")):
+    q = gr.qual(g.get("q") or g.get("q2"))
+    has_context = bool(g.get("shahr") or g.get("year") or g.get("m2") or q or g.get("yref"))
+    if not has_context and (name in gr.ar_strict or not g.get("pre")):
         raise _SkipError
-    warning = None
-    if g.get("m2") and _month_of(g, "m2") != month:
-        warning = f"the two month names {g['m1']!r} / {g['m2']!r} disagree; the first is used"
+    warning = _months_warning(gr, g, month)
     if g.get("year"):
         year, relative = int(g["year"] or 0), False
+    elif g.get("yref") and re.fullmatch(_SAME, g["yref"] or ""):
+        if ctx.last_month is None:
+            raise _SkipError
+        year, relative = ctx.last_month[0], ctx.last_month[2]
+    elif g.get("yref"):
+        pub = _need(p)
+        year = pub.year + {"past": -1, "next": 1}.get(gr.qual(g["yref"]) or "", 0)
+        relative = True
     else:
-        year, w2 = _year_for_month(month, q, p)
+        year, w2 = _year_for_month(month, q, ctx)
         relative, warning = True, warning or w2
     first = dt.date(year, month, 1)
     pre = re.sub(r"\s+", " ", g.get("pre") or "")
@@ -562,17 +895,18 @@ def _r_ar_month(g: dict[str, str | None], p: dt.date | None) -> _Res:
     return _Res(first, "month", relative, warning, None, None, (year, month))
 
 
-def _r_ar_year(g: dict[str, str | None], p: dt.date | None) -> _Res:
+def _r_ar_year(g: dict[str, str | None], ctx: _Ctx) -> _Res:
     year = int(g["year"] or 0)
     warning = None
-    if p is not None and _qual(g.get("yq")) == "cur" and year != p.year:
+    p = ctx.published
+    if p is not None and ctx.gr.qual(g.get("yq")) == "cur" and year != p.year:
         warning = f"year {year} called current but the report is of {p.year}"
     return _Res(dt.date(year, 1, 1), "year", False, warning)
 
 
-def _r_ar_year_rel(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    pub = _need(p)
-    q = _qual(g.get("q"))
+def _r_ar_year_rel(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
+    q = ctx.gr.qual(g.get("q"))
     year = pub.year + {"cur": 0, "past": -1, "next": 1}.get(q or "cur", 0)
     first = dt.date(year, 1, 1)
     if g.get("pre"):
@@ -580,42 +914,60 @@ def _r_ar_year_rel(g: dict[str, str | None], p: dt.date | None) -> _Res:
     return _Res(first, "year", True)
 
 
-def _r_anchor(g: dict[str, str | None], p: dt.date | None, wd_map: dict[str, int]) -> _Res:
-    pub = _need(p)
-    n = _anchor_days(g.get("anchor")) or 0
-    date = pub - dt.timedelta(days=n)
-    wd = g.get("wd")
-    wd_num = wd_map.get(wd.lower()) if wd else None
-    return _Res(date, "day", True, _wd_check(wd_num, date, wd))
+def _r_anchor(g: dict[str, str | None], ctx: _Ctx, wd_map: dict[str, int]) -> _Res:
+    wd = g.get("wd") or g.get("wdp")
+    wd_num = _wd_of(wd_map, wd)
+    n = _anchor_days(ctx.gr, g.get("anchor")) or 0
+    if ctx.published is None:
+        if wd_num is None:
+            raise _SkipError
+        return _undated(wd_num, n)
+    date = ctx.published - dt.timedelta(days=n)
+    return _Res(date, "day", True, _wd_check(ctx.gr, wd_num, date, wd), weekday=wd_num)
 
 
-def _r_weekday(g: dict[str, str | None], p: dt.date | None, wd_map: dict[str, int]) -> _Res:
-    pub = _need(p)
-    wd = wd_map[(g.get("wd") or "").lower()]
-    q = _qual(g.get("wdq")) if g.get("wdq") else None
-    eq = (g.get("q") or "").lower()
-    if q == "next" or eq == "next":
-        return _Res(_next_weekday(wd, pub), "day", True)
-    strict = q == "past" or eq in ("last", "past")
-    return _Res(_last_weekday(wd, pub, strict=strict), "day", True)
+def _r_weekday(g: dict[str, str | None], ctx: _Ctx, wd_map: dict[str, int]) -> _Res:
+    wd = wd_map[_key(g.get("wd") or "")]
+    if ctx.published is None:
+        return _undated(wd)
+    pub = ctx.published
+    q = ctx.gr.qual(g.get("wdq") or g.get("q"))
+    if q == "next":
+        return _Res(_next_weekday(wd, pub), "day", True, weekday=wd)
+    return _Res(_last_weekday(wd, pub, strict=q == "past"), "day", True, weekday=wd)
 
 
-def _r_ago(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    pub = _need(p)
-    unit = g.get("unit")
-    if unit:
-        u = unit
-        if u in (fold("أسبوع"), fold("أسبوعين")):
-            days = 7 if u == fold("أسبوع") else 14
-            return _Res(pub - dt.timedelta(days=days), "week", True)
-        months = 1 if u == fold("شهر") else 2
-        y, m = pub.year, pub.month - months
-        while m < 1:
-            y, m = y - 1, m + 12
-        return _Res(dt.date(y, m, 1), "month", True)
-    n = int(g.get("n") or 0) or _AR_NUM.get(g.get("w") or g.get("w2") or "", 0)
+def _r_night(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    gr = ctx.gr
+    wd = gr.ar_wd[_key(g["wd"] or "")]  # the second day follows it (`_Grammar._one_night`)
+    if ctx.published is None:
+        return _undated(wd)
+    return _Res(_last_weekday(wd, ctx.published, strict=False), "day", True, weekday=wd)
+
+
+def _r_ago(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
+    few = _key(g.get("few") or "")
+    if few:
+        if few.startswith(fold("أيام")):  # "قبل أيام": some days before writing
+            return _Res(pub - dt.timedelta(days=1), "week", True, None,
+                        pub - dt.timedelta(days=7))
+        return _Res(pub, "day", True)  # "قبل ساعات", "قبل قليل"
+    unit = _key(g.get("unit") or g.get("nu") or g.get("wu") or "")
+    if g.get("unit"):
+        n = 2 if unit.endswith(fold("ين")) else 1
+    elif g.get("w2"):
+        n, unit = (2 if _key(g["w2"] or "") == fold("يومين") else 1), fold("يوم")
+    else:
+        n = int(g.get("n") or 0) or ctx.gr.ar_num.get(_key(g.get("w") or ""), 0)
     if n <= 0:
         raise _SkipError
+    if unit.startswith(fold("أسبوع")) or unit.startswith(fold("أسابيع")):
+        return _Res(pub - dt.timedelta(days=7 * n), "week", True)
+    if unit.startswith(fold("شهر")) or unit.startswith(fold("أشهر")) or unit.startswith(
+            fold("شهور")):
+        y, m = _shift_month(pub.year, pub.month, -n)
+        return _Res(dt.date(y, m, 1), "month", True)
     return _Res(pub - dt.timedelta(days=n), "day", True)
 
 
@@ -624,11 +976,11 @@ def _shift_month(year: int, month: int, by: int) -> tuple[int, int]:
     return idx // 12, idx % 12 + 1
 
 
-def _r_period(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    pub = _need(p)
-    unit = (g.get("unit") or "").removeprefix("ال")
-    q = _qual(g.get("q"))
-    pre = re.sub(r"\s+", " ", g.get("pre") or "")
+def _r_period(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
+    unit = _key(g.get("unit") or "").removeprefix("ال")
+    q = ctx.gr.qual(g.get("q"))
+    pre = _key(g.get("pre") or "")
     by = {"cur": 0, "past": -1, "next": 1}.get(q or "cur", 0)
     if unit == fold("شهر"):
         y, m = _shift_month(pub.year, pub.month, by)
@@ -636,9 +988,12 @@ def _r_period(g: dict[str, str | None], p: dt.date | None) -> _Res:
         if pre.startswith(fold("منذ")) and by <= 0:
             return _Res(pub, "day", True, None, first)
         return _Res(first, "month", True, None, None, None, (y, m))
-    # week
+    return _week(pub, by, since=pre.startswith(fold("منذ")))
+
+
+def _week(pub: dt.date, by: int, *, since: bool = False) -> _Res:
     if by == 0:
-        if pre.startswith(fold("منذ")):
+        if since:
             return _Res(pub, "day", True, None, pub - dt.timedelta(days=pub.weekday()))
         return _Res(pub, "week", True, None, pub - dt.timedelta(days=6))
     if by < 0:
@@ -646,26 +1001,26 @@ def _r_period(g: dict[str, str | None], p: dt.date | None) -> _Res:
     return _Res(pub + dt.timedelta(days=7), "week", True, None, pub + dt.timedelta(days=1))
 
 
-def _r_som(p: dt.date | None) -> _Res:
-    pub = _need(p)
+def _r_som(ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
     return _Res(pub, "day", True, None, pub.replace(day=1))
 
 
-def _r_hours(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    pub = _need(p)
+def _r_hours(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
     if g.get("h1") or g.get("h2"):
         hours = int(g.get("h1") or g.get("h2") or 0)
         days = max(1, -(-hours // 24))
     else:
-        w = (g.get("w") or "").removeprefix("ال")
-        days = int(g.get("d1") or g.get("d2") or 0) or _AR_NUM.get(w, 0)
+        w = _key(g.get("w") or "").removeprefix("ال")
+        days = int(g.get("d1") or g.get("d2") or 0) or ctx.gr.ar_num.get(w, 0)
     if days <= 0:
         raise _SkipError
     return _Res(pub, "day", True, None, pub - dt.timedelta(days=days))
 
 
-def _r_recent(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    pub = _need(p)
+def _r_recent(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
     unit = g.get("u") or ""
     if unit == fold("الساعات"):
         return _Res(pub, "day", True, None, pub - dt.timedelta(days=1))
@@ -686,46 +1041,73 @@ def _r_numeric(g: dict[str, str | None]) -> _Res:
         raise _SkipError from err
 
 
-def _r_en_day(g: dict[str, str | None], p: dt.date | None) -> _Res:
+def _en_month(gr: _Grammar, g: dict[str, str | None]) -> tuple[str, int]:
     mon = (g.get("mon") or "").rstrip(".")
-    if mon.lower() in _EN_AMBIGUOUS and not mon[:1].isupper():
+    return mon, gr.en_month[_key(mon)]
+
+
+def _r_en_day(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    gr, p = ctx.gr, ctx.published
+    mon, month = _en_month(gr, g)
+    if _key(mon) in gr.en_strict and not mon[:1].isupper():
         raise _SkipError  # "5 may have died", "to mar 3 ..."
-    month = _EN_MONTHS[mon.lower()]
-    day = int(g["day"] or 0)
+    day = _day_of(gr, g)
+    wd_num = _wd_of(gr.en_wd, g.get("wd"))
+    word = _key(g.get("anchor") or "")
+    anchor = gr.en_anchor.get(word) if word else None
     relative = False
     warning = None
     if g.get("year"):
         year = int(g["year"] or 0)
+    elif wd_num is not None:
+        relative = True
+        found, _ = _year_by_weekday(month, day, wd_num, ctx)
+        if found is None:
+            return _undated(wd_num, anchor)
+        year = found
     else:
-        year, warning = _year_for_month(month, None, p, day)
+        year, warning = _year_for_month(month, None, ctx, day)
         relative = True
     try:
         date = dt.date(year, month, day)
     except ValueError as err:
         raise _SkipError from err
-    wd = g.get("wd")
-    warning = warning or _wd_check(_EN_WD_NUM.get(wd.lower()) if wd else None, date, wd)
-    word = re.sub(r"\s+", " ", g.get("anchor") or "").lower()
-    anchor = {"today": 0, "yesterday": 1, "the day before yesterday": 2}.get(word)
-    res = _Res(date, "day", relative, warning, None, anchor, (year, month))
+    warning = warning or _wd_check(gr, wd_num, date, g.get("wd"))
+    res = _Res(date, "day", relative, warning, None, anchor, (year, month), wd_num)
     return _with_anchor_check(res, anchor, p)
 
 
-def _r_en_month(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    mon = (g.get("mon") or "").rstrip(".")
-    month = _EN_MONTHS[mon.lower()]
+def _r_en_dayrel(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    day = _day_of(ctx.gr, g)
+    if g.get("same"):
+        if ctx.last_month is None:
+            raise _SkipError
+        year, month, relative = ctx.last_month
+    else:
+        pub = _need(ctx.published)
+        by = {"past": -1, "next": 1}.get(ctx.gr.qual(g.get("q")) or "", 0)
+        (year, month), relative = _shift_month(pub.year, pub.month, by), True
+    try:
+        return _Res(dt.date(year, month, day), "day", relative, month=(year, month))
+    except ValueError as err:
+        raise _SkipError from err
+
+
+def _r_en_month(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    gr, p = ctx.gr, ctx.published
+    mon, month = _en_month(gr, g)
     pre = (g.get("pre") or "").strip().lower()
     if not g.get("year"):
-        if not pre or (mon.lower() in _EN_AMBIGUOUS and not mon[:1].isupper()):
+        if not pre or (_key(mon) in gr.en_strict and not mon[:1].isupper()):
             raise _SkipError
-        if mon.lower() not in _EN_FULL:
+        if _key(mon) in gr.en_short:
             raise _SkipError  # "in Jan" alone is too thin
     q = "past" if pre.startswith("last") else "next" if pre.startswith("next") else (
         "cur" if pre.startswith("this") else None)
     if g.get("year"):
         year, relative = int(g["year"] or 0), False
     else:
-        year, _ = _year_for_month(month, q, p)
+        year, _ = _year_for_month(month, q, ctx)
         relative = True
     first = dt.date(year, month, 1)
     if pre.startswith("since"):
@@ -735,14 +1117,16 @@ def _r_en_month(g: dict[str, str | None], p: dt.date | None) -> _Res:
     return _Res(first, "month", relative, None, None, None, (year, month))
 
 
-def _r_en_rel(g: dict[str, str | None], p: dt.date | None) -> _Res:
-    pub = _need(p)
-    if g.get("today"):
+def _r_en_rel(g: dict[str, str | None], ctx: _Ctx) -> _Res:
+    pub = _need(ctx.published)
+    gr = ctx.gr
+    if g.get("anchor"):
+        return _Res(pub - dt.timedelta(days=gr.en_anchor.get(_key(g["anchor"] or ""), 0)),
+                    "day", True)
+    if g.get("moments"):
         return _Res(pub, "day", True)
-    if g.get("yest"):
-        return _Res(pub - dt.timedelta(days=1), "day", True)
-    if g.get("dbY"):
-        return _Res(pub - dt.timedelta(days=2), "day", True)
+    if g.get("few"):
+        return _Res(pub - dt.timedelta(days=1), "week", True, None, pub - dt.timedelta(days=7))
     if g.get("h"):
         days = max(1, -(-int(g["h"] or 0) // 24))
         return _Res(pub, "day", True, None, pub - dt.timedelta(days=days))
@@ -752,55 +1136,56 @@ def _r_en_rel(g: dict[str, str | None], p: dt.date | None) -> _Res:
                  if unit == "year" else pub - dt.timedelta(days=pub.weekday()))
         return _Res(pub, "day", True, None, first)
     if g.get("n"):
-        raw = (g.get("n") or "").lower()
-        n = int(raw) if raw.isdigit() else _EN_NUM.get(raw, 0)
+        raw = _key(g.get("n") or "")
+        n = int(raw) if raw.isdigit() else gr.en_num.get(raw, 0)
+        if n <= 0:
+            raise _SkipError
         unit = (g.get("u2") or "").lower()
         if unit.startswith("week"):
             return _Res(pub - dt.timedelta(days=7 * n), "week", True)
         return _Res(pub - dt.timedelta(days=n), "day", True)
-    q = (g.get("q") or "").lower()
+    by = {"past": -1, "cur": 0, "next": 1}.get(gr.qual(g.get("q")) or "cur", 0)
     unit = (g.get("unit") or "").lower()
-    by = {"last": -1, "past": -1, "this": 0, "next": 1}[q]
     if unit == "month":
         y, m = _shift_month(pub.year, pub.month, by)
         return _Res(dt.date(y, m, 1), "month", True, None, None, None, (y, m))
     if unit == "year":
         return _Res(dt.date(pub.year + by, 1, 1), "year", True)
-    if by < 0:
-        return _Res(pub - dt.timedelta(days=1), "week", True, None, pub - dt.timedelta(days=7))
-    if by == 0:
-        return _Res(pub, "week", True, None, pub - dt.timedelta(days=6))
-    return _Res(pub + dt.timedelta(days=7), "week", True, None, pub + dt.timedelta(days=1))
+    return _week(pub, by)
 
 
-def _r_en_wd(g: dict[str, str | None], p: dt.date | None, raw: str) -> _Res:
+def _r_en_wd(g: dict[str, str | None], ctx: _Ctx, raw: str) -> _Res:
+    if g.get("anchor"):  # "today, Friday", "yesterday (Monday)"
+        return _r_anchor(g, ctx, ctx.gr.en_wd)
     if not (g.get("on") or g.get("q")) and not raw[:1].isupper():
         raise _SkipError
-    return _r_weekday(g, p, _EN_WD_NUM)
+    return _r_weekday(g, ctx, ctx.gr.en_wd)
 
 
-def _resolve(c: _Cand, p: dt.date | None, last_month: tuple[int, int, bool] | None,
-             raw: str) -> _Res:
+def _resolve(c: _Cand, ctx: _Ctx, raw: str) -> _Res:
     g = c.groups
+    gr = ctx.gr
     handlers: dict[str, Callable[[], _Res]] = {
-        "ar_day": lambda: _r_ar_day(g, p, last_month),
-        "ar_month": lambda: _r_ar_month(g, p),
-        "ar_year": lambda: _r_ar_year(g, p),
-        "ar_year_rel": lambda: _r_ar_year_rel(g, p),
-        "ar_anchor": lambda: _r_anchor(g, p, _AR_WD_NUM),
-        "ar_wd": lambda: _r_weekday(g, p, _AR_WD_NUM),
-        "ar_ago": lambda: _r_ago(g, p),
-        "ar_period": lambda: _r_period(g, p),
-        "ar_som": lambda: _r_som(p),
-        "ar_hours": lambda: _r_hours(g, p),
-        "ar_recent": lambda: _r_recent(g, p),
+        "ar_day": lambda: _r_ar_day(g, ctx),
+        "ar_month": lambda: _r_ar_month(g, ctx),
+        "ar_year": lambda: _r_ar_year(g, ctx),
+        "ar_year_rel": lambda: _r_ar_year_rel(g, ctx),
+        "ar_anchor": lambda: _r_anchor(g, ctx, gr.ar_wd),
+        "ar_wd": lambda: _r_weekday(g, ctx, gr.ar_wd),
+        "ar_night": lambda: _r_night(g, ctx),
+        "ar_ago": lambda: _r_ago(g, ctx),
+        "ar_period": lambda: _r_period(g, ctx),
+        "ar_som": lambda: _r_som(ctx),
+        "ar_hours": lambda: _r_hours(g, ctx),
+        "ar_recent": lambda: _r_recent(g, ctx),
         "numeric": lambda: _r_numeric(g),
-        "en_dmy": lambda: _r_en_day(g, p),
-        "en_mdy": lambda: _r_en_day(g, p),
-        "en_my": lambda: _r_en_month(g, p),
+        "en_dmy": lambda: _r_en_day(g, ctx),
+        "en_mdy": lambda: _r_en_day(g, ctx),
+        "en_dayrel": lambda: _r_en_dayrel(g, ctx),
+        "en_my": lambda: _r_en_month(g, ctx),
         "en_year": lambda: _Res(dt.date(int(g["year"] or 0), 1, 1), "year", False),
-        "en_rel": lambda: _r_en_rel(g, p),
-        "en_wd": lambda: _r_en_wd(g, p, raw),
+        "en_rel": lambda: _r_en_rel(g, ctx),
+        "en_wd": lambda: _r_en_wd(g, ctx, raw),
     }
     return handlers[c.kind]()
 
@@ -811,21 +1196,44 @@ def _normalize_groups(c: _Cand) -> _Cand:
     return replace(c, groups=g)
 
 
-def find_dates(text: str, published: dt.date | None, *, warn: bool = False
+def _years_named(cands: Iterable[_Cand]) -> frozenset[int]:
+    """The years written in the text's date expressions ("2016", "العام 2012")."""
+    out = set()
+    for c in cands:
+        for key in ("year", "y1", "y2"):
+            value = c.groups.get(key)
+            if value:
+                out.add(int(value))
+    return frozenset(out)
+
+
+# ----------------------------------------------------------------------------- the API
+
+
+def find_dates(text: str, published: dt.date | None, *, warn: bool = False,
+               published_precision: str = "day", words: DateWords | None = None
                ) -> list[DateMention]:
     """Every date expression in a text, resolved against the publication date.
 
     Parameters
     ----------
     text
-        The report text as read (diacritics, tatweel and Arabic-Indic digits allowed).
+        The report text as read (diacritics, tatweel, Eastern Arabic and Persian digits
+        allowed).
     published
         The day the report was written; without it, expressions that need it ("أمس",
-        "الشهر الماضي", a day and month without a year, weekdays) are skipped and absolute
-        dates are still returned.
+        "الشهر الماضي", a day and month without a year) are skipped, a weekday beside a day
+        and month picks its year among the years the text names, a bare weekday comes back
+        undated (``date=None``, ``precision="weekday"``), and absolute dates are returned.
     warn
         Also emit a `tracker.errors.DateWarning` for each mention whose `warning` is set
         (off by default: the `warning` field carries the same message).
+    published_precision
+        How well `published` is known (``"day"``, ``"week"``, ``"month"``, ``"year"``): a
+        day and month without a year is placed before the *end* of that window (a report
+        of ``2018-12`` saying "the 20th of December" means 2018).
+    words
+        The date words (`DateWords.load`); default: the bundled files and ``$TRACKER_DATES``.
 
     Returns
     -------
@@ -839,6 +1247,11 @@ def find_dates(text: str, published: dt.date | None, *, warn: bool = False
     datetime.date(2018, 12, 26)
     >>> find_dates("سيطرت أمس على القرية", dt.date(2018, 12, 27))[0].date
     datetime.date(2018, 12, 26)
+    >>> find_dates("Sunday 22 October", dt.date(2018, 1, 10))[0].date
+    datetime.date(2017, 10, 22)
+    >>> m = find_dates("سيطرت القوات اليوم الأحد على القرية", None)[0]
+    >>> (m.date, m.precision, m.weekday)
+    (None, 'weekday', 6)
     """
     if not isinstance(text, str) or not text:
         return []
@@ -846,46 +1259,49 @@ def find_dates(text: str, published: dt.date | None, *, warn: bool = False
         published = published.date()
     elif not isinstance(published, dt.date):
         published = None
+    gr = _grammar_of(words)
     folded, to_original = _fold_with_map(text)
+    cands = [_normalize_groups(c) for c in gr.candidates(folded)]
+    ctx = _Ctx(gr, published, published_precision if published else "day",
+               _years_named(cands) if published is None else frozenset())
     out: list[DateMention] = []
-    last_month: tuple[int, int, bool] | None = None
-    for cand in _cands(folded):
-        c = _normalize_groups(cand)
+    for c in cands:
         start = to_original(c.start)
         end = to_original(c.end - 1) + 1
         while end < len(text) and text[end] in _TRAILING:
             end += 1
         raw = text[start:end]
         try:
-            res = _resolve(c, published, last_month, raw)
+            res = _resolve(c, ctx, raw)
         except (_SkipError, ValueError, OverflowError, KeyError):
             continue
         if res.month is not None:
-            last_month = (*res.month, res.relative)
+            ctx = replace(ctx, last_month=(*res.month, res.relative))
         out.append(DateMention(start, end, raw, res.date, res.precision, res.relative,
-                               res.warning, res.range_start, res.anchor))
+                               res.warning, res.range_start, res.anchor, res.weekday))
         if warn and res.warning:
             warnings.warn(f"{raw!r} at {start}: {res.warning}", DateWarning, stacklevel=2)
     return out
 
 
-def _latest(mentions: list[DateMention]) -> tuple[tuple[dt.date, str] | None,
-                                                   tuple[dt.date, str] | None]:
+def _latest(mentions: list[DateMention], gr: _Grammar
+            ) -> tuple[tuple[dt.date, str] | None, tuple[dt.date, str] | None]:
     """The latest day bound (rules 1-3 of `infer_published`) and the latest month (rule 5)."""
     best: tuple[dt.date, str] | None = None
     best_month: tuple[dt.date, str] | None = None
     for m in mentions:
+        if m.date is None:
+            continue
         folded = fold(m.text)
-        future = re.search(_NEXT + r"|\bnext\b", folded, re.IGNORECASE)
-        past = re.search(_PAST + r"|\blast\b", folded, re.IGNORECASE)
+        future = gr.future_re.search(folded)
+        past = gr.past_re.search(folded)
         if m.precision == "day":
             if m.anchor is not None:
                 cand = (m.date + dt.timedelta(days=m.anchor), "day")
             elif future:
                 continue
             else:
-                weekday = re.search(_WD + r"|" + _EN_WD, folded, re.IGNORECASE)
-                cand = (m.date, "week" if weekday and past else "day")
+                cand = (m.date, "week" if m.weekday is not None and past else "day")
             if best is None or cand[0] > best[0] or (cand[0] == best[0] and cand[1] == "day"):
                 best = cand
         elif m.precision == "month" and not future:
@@ -898,14 +1314,14 @@ def _latest(mentions: list[DateMention]) -> tuple[tuple[dt.date, str] | None,
     return best, best_month
 
 
-def _refine(text: str, day: dt.date) -> dt.date:
+def _refine(text: str, day: dt.date, words: DateWords | None) -> dt.date:
     """Rule 4 of `infer_published`: "today, the 26th of this month" read against `day`."""
     for _ in range(3):
         later = [
             m.date + dt.timedelta(days=m.anchor)
-            for m in find_dates(text, day)
-            if m.relative and m.anchor is not None and (m.date.year, m.date.month) == (
-                day.year, day.month)
+            for m in find_dates(text, day, words=words)
+            if m.date is not None and m.relative and m.anchor is not None
+            and (m.date.year, m.date.month) == (day.year, day.month)
         ]
         later = [d for d in later if day < d <= day + dt.timedelta(days=31)]
         if not later:
@@ -914,13 +1330,16 @@ def _refine(text: str, day: dt.date) -> dt.date:
     return day
 
 
-def infer_published(text: str) -> tuple[dt.date | None, str]:
+def infer_published(text: str, *, words: DateWords | None = None
+                    ) -> tuple[dt.date | None, str]:
     """Infer when an undated report was written, from the dates in its own text.
 
     The rule:
 
     1. A day written with its year beside "اليوم", "أمس" or "أمس الأول" ("today",
-       "yesterday") fixes the day of writing: that date + 0, 1 or 2 days.
+       "yesterday") fixes the day of writing: that date + 0, 1 or 2 days. A day whose
+       year a weekday picked among the years the text names ("اليوم، الثلاثاء 6 كانون
+       الأول" in a text that names 2016) counts as written with its year.
     2. Any other day written with its year (or resolved from one, as "الـ 26 من الشهر
        ذاته") is a lower bound: a report does not describe days after it was written.
     3. The answer is the latest of (1) and (2), with precision ``"day"``; when that latest
@@ -933,7 +1352,8 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
     5. Without any day: the latest month named with its year ("منذ مطلع شهر كانون الأول
        من العام 2018") -> the first day of that month (or of the next month when the text
        calls it "الماضي"/"last"), precision ``"month"``.
-    6. Otherwise ``(None, "unknown")``: a year alone ("في العام 2014") says too little.
+    6. Otherwise ``(None, "unknown")``: a year alone ("في العام 2014") or a weekday alone
+       ("اليوم الأحد") says too little.
 
     Dates qualified as future ("المقبل", "next") are not bounds. Never raises.
 
@@ -941,6 +1361,8 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
     ----------
     text
         The report text.
+    words
+        The date words (default: bundled + ``$TRACKER_DATES``).
 
     Returns
     -------
@@ -955,10 +1377,10 @@ def infer_published(text: str) -> tuple[dt.date | None, str]:
     """
     if not isinstance(text, str):
         return None, "unknown"
-    best, best_month = _latest(find_dates(text, None))
+    best, best_month = _latest(find_dates(text, None, words=words), _grammar_of(words))
     if best is not None:
         if best[1] == "day":
-            return _refine(text, best[0]), "day"
+            return _refine(text, best[0], words), "day"
         return best
     if best_month is not None:
         return best_month
