@@ -1,36 +1,61 @@
 """The actor lexicon: names of armed actors in any language -> canonical actor ids.
 
 The names live in a data file, ``tracker/data/actors.csv`` (columns ``name, actor, lang,
-requires, note[, role]``), so users add their own without touching code: pass more CSV files to
-`ActorLexicon.load` or list them in ``$TRACKER_ACTORS`` (one path, or several joined by
-``os.pathsep``). Later files win when they give the same name another actor.
+requires, note, role, when``; only ``name`` and ``actor`` are required), so users add their own
+without touching code: pass more CSV files to `ActorLexicon.load` or list them in
+``$TRACKER_ACTORS`` (one path, or several joined by ``os.pathsep``). Later files win when they
+give the same name (with the same role and ``when``) another meaning.
 
-Matching runs on normalised tokens (`tracker.arabic.normalize`): diacritics, tatweel,
-hamza forms and quotes do not matter, a proclitic (و ب ل ف ك, لل) may stand before a name,
-the longest name wins, and Latin names match whole words case-insensitively (names of two
-capital letters such as "IS" match case-sensitively, so the verb "is" is not ISIS).
+Matching runs on normalised tokens (`tracker.arabic.normalize`): diacritics, tatweel, hamza
+forms and quotes do not matter, a proclitic (و ب ل ف ك, لل) may stand before a name, the
+longest name wins, and Latin names match whole words case-insensitively (names of two capital
+letters such as "IS" match case-sensitively, so the verb "is" is not ISIS). `ActorLexicon.find`
+makes one pass over the tokens of a text, collecting every row that matches at each token;
+the rules below then choose among those candidates without reading the text again.
 
-A row with ``requires`` set (e.g. "التنظيم" -> isis, requires isis) is a context-dependent
-name: it only counts when the same text also names the required actor by an
-unconditional row ("التنظيم" is ISIS in a report that says "داعش" or "الدولة الإسلامية"),
-when the report's title does (``find(text, context=title)``), or when a *cue* of that actor
-stands near the name. A row whose optional ``role`` column is ``cue`` ("الخلافة", the
-caliphate; "البغدادي"; "الجهاديين") is never a mention itself: within `CUE_WINDOW` tokens
-of a context-dependent name of its actor it tells that the report is about that actor.
-A context-dependent row whose ``role`` is ``default`` ("التنظيم", "the organisation") also
-counts in a report that names another armed actor and no other organisation ("تنظيم X" other
-than the Islamic State): in Syrian war reporting the bare word then means ISIS.
+Each side writes the others in its own words, and some words name an actor only in context:
+
+* ``requires`` (an id, or several joined by ``|``): the row only counts when the same text or
+  its title also names one of those actors by a row that needs no context ("التنظيم" is ISIS
+  in a report that says "داعش"), or when a *cue* of that actor stands near the name.
+* ``role``:
+
+  - empty: a name.
+  - ``cue``: not a name but a sign of what the report is about ("الخلافة", the caliphate);
+    within `CUE_WINDOW` tokens of a ``requires`` name of its actor it lets that name count.
+  - ``default``: a ``requires`` name that also counts in a report that names another armed
+    actor and no other organisation ("تنظيم X" other than the Islamic State): the bare
+    "التنظيم" then means ISIS.
+  - ``generic``: a common noun for an actor ("الفصائل", "the rebels", "the army",
+    "الإرهابيين"); the mention has ``generic=True``. Its ``actor`` may list several ids
+    (``opposition|sna``): the mention takes the one the context names -- the nearest mention
+    by an ordinary name in the same paragraph, else anywhere in the text, else in the title,
+    else the actor of a ``place`` row found in the text -- and the first id when the context
+    names none of them. A generic row with ``requires`` needs one of those named first (state
+    media's "الإرهابيين" is whoever the report names, and nothing when it names no one).
+  - ``place``: a place that tells the theatre ("عفرين", Afrin: there the factions are the
+    SNA); never a mention. Generic words whose ids include its actor take that actor when the
+    context names none of their ids, and ``when`` conditions can ask for it.
+  - ``not``: a phrase that contains a name but names no actor ("الدولة العباسية", the Abbasid
+    state; "مؤسسات الدولة", state institutions); never a mention, and it hides the name in it.
+
+* ``when`` (conditions separated by spaces, all must hold): ``from:YYYY-MM-DD`` and
+  ``until:YYYY-MM-DD`` compare the report's date (``find(..., published=)``); a report without
+  a date fails them, so the row without ``when`` for the same name stays the general meaning.
+  ``theatre:ACTOR`` holds when the text or its title names a ``place`` row of ACTOR. Rows of
+  the same name are tried most conditions first, so the row without ``when`` is the fallback.
 """
 
 from __future__ import annotations
 
 import bisect
 import csv
+import datetime as dt
 import io
 import logging
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -39,50 +64,53 @@ from tracker.arabic import PROCLITICS, TOKEN_RE, fold, normalize, tokens
 from tracker.errors import InputError, UnknownActorError
 from tracker.model import ACTORS
 
-__all__ = ["CUE_WINDOW", "ENV_VAR", "ActorEntry", "ActorLexicon", "ActorMention"]
+__all__ = ["CUE_WINDOW", "ENV_VAR", "ROLES", "ActorEntry", "ActorLexicon", "ActorMention"]
 
 logger = logging.getLogger(__name__)
 
 #: Environment variable naming extra lexicon files (os.pathsep-separated).
 ENV_VAR = "TRACKER_ACTORS"
-_COLUMNS = ("name", "actor", "lang", "requires", "note", "role")
-_ROLES = ("", "name", "cue", "default")
+_COLUMNS = ("name", "actor", "lang", "requires", "note", "role", "when")
+#: Values of the ``role`` column ("" = an ordinary name).
+ROLES = ("", "name", "cue", "default", "generic", "place", "not")
 #: Tokens between a cue and a context-dependent name for the cue to count.
 CUE_WINDOW = 30
 _BUNDLED = "actors.csv"
+_CACHE_MAX = 200_000
+_MENTION_ROLES = frozenset({"", "default", "generic"})
+_CONDITIONS = ("from", "until", "theatre")
 
 
 @dataclass(frozen=True, slots=True)
 class ActorMention:
-    """A name of an actor in a text: span into the original text, the text, the actor id."""
+    """A name of an actor in a text.
+
+    `start`/`end` span the original text, `text` is that span, `actor` the canonical id.
+    `name` is the lexicon row's name as written in its file, `note` the row's note, `generic`
+    is True for a common noun ("الفصائل", "the rebels", "the army") whose actor was read from
+    the context, and `origin` says which file and line the row came from.
+    """
 
     start: int
     end: int
     text: str
     actor: str
-
-
-@dataclass(frozen=True, slots=True)
-class _Word:
-    """A token of the text: surface form, span, normalised form, index keys it may start."""
-
-    text: str
-    start: int
-    end: int
-    norm: str
-    starts: tuple[tuple[str, int], ...]
-
-
-_CACHE_MAX = 200_000
+    name: str = ""
+    note: str = ""
+    generic: bool = False
+    origin: str = ""
 
 
 @dataclass(frozen=True, slots=True)
 class ActorEntry:
     """One row of a lexicon file.
 
-    `key` is the name as a tuple of normalised tokens; `case_sensitive` is set for names of
-    at most two capital Latin letters ("IS"). `source` and `line` say where the row came from.
-    `role` is ``"cue"`` for a context cue (never a mention), else ``""``.
+    `actor` is the (first) actor id and `actors` every id the row lists (several only for a
+    ``generic`` row). `requires` is the column as written ("isis" or "isis|hts"), `required`
+    its ids. `key` is the name as a tuple of normalised tokens; `case_sensitive` is set for
+    names of at most two capital Latin letters ("IS"). `role` is one of `ROLES` ("" for a
+    name); `when` the conditions as written, `conditions` parsed as (kind, value) pairs.
+    `source` and `line` say where the row came from.
     """
 
     name: str
@@ -95,6 +123,15 @@ class ActorEntry:
     key: tuple[str, ...] = ()
     case_sensitive: bool = False
     role: str = ""
+    actors: tuple[str, ...] = ()
+    required: tuple[str, ...] = ()
+    when: str = ""
+    conditions: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def origin(self) -> str:
+        """``file:line`` of the row."""
+        return f"{self.source}:{self.line}" if self.source else ""
 
 
 def _key(name: str) -> tuple[str, ...]:
@@ -108,6 +145,38 @@ def _is_acronym(name: str) -> bool:
 
 def _valid_ids() -> str:
     return ", ".join(ACTORS)
+
+
+def _ids(value: str, what: str, name: str, source: str, line: int) -> tuple[str, ...]:
+    """Parse ``a|b`` into known actor ids; raise InputError naming file and line."""
+    out = tuple(v.strip().lower() for v in value.split("|") if v.strip())
+    for actor in out:
+        if actor not in ACTORS:
+            msg = f"unknown actor id {actor!r} in `{what}` for {name!r}; valid ids: {_valid_ids()}"
+            raise InputError(msg, path=source, line=line)
+    return out
+
+
+def _conditions(value: str, name: str, source: str, line: int) -> tuple[tuple[str, str], ...]:
+    """Parse the ``when`` column; raise InputError naming file and line."""
+    out = []
+    for part in value.split():
+        kind, sep, arg = part.partition(":")
+        kind = kind.lower()
+        if not sep or kind not in _CONDITIONS or not arg:
+            msg = (f"bad condition {part!r} in `when` for {name!r}; write from:YYYY-MM-DD, "
+                   f"until:YYYY-MM-DD or theatre:ACTOR, separated by spaces")
+            raise InputError(msg, path=source, line=line)
+        if kind in ("from", "until"):
+            try:
+                dt.date.fromisoformat(arg)
+            except ValueError as err:
+                msg = f"bad date {arg!r} in `when` for {name!r}; write {kind}:YYYY-MM-DD"
+                raise InputError(msg, path=source, line=line) from err
+        else:
+            arg = _ids(arg, "when", name, source, line)[0]
+        out.append((kind, arg))
+    return tuple(out)
 
 
 def _parse_rows(text: str, source: str) -> list[ActorEntry]:
@@ -133,33 +202,44 @@ def _parse_rows(text: str, source: str) -> list[ActorEntry]:
             msg = (f"{len(cells)} fields where the header has {len(header)} "
                    f"({', '.join(header)}); quote a name that contains a comma")
             raise InputError(msg, path=source, line=line)
-        values = dict(zip(header, cells + [""] * (len(header) - len(cells)), strict=True))
-        name, actor = values.get("name", ""), values.get("actor", "").lower()
-        requires = values.get("requires", "").lower()
-        if not name:
-            msg = "empty name; every row needs a name and an actor id"
-            raise InputError(msg, path=source, line=line)
-        if actor not in ACTORS:
-            msg = f"unknown actor id {actor!r} for {name!r}; valid ids: {_valid_ids()}"
-            raise InputError(msg, path=source, line=line)
-        if requires and requires not in ACTORS:
-            msg = f"unknown actor id {requires!r} in `requires`; valid ids: {_valid_ids()}"
-            raise InputError(msg, path=source, line=line)
-        role = values.get("role", "").lower()
-        if role not in _ROLES:
-            msg = f"unknown role {role!r} for {name!r}; leave it empty (a name) or write cue"
-            raise InputError(msg, path=source, line=line)
-        key = _key(name)
-        if not key:
-            msg = f"the name {name!r} has no letters or digits to match"
-            raise InputError(msg, path=source, line=line)
-        out.append(ActorEntry(name, actor, values.get("lang", ""), requires,
-                              values.get("note", ""), source, line, key, _is_acronym(name),
-                              role if role in ("cue", "default") else ""))
+        out.append(_entry(dict(zip(header, cells + [""] * (len(header) - len(cells)),
+                                   strict=True)), source, line))
     if header is None:
         msg = f"no header line; expected the columns {', '.join(_COLUMNS)}"
         raise InputError(msg, path=source)
     return out
+
+
+def _entry(values: dict[str, str], source: str, line: int) -> ActorEntry:
+    """One validated row."""
+    name = values.get("name", "")
+    if not name:
+        msg = "empty name; every row needs a name and an actor id"
+        raise InputError(msg, path=source, line=line)
+    role = values.get("role", "").lower()
+    if role not in ROLES:
+        msg = (f"unknown role {role!r} for {name!r}; leave it empty (a name) or write one of "
+               f"{', '.join(r for r in ROLES if r)}")
+        raise InputError(msg, path=source, line=line)
+    role = "" if role == "name" else role
+    actors = _ids(values.get("actor", ""), "actor", name, source, line)
+    if not actors:
+        msg = f"no actor id for {name!r}; valid ids: {_valid_ids()}"
+        raise InputError(msg, path=source, line=line)
+    if len(actors) > 1 and role not in ("", "generic", "place"):
+        msg = (f"several actor ids ({'|'.join(actors)}) for {name!r}: only a name or a "
+               f"generic row may list several; give one id for a {role} row")
+        raise InputError(msg, path=source, line=line)
+    required = _ids(values.get("requires", ""), "requires", name, source, line)
+    when = values.get("when", "")
+    conditions = _conditions(when, name, source, line)
+    key = _key(name)
+    if not key:
+        msg = f"the name {name!r} has no letters or digits to match"
+        raise InputError(msg, path=source, line=line)
+    return ActorEntry(name, actors[0], values.get("lang", ""), "|".join(required),
+                      values.get("note", ""), source, line, key, _is_acronym(name), role,
+                      actors, required, " ".join(when.split()), conditions)
 
 
 def _read_file(path: Path) -> str:
@@ -213,6 +293,73 @@ def _skip_letters(word: str, n: int) -> int:
     return i
 
 
+@dataclass(frozen=True, slots=True)
+class _Word:
+    """A token of the text: surface form, span, normalised form, index keys it may start."""
+
+    text: str
+    start: int
+    end: int
+    norm: str
+    starts: tuple[tuple[str, int], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _Hit:
+    """A lexicon row matching at token `i` over `n` tokens (`skip` proclitic letters)."""
+
+    i: int
+    n: int
+    skip: int
+    entry: ActorEntry
+
+
+@dataclass(slots=True)
+class _Scan:
+    """What one pass over a text found: its tokens and every row matching at each token."""
+
+    text: str
+    words: list[_Word]
+    lattice: list[list[_Hit]]  # per token position with hits, longest first
+
+    def select(self, ok: Callable[[ActorEntry], bool]) -> list[_Hit]:
+        """Left-to-right longest match among the hits whose row passes `ok`."""
+        out: list[_Hit] = []
+        free = 0
+        for hits in self.lattice:
+            if hits[0].i < free:
+                continue
+            for hit in hits:
+                if ok(hit.entry):
+                    out.append(hit)
+                    free = hit.i + hit.n
+                    break
+        return out
+
+    def span(self, hit: _Hit) -> tuple[int, int]:
+        """Character span of a hit in the text, proclitics outside."""
+        first = self.words[hit.i]
+        return first.start + _skip_letters(first.text, hit.skip), self.words[hit.i + hit.n - 1].end
+
+    def places(self) -> list[tuple[int, str]]:
+        """(character offset, actor) for each actor of each place row in the text.
+
+        A ``not`` phrase hides the place inside it ("طريق الباب" is not al-Bab).
+        """
+        return [(self.words[h.i].start, actor)
+                for h in self.select(lambda e: e.role in ("place", "not"))
+                if h.entry.role == "place" for actor in h.entry.actors]
+
+
+def _unconditional(entry: ActorEntry) -> bool:
+    return not entry.required and not entry.conditions and entry.role not in ("cue", "place")
+
+
+def _hit_order(hit: _Hit) -> tuple[int, int, int]:
+    """Longest first; then fewest proclitic letters; then the most specific ``when``."""
+    return (-hit.n, hit.skip, -len(hit.entry.conditions))
+
+
 class ActorLexicon:
     """Names -> canonical actor ids, with a matcher over texts.
 
@@ -220,20 +367,20 @@ class ActorLexicon:
     """
 
     def __init__(self, entries: Iterable[ActorEntry]) -> None:
-        by_key: dict[tuple[str, tuple[str, ...]], ActorEntry] = {}
+        by_key: dict[tuple[str, tuple[str, ...], str], ActorEntry] = {}
         for entry in entries:
-            by_key[(entry.role == "cue", entry.key)] = entry  # later files win
+            kind = entry.role if entry.role in ("cue", "place", "not") else "name"
+            by_key[(kind, entry.key, entry.when)] = entry  # later files win
         self._entries: tuple[ActorEntry, ...] = tuple(by_key.values())
         index: dict[str, list[ActorEntry]] = {}
-        cue_index: dict[str, list[ActorEntry]] = {}
         for entry in self._entries:
-            target = cue_index if entry.role == "cue" else index
-            target.setdefault(entry.key[0], []).append(entry)
-        for bucket in (*index.values(), *cue_index.values()):
-            bucket.sort(key=lambda e: len(e.key), reverse=True)
+            index.setdefault(entry.key[0], []).append(entry)
         self._index = index
-        self._cue_index = cue_index
-        self._by_name = {" ".join(e.key): e.actor for e in self._entries if e.role != "cue"}
+        self._by_name: dict[str, str] = {}
+        for entry in self._entries:
+            if entry.role in _MENTION_ROLES and (not entry.conditions
+                                                 or " ".join(entry.key) not in self._by_name):
+                self._by_name[" ".join(entry.key)] = entry.actor
         self._defaults = frozenset(e.actor for e in self._entries if e.role == "default")
         self._cache: dict[str, tuple[str, tuple[tuple[str, int], ...]]] = {}
 
@@ -244,10 +391,10 @@ class ActorLexicon:
         Parameters
         ----------
         extra_paths
-            More CSV files with the columns ``name, actor[, lang, requires, note, role]``
-            (``role`` = ``cue`` for a context cue, see the module docstring). Lines
+            More CSV files with the columns ``name, actor[, lang, requires, note, role,
+            when]`` (see the module docstring for ``requires``, ``role`` and ``when``). Lines
             starting with ``#`` are comments. A later file overrides an earlier one for the
-            same (normalised) name.
+            same (normalised) name, role and ``when``.
 
         Returns
         -------
@@ -256,8 +403,8 @@ class ActorLexicon:
         Raises
         ------
         tracker.errors.InputError
-            A file cannot be read, is not UTF-8, or has a malformed row or an unknown actor
-            id; the message names the file and line and lists the valid ids.
+            A file cannot be read, is not UTF-8, or has a malformed row, an unknown actor
+            id, role or condition; the message names the file and line and what to write.
         """
         bundled = resources.files("tracker").joinpath("data", _BUNDLED)
         entries = _parse_rows(bundled.read_text(encoding="utf-8"), f"tracker/data/{_BUNDLED}")
@@ -281,17 +428,20 @@ class ActorLexicon:
         Parameters
         ----------
         name_or_id
-            An actor id (``"sdf"``, any case) or a name in the lexicon ("قسد", "ISIS").
+            An actor id (``"sdf"``, any case) or a name in the lexicon ("قسد", "ISIS"). A
+            generic word that can mean several actors gives its first ("الفصائل" ->
+            opposition); a row with ``when`` conditions yields to the same name without them.
 
         Returns
         -------
         str
-            One of ``isis sdf government hts sna turkey coalition unknown``.
+            One of ``isis sdf government opposition hts sna turkey coalition unknown``.
 
         Raises
         ------
         tracker.errors.UnknownActorError
-            Neither an id nor a known name; the message lists the valid ids.
+            Neither an id nor a known name (cues, places and ``not`` phrases are not names);
+            the message lists the valid ids.
         """
         value = str(name_or_id).strip()
         if value.lower() in ACTORS:
@@ -299,12 +449,13 @@ class ActorLexicon:
         actor = self._by_name.get(" ".join(_key(value)))
         if actor is None:
             msg = (f"Unknown actor {value!r}. Use one of the ids {_valid_ids()}, or add the "
-                   f"name to a lexicon CSV (columns name,actor,lang,requires,note) given "
-                   f"with ${ENV_VAR}.")
+                   f"name to a lexicon CSV (columns name,actor,lang,requires,note,role,when) "
+                   f"given with ${ENV_VAR}.")
             raise UnknownActorError(msg)
         return actor
 
-    def find(self, text: str, *, context: str = "") -> list[ActorMention]:
+    def find(self, text: str, *, context: str = "",
+             published: dt.date | None = None) -> list[ActorMention]:
         """Every actor name in a text, longest match first, sorted by start.
 
         Parameters
@@ -313,54 +464,99 @@ class ActorLexicon:
             Any text; spans point into it as given.
         context
             More text about the same report that is not searched for mentions (its title):
-            an actor it names lets the context-dependent names of that actor count.
+            the actors and places it names count as context for the text.
+        published
+            The report's date, for rows with ``from:``/``until:`` conditions (a row with a
+            date condition never counts without it).
 
         Returns
         -------
         list[ActorMention]
-            Non-overlapping mentions. Names whose row has ``requires`` count only when the
-            text or `context` also names that actor by an unconditional name, or when a
-            cue of that actor stands within `CUE_WINDOW` tokens of the name.
+            Non-overlapping mentions. Rows with ``requires`` count only when the text or
+            `context` names one of those actors by a row that needs no context, or a cue of
+            it stands within `CUE_WINDOW` tokens; generic words take their actor from the
+            context (see the module docstring).
         """
         if not isinstance(text, str) or not text:
             return []
-        toks = self._words(text)
-        named = {m.actor for m, _ in self._scan(text, toks, frozenset())}
-        if isinstance(context, str) and context.strip():
-            ctx = self._words(context)
-            named |= {m.actor for m, _ in self._scan(context, ctx, frozenset())}
-        if self._cue_index:
-            named |= self._cued(text, toks, frozenset(named))
+        body = self._scan(text)
+        if not body.lattice:
+            return []
+        title = self._scan(context) if isinstance(context, str) and context.strip() else None
+        context_named: list[str] = []
+        named, _ = _named(body.select(_unconditional))
+        places = body.places()
+        title_places: set[str] = set()
+        if title is not None:
+            in_title, context_named = _named(title.select(_unconditional))
+            named |= in_title
+            title_places = {actor for _, actor in title.places()}
+        named |= self._cued(body, frozenset(named))
         if not named:
             return []
+        # a bare "التنظيم" is ISIS in a war report naming no other organisation: that
+        # lets `default` rows (and names requiring ISIS) count, never a generic word
+        with_defaults = named
         if self._defaults and not _names_other_organisation(text + "\n" + (context or "")):
-            named |= self._defaults - named
+            with_defaults = named | self._defaults
+        theatres = title_places | {actor for _, actor in places}
 
-        return [m for m, _ in self._scan(text, toks, frozenset(named))]
+        def ok(entry: ActorEntry) -> bool:
+            if entry.role not in _MENTION_ROLES and entry.role != "not":
+                return False
+            known = named if entry.role == "generic" else with_defaults
+            if entry.required and not any(a in known for a in entry.required):
+                return False
+            return _conditions_hold(entry.conditions, published, theatres)
 
-    def _words(self, text: str) -> list[_Word]:
-        toks = [self._word(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-        return [t for t in toks if t.norm]
+        hits = body.select(ok)
+        mentions = [(h, *body.span(h)) for h in hits if h.entry.role != "not"]
+        return _resolve(text, mentions, _Context(context_named, title_places, places, named))
 
-    def _cued(self, text: str, toks: list[_Word], named: frozenset[str]) -> set[str]:
+    def _scan(self, text: str) -> _Scan:
+        """The one pass over the tokens of `text`: every row matching at every token."""
+        words = [self._word(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
+        words = [w for w in words if w.norm]
+        lattice: list[list[_Hit]] = []
+        n_words = len(words)
+        for i, word in enumerate(words):
+            if not word.starts:
+                continue
+            hits = []
+            for variant, skip in word.starts:
+                for entry in self._index.get(variant, ()):
+                    n = len(entry.key)
+                    if i + n > n_words:
+                        continue
+                    if any(words[i + k].norm != entry.key[k] for k in range(1, n)):
+                        continue
+                    if entry.case_sensitive and (skip or word.text != entry.name.strip()):
+                        continue
+                    hits.append(_Hit(i, n, skip, entry))
+            if hits:
+                hits.sort(key=_hit_order)
+                lattice.append(hits)
+        return _Scan(text, words, lattice)
+
+    def _cued(self, body: _Scan, named: frozenset[str]) -> set[str]:
         """Actors not yet named whose cue stands near one of their context-dependent names."""
-        cues = self._scan(text, toks, frozenset(), index=self._cue_index)
-        wanted = {e.actor for _, e in cues} - named
+        cues = body.select(lambda e: e.role == "cue")
+        wanted = {h.entry.actor for h in cues} - named
         if not wanted:
             return set()
-        starts = {t.start: i for i, t in enumerate(toks)}
-        conditional = [(starts.get(m.start, _tok_index(toks, m.start)), e.requires, m)
-                       for m, e in self._scan(text, toks, frozenset(wanted)) if e.requires]
+        conditional = [h for h in body.select(
+            lambda e: e.role in _MENTION_ROLES and not e.conditions
+            and (not e.required or any(a in named or a in wanted for a in e.required)))
+            if h.entry.required]
         out: set[str] = set()
-        for m, e in cues:
-            if e.actor not in wanted:
+        for cue in cues:
+            actor = cue.entry.actor
+            if actor not in wanted:
                 continue
-            ci = starts.get(m.start, _tok_index(toks, m.start))
             # a cue never vouches for the name it is part of ("الجهاديين" alone is no cue)
-            if any(req == e.actor and abs(ni - ci) <= CUE_WINDOW
-                   and not (n.start < m.end and m.start < n.end)
-                   for ni, req, n in conditional):
-                out.add(e.actor)
+            if any(actor in h.entry.required and abs(h.i - cue.i) <= CUE_WINDOW
+                   and not (h.i < cue.i + cue.n and cue.i < h.i + h.n) for h in conditional):
+                out.add(actor)
         return out
 
     def _word(self, surface: str, start: int, end: int) -> _Word:
@@ -372,46 +568,148 @@ class ActorLexicon:
             norm = normalize(surface)
             starts = () if not norm or " " in norm else tuple(
                 (v, skip) for v, skip in _strip_proclitic(norm)
-                if (v in self._index or v in self._cue_index) and not (skip and surface.isascii()))
+                if v in self._index and not (skip and surface.isascii()))
             cached = self._cache[surface] = (norm, starts)
         return _Word(surface, start, end, cached[0], cached[1])
 
-    def _scan(self, text: str, toks: list[_Word], named: frozenset[str], *,
-              index: dict[str, list[ActorEntry]] | None = None
-              ) -> list[tuple[ActorMention, ActorEntry]]:
-        """One left-to-right longest-match pass; `requires` rows need their actor in `named`.
 
-        `index` is the name index by default; the cue index finds cues.
-        """
-        index = self._index if index is None else index
-        out: list[tuple[ActorMention, ActorEntry]] = []
-        i = 0
-        while i < len(toks):
-            best: tuple[int, int, ActorEntry] | None = None  # (n tokens, surface skip, entry)
-            for variant, skip in toks[i].starts:
-                for entry in index.get(variant, ()):
-                    n = len(entry.key)
-                    if best is not None and n <= best[0]:
-                        break
-                    if entry.requires and entry.requires not in named:
-                        continue
-                    if i + n > len(toks):
-                        continue
-                    if any(toks[i + k].norm != entry.key[k] for k in range(1, n)):
-                        continue
-                    if entry.case_sensitive and (skip or toks[i].text != entry.name.strip()):
-                        continue
-                    best = (n, skip, entry)
-                    break
-            if best is None:
-                i += 1
+def _conditions_hold(conditions: tuple[tuple[str, str], ...], published: dt.date | None,
+                     theatres: set[str]) -> bool:
+    """True when every ``when`` condition holds (a date condition needs a date)."""
+    for kind, value in conditions:
+        if kind == "theatre":
+            ok = value in theatres
+        elif published is None:
+            ok = False
+        elif kind == "from":
+            ok = published >= dt.date.fromisoformat(value)
+        else:
+            ok = published <= dt.date.fromisoformat(value)
+        if not ok:
+            return False
+    return True
+
+
+def _named(hits: list[_Hit]) -> tuple[set[str], list[str]]:
+    """Actors that names needing no context name; and those of single-actor names, in order.
+
+    Every id of a name that can mean several (the factions: opposition or SNA) counts as
+    named, so a ``requires`` row near it may count; only single-actor names are evidence.
+    """
+    named: set[str] = set()
+    single: list[str] = []
+    for hit in hits:
+        entry = hit.entry
+        if entry.role in _MENTION_ROLES:
+            named.update(entry.actors)
+            if len(entry.actors) == 1:
+                single.append(entry.actor)
+    return named, single
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """What a report says around its mentions: the title's actors and places, the text's."""
+
+    title_named: list[str]
+    title_places: set[str]
+    places: list[tuple[int, str]]  # (offset, actor) of place rows in the text
+    named: set[str]
+
+
+def _resolve(text: str, mentions: list[tuple[_Hit, int, int]], ctx: _Context) -> list[ActorMention]:
+    """Mentions, with the actor of every name that lists several read from its context.
+
+    A generic word right beside a name ("ISIS insurgents", "إرهابيي داعش") is that name.
+    Otherwise, first the names without ``requires`` ("الفصائل", "الجيش الحر"), from the
+    single-actor names and places around them (`_from_context`), else their first id; then
+    those with it ("الإرهابيين"), from the single-actor names, else from every mention
+    resolved so far, else the first of their ids that the text names.
+    """
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    paras = [bisect.bisect(breaks, start) for _, start, _ in mentions]
+    place_paras = [(bisect.bisect(breaks, offset), actor) for offset, actor in ctx.places]
+    actors: list[str | None] = [h.entry.actor if len(h.entry.actors) == 1 else None
+                                for h, _, _ in mentions]
+    for k, (hit, _, _) in enumerate(mentions):
+        if hit.entry.role == "generic":
+            beside = _beside(text, mentions, actors, k)
+            if beside is not None:
+                actors[k] = beside
+    single = [(s, e, actors[k], paras[k]) for k, (_, s, e) in enumerate(mentions)
+              if actors[k] is not None]
+    for rnd in (1, 2):
+        evidence = [(s, e, actors[k], paras[k]) for k, (_, s, e) in enumerate(mentions)
+                    if actors[k] is not None]
+        for k, (hit, start, end) in enumerate(mentions):
+            entry = hit.entry
+            if actors[k] is not None or (rnd == 1 and entry.required):
                 continue
-            n, skip, entry = best
-            start = toks[i].start + _skip_letters(toks[i].text, skip)
-            end = toks[i + n - 1].end
-            out.append((ActorMention(start, end, text[start:end], entry.actor), entry))
-            i += n
-        return out
+            where = (start, end, paras[k])
+            found = _from_context(entry.actors, where, [ev for ev in single if ev[0] != start],
+                                  place_paras, ctx)
+            if found is None and rnd == 2:
+                found = _from_context(entry.actors, where,
+                                      [ev for ev in evidence if ev[0] != start], place_paras, ctx)
+            if found is None:
+                found = entry.actors[0] if rnd == 1 else next(
+                    (a for a in entry.actors if a in ctx.named), entry.actors[0])
+            actors[k] = found
+    return [ActorMention(start, end, text[start:end], str(actors[k]), hit.entry.name,
+                         hit.entry.note, hit.entry.role == "generic", hit.entry.origin)
+            for k, (hit, start, end) in enumerate(mentions)]
+
+
+def _beside(text: str, mentions: list[tuple[_Hit, int, int]], actors: list[str | None],
+            k: int) -> str | None:
+    """The actor of a single-actor name separated from mention `k` by spaces on one line."""
+    _, start, end = mentions[k]
+    for j in (k - 1, k + 1):
+        if 0 <= j < len(mentions):
+            other, s, e = mentions[j]
+            gap = text[e:start] if j < k else text[end:s]
+            if (other.entry.role != "generic" and len(other.entry.actors) == 1
+                    and gap and gap.isspace() and "\n" not in gap):
+                return actors[j]
+    return None
+
+
+def _from_context(candidates: tuple[str, ...], where: tuple[int, int, int],
+                  evidence: list[tuple[int, int, str | None, int]],
+                  place_paras: list[tuple[int, str]], ctx: _Context) -> str | None:
+    """The candidate the context names, nearest first.
+
+    In order: the nearest single-actor name in the same paragraph, a place of the theatre in
+    that paragraph, the title's names, the title's places, the nearest name anywhere in the
+    text, a place anywhere in the text. None when none of them is a candidate.
+    """
+    start, end, para = where
+
+    def distance(s: int, e: int) -> tuple[int, int]:
+        return (start - e, 0) if e <= start else (s - end, 1)  # ties: the one before
+
+    def nearest(scope_para: bool) -> str | None:
+        near = [(distance(s, e), a) for s, e, a, p in evidence
+                if a in candidates and (not scope_para or p == para)]
+        return str(min(near)[1]) if near else None
+
+    def place(actors: Iterable[str]) -> str | None:
+        found = set(actors)
+        return next((a for a in candidates if a in found), None)
+
+    steps: tuple[Callable[[], str | None], ...] = (
+        lambda: nearest(True),
+        lambda: place(a for p, a in place_paras if p == para),
+        lambda: next((a for a in ctx.title_named if a in candidates), None),
+        lambda: place(ctx.title_places),
+        lambda: nearest(False),
+        lambda: place(a for _, a in place_paras),
+    )
+    for step in steps:
+        found = step()
+        if found is not None:
+            return found
+    return None
 
 
 _OTHER_ORGANISATION = re.compile(r"(?:^|\s)[وبلفك]?تنظيم (?!الدوله|داعش|دوله)\w{3,}")
@@ -420,8 +718,3 @@ _OTHER_ORGANISATION = re.compile(r"(?:^|\s)[وبلفك]?تنظيم (?!الدول
 def _names_other_organisation(text: str) -> bool:
     """True when the text names an organisation ("تنظيم X") that is not the Islamic State."""
     return bool(_OTHER_ORGANISATION.search(normalize(text)))
-
-
-def _tok_index(toks: list[_Word], pos: int) -> int:
-    """Index of the token that contains character `pos`."""
-    return bisect.bisect_right([t.start for t in toks], pos) - 1
