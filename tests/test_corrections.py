@@ -133,3 +133,115 @@ def test_correction_wins_the_day_in_the_store_and_timeline(gaz, lex, tmp_path):
     assert h.confidence == 1.0
     assert h.evidence[0].claim.evidence.sentence == "checked against imagery"
     assert h.evidence[0].claim.report_id == f"correction:{path}:2"
+
+
+# ------------------------------------------------ strict CSV (issue 10: data can be lost)
+
+HEADER = "place,actor,status,date,note\n"
+
+
+@pytest.mark.parametrize(("rows", "line", "words"), [
+    # as found: an unterminated quote swallowed the rows after it into one note
+    ('ocha:C5175,isis,held,2018-09-10,"seen from the ridge\n'
+     "ocha:C5183,sdf,captured,2019-01-02,taken back\n"
+     "ocha:C5172,sdf,captured,2019-01-03,also taken\n", 2, "quote that is not closed"),
+    # neighbour: text after a closing quote
+    ('ocha:C5175,isis,held,2018-09-10,"the old" road\n', 2, "not valid CSV"),
+    # too many fields: an unquoted comma in a note
+    ("ocha:C5175,isis,held,2018-09-10,held, as the analyst saw it\n", 2, "has 6 field(s)"),
+    # too few fields
+    ("ocha:C5175,isis,held,2018-09-10\n", 2, "has 4 field(s) but the header names 5"),
+    # as found: a field over the csv module's limit was a traceback
+    ("ocha:C5175,isis,held,2018-09-10," + "x" * 200_000 + "\n", 2, "limit 10000"),
+    # neighbour: long, but under the csv module's own limit
+    ("ocha:C5175,isis,held,2018-09-10," + "y" * 20_000 + "\n", 2, "limit 10000"),
+    ("ocha:C5175,isis,held,2018-09-10,a\x00b\n", 2, "NUL"),
+])
+def test_a_malformed_row_is_named_and_nothing_is_loaded(gaz, lex, rows, line, words):
+    text = HEADER + "ocha:C5186,isis,held,2018-09-09,fine row first\n" + rows
+    with pytest.raises(InputError) as err:
+        load(text, gaz, lex)
+    msg = str(err.value)
+    assert "nothing stored" in msg
+    assert f"fix.csv:{line + 1}: " in msg
+    assert words in msg
+    assert err.value.line == line + 1
+
+
+def test_every_bad_line_of_a_broken_file_is_listed_not_only_the_first(gaz, lex):
+    text = (HEADER + 'ocha:C5175,isis,held,2018-09-10,"open quote\n'
+            "ocha:C5183,sdf,captured,2019-01-02,fine\n"
+            "ocha:C5172,sdf,captured\n")
+    with pytest.raises(InputError) as err:
+        load(text, gaz, lex)
+    msg = str(err.value)
+    assert "2 bad row(s)" in msg
+    assert "fix.csv:2: " in msg
+    assert "fix.csv:4: " in msg
+    assert "fix.csv:3: " not in msg
+
+
+def test_quoted_commas_and_doubled_quotes_are_still_fine(gaz, lex):
+    text = HEADER + 'ocha:C5175,isis,held,2018-09-10,"held, said the ""local"" council"\n'
+    (c,) = load(text, gaz, lex).claims
+    assert c.evidence.sentence == 'held, said the "local" council'
+
+
+def test_a_broken_header_or_a_repeated_column_is_refused(gaz, lex):
+    with pytest.raises(InputError, match=r"fix.csv:1: the header line has a quote"):
+        load('place,actor,"status,date,note\nocha:C5175,isis,held,2018-09-10,x\n', gaz, lex)
+    with pytest.raises(InputError, match=r"fix.csv:1: column\(s\) note named twice"):
+        load("place,actor,status,date,note,note\nocha:C5175,isis,held,2018-09-10,x,y\n",
+             gaz, lex)
+
+
+def test_a_broken_file_stores_nothing_through_the_cli(tmp_path):
+    from click.testing import CliRunner
+
+    from tracker.cli import main
+
+    fix = tmp_path / "fix.csv"
+    fix.write_text(HEADER + "ocha:C5175,isis,held,2018-09-10,first\n"
+                   'ocha:C5183,isis,held,2018-09-10,"second\n'
+                   "ocha:C5172,isis,held,2018-09-10,third\n", encoding="utf-8")
+    store = tmp_path / "s.db"
+    res = CliRunner().invoke(main, ["correct", str(fix), "--store", str(store)])
+    assert res.exit_code == 1
+    assert "fix.csv:3" in res.output
+    assert "Traceback" not in res.output
+    if store.exists():
+        with Store.open(store) as st:
+            assert st.counts()["corrections"] == 0
+
+
+# ------------------------------------------------ implausible dates (issue 10)
+
+@pytest.mark.parametrize(("day", "words"), [
+    ("0001-01-01", "before 1900-01-01"),   # as found: year 1 opened an interval in year 1
+    ("1899-12-31", "before 1900-01-01"),   # neighbour: the day before the window
+    ("9999-12-31", "after"),               # as found
+])
+def test_a_correction_dated_outside_the_window_is_a_bad_row(gaz, lex, day, words):
+    with pytest.raises(InputError) as err:
+        load(HEADER + f"ocha:C5175,isis,held,{day},x\n", gaz, lex)
+    assert f"fix.csv:2: date {day} is {words}" in str(err.value)
+
+
+def test_the_date_window_edges_and_its_settings(gaz, lex, monkeypatch):
+    from tracker.reports import DateWindow
+
+    today = dt.date(2020, 5, 1)
+    window = DateWindow(today=today)
+    ok = corrections_from_text(HEADER + "ocha:C5175,isis,held,1900-01-01,x\n"
+                               "ocha:C5172,isis,held,2020-05-02,x\n", gaz, lex,
+                               source="fix.csv", window=window)
+    assert [c.date for c in ok.claims] == [dt.date(1900, 1, 1), dt.date(2020, 5, 2)]
+    with pytest.raises(InputError, match="2020-05-03 is after 2020-05-02"):
+        corrections_from_text(HEADER + "ocha:C5175,isis,held,2020-05-03,x\n", gaz, lex,
+                              source="fix.csv", window=window)
+    monkeypatch.setenv("TRACKER_EARLIEST_DATE", "1850-01-01")
+    (c,) = load(HEADER + "ocha:C5175,isis,held,1860-06-01,x\n", gaz, lex).claims
+    assert c.date == dt.date(1860, 6, 1)
+    monkeypatch.setenv("TRACKER_EARLIEST_DATE", "long ago")
+    with pytest.raises(InputError, match=r"\$TRACKER_EARLIEST_DATE='long ago' is not a date"):
+        load(HEADER + "ocha:C5175,isis,held,1960-06-01,x\n", gaz, lex)

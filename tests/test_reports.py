@@ -228,3 +228,210 @@ def test_large_jsonl_is_streamed_not_refused(tmp_path):
     assert [r.line for r in reps] == [1, 2, 4, 5, 6]
     assert [(q.line, "JSON" in q.message) for q in probs] == [(3, True), (7, False)]
     assert "MB limit" in probs[1].message
+
+
+# ------------------------------------------------ dates known to the month / year (issue 9)
+
+BODY = "A made-up line: the council said the road was open again."
+
+
+def _txt(tmp_path, name, header, body=BODY):
+    f = tmp_path / name
+    f.write_text(f"{header}\n---\n{body}\n" if header else f"{body}\n", encoding="utf-8")
+    return f
+
+
+@pytest.mark.parametrize(("value", "date", "precision"), [
+    ("2018-12", D(2018, 12, 1), "month"),
+    ("2018/12", D(2018, 12, 1), "month"),
+    ("2018", D(2018, 1, 1), "year"),
+    ("2018-12-14", D(2018, 12, 14), "day"),
+    ("2018-12-14T09:30:00+03:00", D(2018, 12, 14), "day"),
+])
+def test_published_known_to_the_month_or_year_is_accepted(tmp_path, value, date, precision):
+    (r,), problems = read_all(_txt(tmp_path, "m.txt", f"published: {value}"))
+    assert problems == []
+    assert (r.published, r.published_precision, r.published_inferred) == (date, precision,
+                                                                          False)
+
+
+def test_month_precision_in_jsonl_and_a_bad_month_is_still_a_problem(tmp_path):
+    f = tmp_path / "w.jsonl"
+    f.write_text(json.dumps({"text": BODY, "published": "2017-06"}) + "\n"
+                 + json.dumps({"text": BODY + " 2", "published": 2016}) + "\n"
+                 + json.dumps({"text": BODY + " 3", "published": "2017-13"}) + "\n",
+                 encoding="utf-8")
+    reports, (p,) = read_all(f)
+    assert [(r.published, r.published_precision) for r in reports] == [
+        (D(2017, 6, 1), "month"), (D(2016, 1, 1), "year")]
+    assert p.line == 3
+    assert "YYYY-MM" in p.message
+
+
+# ------------------------------------------------ dates in the source URL (issue 9)
+
+@pytest.mark.parametrize(("url", "date", "precision"), [
+    ("https://news.example/2018/12/14/town-retaken/", D(2018, 12, 14), "day"),
+    ("https://news.example/ar/2018-12-14-town-retaken", D(2018, 12, 14), "day"),
+    ("https://news.example/a/20181214-town", D(2018, 12, 14), "day"),
+    ("https://news.example/2018/12/town-retaken", D(2018, 12, 1), "month"),
+])
+def test_an_undated_report_is_dated_from_its_url(tmp_path, url, date, precision):
+    f = _txt(tmp_path, "u.txt", f"published: unknown\nsource_url: {url}")
+    (r,), _ = read_all(f)
+    assert (r.published, r.published_precision, r.published_inferred) == (date, precision,
+                                                                          True)
+    assert ("published_from", "source_url") in r.metadata
+
+
+@pytest.mark.parametrize("url", [
+    "https://news.example/a/201812141530-town",        # 12 digits: an id, not a date
+    "https://news.example/a/20181399-town",            # no such day
+    "https://news.example/2018/12/14/x?from=2019/01/02/y#2019-01-02",  # query ignored: day
+    "https://news.example/2018/12/14/a/2018/12/15/b",  # two different days: no date
+    "https://news.example/1066/10/14/battle",          # outside the window
+])
+def test_url_dates_that_are_not_unambiguous_dates(tmp_path, url):
+    (r,), _ = read_all(_txt(tmp_path, "u.txt", f"source_url: {url}"))
+    if "from=" in url:
+        assert (r.published, r.published_precision) == (D(2018, 12, 14), "day")
+    else:
+        assert r.published is None
+        assert r.published_precision == "unknown"
+
+
+def test_the_header_date_wins_over_the_url_and_the_url_over_published_option(tmp_path):
+    url = "https://news.example/2018/12/14/town-retaken/"
+    given = _txt(tmp_path, "a.txt", f"published: 2018-12-15\nsource_url: {url}")
+    from_url = _txt(tmp_path, "b.txt", f"source_url: {url}", body=BODY + " b")
+    reports, _ = read_all(given, from_url, published=D(2019, 1, 1))
+    by_name = {Path(r.source_file).name: r for r in reports}
+    assert (by_name["a.txt"].published, by_name["a.txt"].published_inferred) == (
+        D(2018, 12, 15), False)
+    assert (by_name["b.txt"].published, by_name["b.txt"].published_inferred) == (
+        D(2018, 12, 14), True)
+
+
+def test_jsonl_source_url_dates_its_line(tmp_path):
+    f = tmp_path / "w.jsonl"
+    f.write_text(json.dumps({"text": BODY, "source_url": "https://x.example/2017/10/20/a"})
+                 + "\n", encoding="utf-8")
+    (r,), _ = read_all(f)
+    assert (r.published, r.published_precision, r.published_inferred) == (
+        D(2017, 10, 20), "day", True)
+
+
+# ------------------------------------------------ implausible publication dates (issue 10)
+
+@pytest.mark.parametrize(("value", "words"), [
+    ("0001-01-01", "before 1900-01-01"),   # as found: year 1 changed who-held answers
+    ("1899-12-31", "before 1900-01-01"),   # neighbour
+    ("9999-12-31", "is after"),            # as found
+    ("1850", "before 1900-01-01"),         # a year alone, too old
+])
+def test_a_report_dated_outside_the_window_is_skipped_by_name(tmp_path, value, words):
+    bad = _txt(tmp_path, "old.txt", f"published: {value}")
+    good = _txt(tmp_path, "good.txt", "published: 2018-12-14", body=BODY + " good")
+    reports, (p,) = read_all(bad, good)
+    assert [Path(r.source_file).name for r in reports] == ["good.txt"]
+    assert p.path.endswith("old.txt")
+    assert p.line == 1
+    assert words in p.message
+    assert "skipped" in p.message
+
+
+def test_tomorrow_is_accepted_the_day_after_is_not_and_the_window_is_configurable(
+    tmp_path, monkeypatch
+):
+    from tracker.reports import DateWindow
+
+    today = D(2020, 5, 1)
+    tomorrow = _txt(tmp_path, "t1.txt", "published: 2020-05-02")
+    after = _txt(tmp_path, "t2.txt", "published: 2020-05-03", body=BODY + " 2")
+    reports, (p,) = read_all(tomorrow, after, window=DateWindow(today=today))
+    assert [r.published for r in reports] == [D(2020, 5, 2)]
+    assert "2020-05-03 is after 2020-05-02" in p.message
+    monkeypatch.setenv("TRACKER_EARLIEST_DATE", "1800-01-01")
+    (r,), _ = read_all(_txt(tmp_path, "o.txt", "published: 1850-03-01"))
+    assert r.published == D(1850, 3, 1)
+
+
+def test_jsonl_line_dated_year_one_is_skipped_and_the_rest_read(tmp_path):
+    f = tmp_path / "w.jsonl"
+    f.write_text(json.dumps({"text": BODY, "published": "0001-01-01"}) + "\n"
+                 + json.dumps({"text": BODY + " 2", "published": "2018-12-14"}) + "\n",
+                 encoding="utf-8")
+    (r,), (p,) = read_all(f)
+    assert r.published == D(2018, 12, 14)
+    assert (p.line, "before 1900-01-01" in p.message) == (1, True)
+
+
+def test_a_published_option_outside_the_window_is_refused_before_reading(tmp_path):
+    from tracker.errors import InputError
+
+    with pytest.raises(InputError, match="--published 0001-01-01 is before"):
+        read_reports([_txt(tmp_path, "x.txt", "")], published=D(1, 1, 1))
+
+
+# ------------------------------------------------ encodings and NULs (issue 10)
+
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32"])
+def test_utf16_and_utf32_with_a_bom_are_decoded(tmp_path, codec):
+    text = "published: 2018-12-14\n---\nسيطرت القوات على قرية المثال صباح اليوم.\n"
+    f = tmp_path / "u16.txt"
+    data = text.encode(codec)
+    if codec == "utf-16-be":
+        data = b"\xfe\xff" + data
+    f.write_bytes(data)
+    (r,), problems = read_all(f)
+    assert problems == []
+    assert r.text.startswith("سيطرت القوات")
+    assert r.published == D(2018, 12, 14)
+
+
+def test_utf16_without_a_bom_is_recognised_by_its_zero_bytes(tmp_path):
+    f = tmp_path / "u16.txt"
+    f.write_bytes("published: 2018-12-14\n---\nThe road reopened today.\n".encode("utf-16-le"))
+    (r,), problems = read_all(f)
+    assert problems == []
+    assert r.text == "The road reopened today."
+
+
+def test_a_nul_past_the_first_8_kb_is_refused_with_its_place(tmp_path):
+    """As found: NUL bytes after the first 8 KB went into the store. Neighbour: a NUL
+    written as a JSON escape."""
+    f = tmp_path / "late.txt"
+    f.write_bytes(("A made-up line.\n" * 1000).encode() + b"tail\x00end\n")
+    g = tmp_path / "esc.jsonl"
+    g.write_text(json.dumps({"text": "before\u0000after"}) + "\n"
+                 + json.dumps({"text": BODY}) + "\n", encoding="utf-8")
+    reports, problems = read_all(f, g)
+    assert [r.text for r in reports] == [BODY]
+    late, esc = problems
+    assert late.path.endswith("late.txt")
+    assert "NUL" in late.message
+    assert "line 1001" in late.message
+    assert (esc.line, "NUL" in esc.message) == (1, True)
+
+
+# ------------------------------------------------ directories and bad paths (issue 10)
+
+def test_a_directory_is_read_recursively_and_bad_paths_are_named_not_fatal(tmp_path):
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".hidden").mkdir()
+    _txt(folder, "a.txt", "published: 2018-12-14")
+    _txt(folder / "sub", "b.txt", "published: 2018-12-15", body=BODY + " b")
+    (folder / "sub" / "c.jsonl").write_text(json.dumps({"text": BODY + " c"}) + "\n",
+                                            encoding="utf-8")
+    (folder / "notes.csv").write_text("not,a,report\n", encoding="utf-8")
+    _txt(folder / ".hidden", "d.txt", "", body=BODY + " hidden")
+    dangling = tmp_path / "gone.txt"
+    dangling.symlink_to(tmp_path / "nowhere.txt")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    reports, problems = read_all(dangling, folder, empty)
+    assert sorted(Path(r.source_file).name for r in reports) == ["a.txt", "b.txt", "c.jsonl"]
+    assert [Path(p.path).name for p in problems] == ["gone.txt", "empty"]
+    assert "cannot read" in problems[0].message
+    assert "no report files" in problems[1].message

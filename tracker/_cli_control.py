@@ -10,6 +10,7 @@ some input (the rest was stored).
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import sys
 from collections import Counter
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
@@ -26,8 +27,12 @@ from tracker.settings import Settings
 from tracker.store import PlaceInfo, Store
 from tracker.timeline import Holding, Timeline
 
+logger = logging.getLogger(__name__)
+
 #: Exit code of `tracker ingest` when some input was skipped.
 EXIT_SKIPPED = 3
+#: Exit code after Ctrl-C (128 + SIGINT, as shells report it).
+EXIT_INTERRUPTED = 130
 #: Suffixes `ingest` refuses: tables, not reports (corrections go to `tracker correct`).
 NOT_REPORTS = frozenset({".csv", ".tsv", ".xlsx", ".xls", ".db", ".sqlite"})
 #: Radius (km) of a region named by a settlement rather than an admin unit.
@@ -71,9 +76,17 @@ class IngestSummary:
         return out
 
 
+class IngestInterruptedError(KeyboardInterrupt):
+    """Ctrl-C during `ingest_paths`: carries the summary of what was stored before it."""
+
+    def __init__(self, summary: IngestSummary) -> None:
+        super().__init__("ingest interrupted")
+        self.summary = summary
+
+
 def ingest_paths(
     store: Store,
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     gazetteer: Any,
     lexicon: Any,
     *,
@@ -82,12 +95,16 @@ def ingest_paths(
 ) -> IngestSummary:
     """Read, extract and store report files, one transaction per report.
 
+    A directory stands for its report files, read recursively (`reports.expand_inputs`).
+    A path that cannot be read, a bad report, or a report the extractor fails on is
+    skipped and listed in the summary; the batch goes on.
+
     Parameters
     ----------
     store
         The open store.
     paths
-        Report files (``.txt``, ``.jsonl``, ``.html``).
+        Report files (``.txt``, ``.jsonl``, ``.html``) and directories, as given.
     gazetteer, lexicon
         For the extractor.
     published
@@ -98,34 +115,62 @@ def ingest_paths(
     Returns
     -------
     IngestSummary
+
+    Raises
+    ------
+    IngestInterruptedError
+        On Ctrl-C (a KeyboardInterrupt), with the summary of the reports stored before it;
+        the report in flight is not stored, and re-running the batch goes on from there.
     """
-    from tracker.extract import Extraction, extract_paths
+    from tracker.reports import expand_inputs
 
     summary = IngestSummary()
-    for path in paths:
-        if Path(path).suffix.lower() in NOT_REPORTS:
-            summary.skipped.append(
-                f"{path}: a {Path(path).suffix} file is not a report (reports are .txt, .jsonl "
-                "or .html); load analyst corrections with `tracker correct FILE`")
+    start = store.counts()["reports"]
+    try:
+        for path in expand_inputs(paths):
+            _ingest_one(store, path, gazetteer, lexicon, published, summary)
             summary.files += 1
             if progress is not None:
                 progress(summary)
-            continue
-        for item in extract_paths([path], gazetteer, lexicon, published=published):
-            if not isinstance(item, Extraction):
-                summary.skipped.append(str(item))
-                continue
-            if store.add_report(item.report, item):
-                summary.new += 1
-                summary.claims += len(item.claims)
-                summary.unplaced_claims += sum(1 for c in item.claims if c.place_id is None)
-                summary.unresolved += sum(1 for m in item.mentions if m.status != "resolved")
-            else:
-                summary.known += 1
-        summary.files += 1
-        if progress is not None:
-            progress(summary)
+    except KeyboardInterrupt as err:
+        try:  # count what is committed: the interrupt may fall between COMMIT and the count
+            summary.new = store.counts()["reports"] - start
+        except TrackerError:
+            logger.debug("could not count the stored reports", exc_info=True)
+        raise IngestInterruptedError(summary) from err
     return summary
+
+
+def _ingest_one(store: Store, path: str, gazetteer: Any, lexicon: Any,
+                published: dt.date | None, summary: IngestSummary) -> None:
+    from tracker.extract import extract
+    from tracker.reports import ReportProblem, read_reports
+
+    if Path(path).suffix.lower() in NOT_REPORTS:
+        summary.skipped.append(
+            f"{path}: a {Path(path).suffix} file is not a report (reports are .txt, .jsonl "
+            "or .html); load analyst corrections with `tracker correct FILE`")
+        return
+    for item in read_reports([path], published=published):
+        if isinstance(item, ReportProblem):
+            summary.skipped.append(str(item))
+            continue
+        try:
+            extraction = extract(item, gazetteer, lexicon)
+        except Exception as err:  # one report the extractor fails on never stops a batch
+            logger.debug("extractor failed on %s", item.source_file, exc_info=True)
+            where = f"{item.source_file}:{item.line}" if item.line else item.source_file
+            summary.skipped.append(
+                f"{where}: the extractor failed on this report ({type(err).__name__}: "
+                f"{err}); nothing of it was stored. Please report this with the file.")
+            continue
+        if store.add_report(item, extraction):
+            summary.new += 1
+            summary.claims += len(extraction.claims)
+            summary.unplaced_claims += sum(1 for c in extraction.claims if c.place_id is None)
+            summary.unresolved += sum(1 for m in extraction.mentions if m.status != "resolved")
+        else:
+            summary.known += 1
 
 
 # --------------------------------------------------------------------------- places
@@ -407,6 +452,16 @@ def _place_docs(timeline: Timeline, store: Store, gazetteer: Any) -> dict[str, d
     }
 
 
+def _check_published(published: dt.date | None) -> None:
+    """Refuse a ``--published`` date outside the plausible window, before any work."""
+    from tracker.errors import InputError
+    from tracker.reports import DateWindow
+
+    if published is not None and (problem := DateWindow.from_env().problem(
+            published, "--published")) is not None:
+        raise InputError(problem)
+
+
 def _max_age(days: int | None) -> dt.timedelta | None:
     return dt.timedelta(days=days) if days is not None else None
 
@@ -420,26 +475,33 @@ def register(main: click.Group) -> None:
     """Add the control-layer commands to the `tracker` group."""
 
     @main.command("ingest")
-    @click.argument("files", nargs=-1, required=True,
-                    type=click.Path(dir_okay=False, path_type=Path))
+    @click.argument("files", nargs=-1, required=True, metavar="FILE_OR_DIR...")
     @store_opt
     @click.option("--published", type=DATE, default=None,
                   help="Publication date for reports that carry none.")
     @json_opt
-    def ingest_cmd(files: tuple[Path, ...], store: Path | None, published: dt.date | None,
+    def ingest_cmd(files: tuple[str, ...], store: Path | None, published: dt.date | None,
                    as_json: bool) -> None:
-        """Extract control claims from report FILEs and store them (one transaction each).
+        """Extract control claims from report files and store them (one transaction each).
 
+        FILE_OR_DIR: report files (.txt, .jsonl, .html) or directories, read recursively
+        for *.txt, *.text, *.jsonl, *.ndjson, *.html and *.htm (hidden ones left out).
         Reports already in the store are recognised by their text and skipped, so a batch
-        can be re-run after an interruption. Exit 3 when some input was skipped.
+        can be re-run after an interruption (Ctrl-C prints what was stored). A path that
+        cannot be read and a bad report are named on stderr and skipped; the exit code is
+        then 3.
         """
         from tqdm import tqdm
 
+        from tracker.reports import expand_inputs
+
         settings = settings_for(store)
+        inputs = expand_inputs(files)
         try:
+            _check_published(published)
             gaz, lex = _gazetteer(settings), _lexicon()
             with _open(settings, create=True) as st, tqdm(
-                total=len(files), unit="file", file=sys.stderr, desc="ingest",
+                total=len(inputs), unit="file", file=sys.stderr, desc="ingest",
                 dynamic_ncols=True, leave=False,
             ) as bar:
                 def tick(s: IngestSummary) -> None:
@@ -447,14 +509,22 @@ def register(main: click.Group) -> None:
                     bar.set_postfix(new=s.new, known=s.known, skipped=len(s.skipped),
                                     claims=s.claims, refresh=False)
 
-                summary = ingest_paths(st, files, gaz, lex, published=published, progress=tick)
+                summary = ingest_paths(st, inputs, gaz, lex, published=published,
+                                       progress=tick)
                 record_geography(st, gaz, id_aliases(gaz))
+        except IngestInterruptedError as stop:
+            s = stop.summary
+            click.echo(f"\ninterrupted: {s.new} new report(s) were stored (from {s.files} of "
+                       f"{len(inputs)} file(s) done); the report being read was not. Run the "
+                       "same command again to go on: reports already stored are skipped.",
+                       err=True)
+            sys.exit(EXIT_INTERRUPTED)
         except TrackerError as err:
             raise fail(err) from None
         if as_json:
             echo_json(summary.to_json())
-        else:
-            for line in summary.lines():
+        for line in summary.lines():
+            if not as_json or line.startswith("skipped"):
                 click.echo(line, err=line.startswith("skipped"))
         if summary.skipped:
             sys.exit(EXIT_SKIPPED)
@@ -597,6 +667,7 @@ def register(main: click.Group) -> None:
 
 
 __all__ = [
+    "IngestInterruptedError",
     "IngestSummary",
     "find_place",
     "id_aliases",

@@ -7,6 +7,7 @@ named on stderr with what to do; 1 = a TrackerError (e.g. no gazetteer); 2 = usa
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Sequence
 from typing import Any
 
@@ -14,6 +15,8 @@ import click
 
 from tracker._cli_common import DATE, echo_json, fail, json_opt, warn
 from tracker.errors import TrackerError
+
+logger = logging.getLogger(__name__)
 
 #: Exit code when some inputs were skipped (the rest was processed).
 EXIT_SKIPPED = 3
@@ -70,22 +73,35 @@ def run_extract(
     as_json: bool,
     resources: tuple[Any, Any] | None = None,
 ) -> int:
-    """Extract every input and print; returns the exit code (0 or `EXIT_SKIPPED`)."""
-    from tracker.extract import extract_paths
-    from tracker.reports import ReportProblem
+    """Extract every input and print; returns the exit code (0 or `EXIT_SKIPPED`).
+
+    A directory stands for its report files (read recursively); a path that cannot be
+    read, a bad report, or a report the extractor fails on is named on stderr and skipped.
+    """
+    from tracker.extract import extract
+    from tracker.reports import ReportProblem, read_reports
 
     gazetteer, lexicon = resources or load_resources()
     skipped = 0
     claims: list[dict[str, Any]] = []
-    for item in extract_paths(paths, gazetteer, lexicon, published=published):
+    for item in read_reports(paths, published=published):
         if isinstance(item, ReportProblem):
             skipped += 1
             warn(f"skipped {item}")
             continue
+        try:
+            extraction = extract(item, gazetteer, lexicon)
+        except Exception as err:  # one report the extractor fails on never stops a batch
+            logger.debug("extractor failed on %s", item.source_file, exc_info=True)
+            skipped += 1
+            where = f"{item.source_file}:{item.line}" if item.line else item.source_file
+            warn(f"skipped {where}: the extractor failed on this report "
+                 f"({type(err).__name__}: {err}). Please report this with the file.")
+            continue
         if as_json:
-            claims.extend(c.to_json() for c in item.claims)
+            claims.extend(c.to_json() for c in extraction.claims)
         else:
-            _human(item)
+            _human(extraction)
     if as_json:
         echo_json(claims)
     if skipped:
@@ -98,7 +114,7 @@ def register(main: click.Group) -> None:
     """Add ``extract`` to the command group."""
 
     @main.command("extract")
-    @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+    @click.argument("files", nargs=-1, required=True, metavar="FILE_OR_DIR...")
     @click.option(
         "--published",
         type=DATE,
@@ -107,9 +123,11 @@ def register(main: click.Group) -> None:
     )
     @json_opt
     def extract_cmd(files: tuple[str, ...], published: dt.date | None, as_json: bool) -> None:
-        """Print the control claims found in report FILES (.txt, .jsonl, .html).
+        """Print the control claims found in report files (.txt, .jsonl, .html).
 
-        Nothing is stored (see `tracker ingest`). Problems with an input are named on
+        FILE_OR_DIR: report files or directories, read recursively for *.txt, *.text,
+        *.jsonl, *.ndjson, *.html and *.htm (hidden ones left out). Nothing is stored
+        (see `tracker ingest`). A path that cannot be read and a bad report are named on
         stderr and the rest is processed; the exit code is then 3.
         """
         try:

@@ -17,15 +17,20 @@ day precision, and the analyst's note as its evidence sentence.
 All or nothing: when any row is bad, `load_corrections` raises one `InputError` that lists
 every bad row (file, line, what is wrong, what to do) and nothing is stored, so a file is
 never half-applied. Fix the rows and load the file again (rows already stored are skipped).
+
+The CSV is read strictly, one record per line: a quote that runs past the end of its line,
+a row with more or fewer fields than the header, a field over `MAX_FIELD_CHARS` characters
+or a NUL character is a bad row (never a row silently swallowed into another's note). A
+date outside the plausible window (`tracker.reports.DateWindow`: 1900-01-01 to tomorrow by
+default) is a bad row too.
 """
 
 from __future__ import annotations
 
 import csv
 import datetime as dt
-import io
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -33,6 +38,7 @@ from typing import Any, Protocol
 from tracker.arabic import latin_key, normalize
 from tracker.errors import InputError, TrackerError, UnknownActorError
 from tracker.model import ACTORS, STATUSES, ControlClaim, Evidence, Place
+from tracker.reports import DateWindow
 from tracker.timeline import CORRECTION_RULE
 
 REQUIRED = ("place", "actor", "status", "date", "note")
@@ -47,6 +53,10 @@ _CUE_KIND = {
     "district": "district", "governorate": "governorate", "province": "governorate",
 }
 _PCODE = re.compile(r"(?i)^SY\d{2}(\d{2}){0,2}$")
+#: Longest accepted field (a note); longer ones are a bad row, not a traceback.
+MAX_FIELD_CHARS = 10_000
+#: Bad rows listed one by one in the error message (the rest are counted).
+MAX_LISTED_ERRORS = 20
 
 
 class _Gazetteer(Protocol):
@@ -72,7 +82,8 @@ class Corrections:
 
 
 def load_corrections(
-    path: str | Path, gazetteer: _Gazetteer, lexicon: _Lexicon | None = None
+    path: str | Path, gazetteer: _Gazetteer, lexicon: _Lexicon | None = None, *,
+    window: DateWindow | None = None,
 ) -> Corrections:
     """Read and check a corrections CSV.
 
@@ -84,6 +95,8 @@ def load_corrections(
         Resolves place names and ids, and expands admin units.
     lexicon
         Maps actor names to ids (`tracker.actors.ActorLexicon`); default: ids only.
+    window
+        Plausible dates (default `DateWindow.from_env()`).
 
     Returns
     -------
@@ -103,52 +116,108 @@ def load_corrections(
     except OSError as err:
         msg = f"cannot read the corrections file ({err.strerror})"
         raise InputError(msg, path=label) from err
-    return corrections_from_text(text, gazetteer, lexicon, source=label)
+    return corrections_from_text(text, gazetteer, lexicon, source=label, window=window)
 
 
 def corrections_from_text(
-    text: str, gazetteer: _Gazetteer, lexicon: _Lexicon | None = None, *, source: str
+    text: str, gazetteer: _Gazetteer, lexicon: _Lexicon | None = None, *, source: str,
+    window: DateWindow | None = None,
 ) -> Corrections:
     """Parse corrections CSV text (see `load_corrections`); `source` names it in messages."""
-    lines = [ln for ln in io.StringIO(text) if not ln.lstrip().startswith("#")]
-    numbers = [i for i, ln in enumerate(io.StringIO(text), start=1)
-               if not ln.lstrip().startswith("#")]
-    reader = csv.DictReader(lines)
-    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    window = window if window is not None else DateWindow.from_env()
+    records = list(_records(text))
+    if not records:
+        msg = (f"has no header line; the first line must name the columns "
+               f"{','.join(REQUIRED)} (optional: {','.join(OPTIONAL)})")
+        raise InputError(msg, path=source, line=1)
+    header_at = 0
+    if records[0][1] is None:
+        msg = f"the header line {records[0][2]}"
+        raise InputError(msg, path=source, line=records[0][0])
+    head_line, head_fields, _ = records[header_at]
+    assert head_fields is not None
+    header = [h.strip().lower() for h in head_fields]
     missing = [c for c in REQUIRED if c not in header]
     if missing:
         msg = (f"missing column(s) {', '.join(missing)}; the first line must name the columns "
                f"{','.join(REQUIRED)} (optional: {','.join(OPTIONAL)})")
-        raise InputError(msg, path=source, line=numbers[0] if numbers else 1)
-    reader.fieldnames = header
+        raise InputError(msg, path=source, line=head_line)
+    twice = sorted({h for h in header if h and header.count(h) > 1})
+    if twice:
+        msg = f"column(s) {', '.join(twice)} named twice in the header; keep one of each"
+        raise InputError(msg, path=source, line=head_line)
     claims: list[ControlClaim] = []
     where: list[int] = []
     errors: list[tuple[int, str]] = []
     rows = 0
-    for row in reader:
-        line = numbers[reader.line_num - 1] if reader.line_num - 1 < len(numbers) else 0
-        values = {k: (v or "").strip() for k, v in row.items() if k is not None}
+    for line, fields, problem in records[header_at + 1 :]:
+        if problem is None and fields is not None and len(fields) != len(header):
+            problem = (f"has {len(fields)} field(s) but the header names {len(header)} "
+                       f"({','.join(header)}); put a note that holds a comma in double quotes")
+        if problem is not None or fields is None:
+            rows += 1
+            errors.append((line, problem or "cannot be read"))
+            continue
+        values = {k: v.strip() for k, v in zip(header, fields, strict=True)}
         if not any(values.values()):
             continue
         rows += 1
         try:
-            made = _row_claims(values, gazetteer, lexicon, source=source, line=line)
+            made = _row_claims(values, gazetteer, lexicon, source=source, line=line,
+                               window=window)
         except TrackerError as err:
             errors.append((line, str(err)))
             continue
         claims.extend(made)
         where.extend([line] * len(made))
     if errors:
-        detail = "; ".join(f"{source}:{ln}: {m.rstrip('. ')}" for ln, m in errors)
-        msg = (f"{len(errors)} bad row(s), nothing stored. {detail}. Fix these rows and "
+        listed = errors[:MAX_LISTED_ERRORS]
+        detail = "; ".join(f"{source}:{ln}: {m.rstrip('. ')}" for ln, m in listed)
+        more = f" (and {len(errors) - len(listed)} more)" if len(errors) > len(listed) else ""
+        msg = (f"{len(errors)} bad row(s), nothing stored. {detail}{more}. Fix these rows and "
                "load the file again.")
         raise InputError(msg, path=source, line=errors[0][0])
     return Corrections(source, tuple(claims), tuple(where), rows)
 
 
+def _records(text: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
+    """``(line number, fields or None, problem or None)`` for each CSV line that is not
+    blank or a ``#`` comment; one record per line, parsed strictly."""
+    for n, raw in enumerate(text.split("\n"), start=1):
+        line = raw.removesuffix("\r")
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        if "\x00" in line:
+            yield n, None, "holds a NUL character (a damaged or binary file); remove it"
+            continue
+        try:
+            rows = list(csv.reader([line], strict=True))
+        except csv.Error as err:
+            yield n, None, _csv_problem(str(err), line)
+            continue
+        fields = rows[0] if rows else []
+        long = next((f for f in fields if len(f) > MAX_FIELD_CHARS), None)
+        if long is not None:
+            yield n, None, (f"has a field of {len(long)} characters (limit {MAX_FIELD_CHARS}); "
+                            "shorten the note, or check for a quote that is never closed")
+            continue
+        yield n, fields, None
+
+
+def _csv_problem(error: str, line: str) -> str:
+    if "unexpected end of data" in error:
+        return ("has a quote that is not closed before the end of the line; close it (a "
+                'quote inside a field is written twice: "")')
+    if "field limit" in error or "field larger" in error:
+        return (f"has a field over the csv reader's size limit (limit {MAX_FIELD_CHARS} "
+                "characters here); shorten the note, or check for a quote never closed")
+    return (f"is not valid CSV ({error}) near {line[:60]!r}; a field with a quote or a comma "
+            'goes in double quotes, with its own quotes doubled ("")')
+
+
 def _row_claims(
     row: Mapping[str, str], gazetteer: _Gazetteer, lexicon: _Lexicon | None, *, source: str,
-    line: int,
+    line: int, window: DateWindow,
 ) -> list[ControlClaim]:
     actor = _actor(row["actor"], lexicon)
     status = row["status"].lower()
@@ -160,6 +229,8 @@ def _row_claims(
     except ValueError as err:
         msg = f"date {row['date']!r} is not YYYY-MM-DD (e.g. 2018-09-10)"
         raise InputError(msg) from err
+    if (problem := window.problem(on, "date")) is not None:
+        raise InputError(problem)
     fraction = _fraction(row.get("fraction", ""))
     besieger = _actor(row["besieger"], lexicon) if row.get("besieger") else None
     places = _places(row["place"], row.get("in", ""), gazetteer)
