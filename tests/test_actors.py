@@ -615,3 +615,44 @@ def test_corpus_has_no_free_syrian_army_as_government(corpus_dir: Path,
                 folded = normalize(m.text)
                 if "الحر" in folded.split() or "free" in folded.split():
                     assert m.actor in ("opposition", "sna"), (rep.name, m)
+
+
+def test_the_sentence_decides_before_the_paragraph(lex: ActorLexicon) -> None:
+    text = ("تقدمت فصائل درع الفرات شرقاً؛ وفي الجنوب انسحبت الفصائل من البلدة بعد اتفاق "
+            "وقعته حركة أحرار الشام")
+    factions = [m for m in lex.find(text) if m.text == "الفصائل"]
+    assert [m.actor for m in factions] == ["opposition"]
+
+
+@pytest.mark.parametrize(
+    ("text", "actor"),
+    [
+        # where Turkey backs the NLF (Idlib) its rebels are the opposition ...
+        ("Turkish-backed rebels retook a town near Saraqeb", "opposition"),
+        # ... in its own operations, the SNA
+        ("Turkish-backed rebels entered a village near Afrin", "sna"),
+        ("Turkish-backed rebels entered the village", "sna"),
+    ],
+)
+def test_turkish_backed_rebels_by_theatre(lex: ActorLexicon, text: str, actor: str) -> None:
+    assert [m.actor for m in lex.find(text)] == [actor]
+
+
+def test_a_theatre_never_hides_a_stronger_sign(lex: ActorLexicon) -> None:
+    # an Idlib place only confirms the factions' default; the Afrin title still decides
+    body = "وتتقدم الفصائل نحو ريف إدلب الشمالي"
+    assert [m.actor for m in lex.find(body)] == ["opposition"]
+    assert [m.actor for m in lex.find(body, context="معارك عفرين")] == ["sna"]
+
+
+def test_the_turkish_press_organisation_is_not_isis(lex: ActorLexicon) -> None:
+    # "التنظيم" is ISIS by default only when no other organisation is named; the Turkish
+    # press names the YPG "تنظيم ي ب ك"
+    text = "وقال الجيش التركي إن عناصر تنظيم ي ب ك انسحبوا وإن التنظيم خسر مواقعه"
+    assert {m.actor for m in lex.find(text)} == {"turkey", "sdf"}
+
+
+def test_a_person_is_not_a_faction(lex: ActorLexicon) -> None:
+    assert lex.find("بنى نور الدين زنكي المدرسة في القرن الثاني عشر") == []
+    assert actors_in(lex, "قاتلت حركة نور الدين زنكي في الريف") == [
+        ("حركة نور الدين زنكي", "opposition")]

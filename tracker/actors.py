@@ -626,9 +626,14 @@ def _resolve(text: str, mentions: list[tuple[_Hit, int, int]], ctx: _Context) ->
     those with it ("الإرهابيين"), from the single-actor names, else from every mention
     resolved so far, else the first of their ids that the text names.
     """
-    breaks = [m.start() for m in re.finditer("\n", text)]
-    paras = [bisect.bisect(breaks, start) for _, start, _ in mentions]
-    place_paras = [(bisect.bisect(breaks, offset), actor) for offset, actor in ctx.places]
+    lines = [m.start() for m in re.finditer("\n", text)]
+    stops = [m.start() for m in _SENTENCE_END.finditer(text)]
+
+    def where(offset: int) -> tuple[int, int]:
+        return bisect.bisect(lines, offset), bisect.bisect(stops, offset)
+
+    paras = [where(start) for _, start, _ in mentions]
+    place_paras = [(offset, *where(offset), actor) for offset, actor in ctx.places]
     actors: list[str | None] = [h.entry.actor if len(h.entry.actors) == 1 else None
                                 for h, _, _ in mentions]
     for k, (hit, _, _) in enumerate(mentions):
@@ -645,11 +650,11 @@ def _resolve(text: str, mentions: list[tuple[_Hit, int, int]], ctx: _Context) ->
             entry = hit.entry
             if actors[k] is not None or (rnd == 1 and entry.required):
                 continue
-            where = (start, end, paras[k])
-            found = _from_context(entry.actors, where, [ev for ev in single if ev[0] != start],
+            at = (start, end, *paras[k])
+            found = _from_context(entry.actors, at, [ev for ev in single if ev[0] != start],
                                   place_paras, ctx)
             if found is None and rnd == 2:
-                found = _from_context(entry.actors, where,
+                found = _from_context(entry.actors, at,
                                       [ev for ev in evidence if ev[0] != start], place_paras, ctx)
             if found is None:
                 found = entry.actors[0] if rnd == 1 else next(
@@ -674,36 +679,47 @@ def _beside(text: str, mentions: list[tuple[_Hit, int, int]], actors: list[str |
     return None
 
 
-def _from_context(candidates: tuple[str, ...], where: tuple[int, int, int],
-                  evidence: list[tuple[int, int, str | None, int]],
-                  place_paras: list[tuple[int, str]], ctx: _Context) -> str | None:
+def _from_context(candidates: tuple[str, ...], at: tuple[int, int, int, int],
+                  evidence: list[tuple[int, int, str | None, tuple[int, int]]],
+                  place_paras: list[tuple[int, int, int, str]], ctx: _Context) -> str | None:
     """The candidate the context names, nearest first.
 
-    In order: the nearest single-actor name in the same paragraph, a place of the theatre in
-    that paragraph, the title's names, the title's places, the nearest name anywhere in the
-    text, a place anywhere in the text. None when none of them is a candidate.
+    In order: the nearest single-actor name in the same sentence, the nearest place of a
+    theatre in it; the same in the paragraph; the title's names, the title's places; the
+    nearest name anywhere in the text, the nearest place anywhere in it. A place counts only
+    for a candidate other than the first (the default). None when nothing decides.
     """
-    start, end, para = where
+    start, end, para, sent = at
 
     def distance(s: int, e: int) -> tuple[int, int]:
         return (start - e, 0) if e <= start else (s - end, 1)  # ties: the one before
 
-    def nearest(scope_para: bool) -> str | None:
-        near = [(distance(s, e), a) for s, e, a, p in evidence
-                if a in candidates and (not scope_para or p == para)]
+    def inside(scope: str, p: int, q: int) -> bool:
+        return scope == "text" or (p == para and (scope == "paragraph" or q == sent))
+
+    def nearest(scope: str) -> str | None:
+        near = [(distance(s, e), a) for s, e, a, (p, q) in evidence
+                if a in candidates and inside(scope, p, q)]
         return str(min(near)[1]) if near else None
 
-    def place(actors: Iterable[str]) -> str | None:
-        found = set(actors)
-        return next((a for a in candidates if a in found), None)
+    # a place only ever moves a word away from its first id: confirming the default would
+    # stop the search before a stronger sign (the title's theatre) is read
+    others = candidates[1:]
+
+    def place(found: set[str]) -> str | None:
+        return next((a for a in others if a in found), None)
+
+    def places(scope: str) -> str | None:
+        near = sorted((distance(o, o), others.index(a), a) for o, p, q, a in place_paras
+                      if a in others and inside(scope, p, q))
+        return near[0][2] if near else None
 
     steps: tuple[Callable[[], str | None], ...] = (
-        lambda: nearest(True),
-        lambda: place(a for p, a in place_paras if p == para),
+        lambda: nearest("sentence"), lambda: places("sentence"),
+        lambda: nearest("paragraph"), lambda: places("paragraph"),
         lambda: next((a for a in ctx.title_named if a in candidates), None),
         lambda: place(ctx.title_places),
-        lambda: nearest(False),
-        lambda: place(a for _, a in place_paras),
+        lambda: nearest("text"), lambda: places("text"),
     )
     for step in steps:
         found = step()
@@ -712,7 +728,10 @@ def _from_context(candidates: tuple[str, ...], where: tuple[int, int, int],
     return None
 
 
-_OTHER_ORGANISATION = re.compile(r"(?:^|\s)[وبلفك]?تنظيم (?!الدوله|داعش|دوله)\w{3,}")
+_OTHER_ORGANISATION = re.compile(
+    r"(?:^|\s)[وبلفك]?تنظيمي? (?!الدوله|داعش|دوله)(?:\w{3,}|\w \w)")  # "تنظيم ي ب ك" too
+#: Ends of sentences for reading a generic word's actor from its own sentence first.
+_SENTENCE_END = re.compile(r"[.!?؟؛](?=\s)|\n")
 
 
 def _names_other_organisation(text: str) -> bool:
