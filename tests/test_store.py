@@ -170,12 +170,13 @@ def test_store_from_an_older_schema_is_migrated(tmp_path):
                  "'2018-12-14','day',0.9,'هجين','Hajin',34.69,40.83,0,5,'s','verb')")
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version == SCHEMA_VERSION == 3
+        assert store.schema_version == SCHEMA_VERSION == 4
         assert store.places()["ocha:C4942"].name_en == "Hajin"  # backfilled by migration 2
         holding = store.timeline().held_by("ocha:C4942", D(2018, 12, 20))
         assert holding.actor == "sdf"
         assert holding.evidence[0].publisher == "AFP"
         assert holding.evidence[0].claim.scope is None  # column added by migration 3
+        assert holding.evidence[0].claim.weekday is None  # column added by migration 4
         assert holding.evidence[0].claim.lat == 34.69
         assert store.places_without_geography() == ["ocha:C4942"]
 
@@ -193,7 +194,7 @@ def test_store_from_schema_2_is_migrated_and_takes_scoped_claims(tmp_path):
                  "40.83,0,5,'s','verb')")
     conn.close()
     with Store.open(path) as store:
-        assert store.schema_version == 3
+        assert store.schema_version == SCHEMA_VERSION
         (old,) = store.claims()
         assert (old.claim.exclusive_group, old.claim.scope) == ("g", None)
         scoped = make_claims(2, k=1)[0]

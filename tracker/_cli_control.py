@@ -281,7 +281,8 @@ def _holding_line(h: Holding) -> str:
 
 
 def _evidence_lines(items: Iterable[dict[str, Any]], label: str) -> list[str]:
-    return [f"  {label} {e['date']} {e['source_file']}: {e['sentence']}" for e in items]
+    return [f"  {label} {e['date']} {e['source_file']}: {e['sentence']}"
+            + (f" [{e['dated_by']}]" if e.get("dated_by") else "") for e in items]
 
 
 def _place_label(p: dict[str, Any]) -> str:
@@ -592,13 +593,14 @@ def register(main: click.Group) -> None:
         """Every control interval of PLACE, oldest first, with its evidence."""
         pid, pdoc, tl = _locate_cli(store, place, within)
         holdings = tl.holdings(pid)
+        undated = tl.undated_about(pid)
         if as_json:
             echo_json({"place": pdoc, "intervals": [
                 {"start": h.since.isoformat(), "end": h.until.isoformat() if h.until else None,
-                 **h.to_json()} for h in holdings]})
+                 **h.to_json()} for h in holdings], "undated": [u.to_json() for u in undated]})
             return
         click.echo(_place_label(pdoc))
-        if not holdings:
+        if not holdings and not undated:
             click.echo("  no claim about this place in the store")
         for h in holdings:
             click.echo(_holding_line(h))
@@ -607,6 +609,10 @@ def register(main: click.Group) -> None:
             if h.conflicts:
                 click.echo("\n".join(_evidence_lines(
                     [c.evidence_json() for c in h.conflicts], "conflict")))
+        for u in undated:  # claims nothing dates: listed, never placed by a guess
+            c = u.claim.claim
+            click.echo(f"undated: {c.actor} {c.status} ({u.reason})")
+            click.echo(f"  evidence {u.claim.claim.source_file}: {c.evidence.sentence}")
 
     @main.command("snapshot")
     @click.option("--on", "on", type=DATE, required=True, help="The day of the snapshot.")

@@ -27,6 +27,7 @@ message advises deleting a store: it holds the analyst's corrections.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import gc
@@ -51,6 +52,7 @@ from tracker.timeline import (
     Reliability,
     StoredClaim,
     Timeline,
+    UndatedClaim,
 )
 
 logger = logging.getLogger(__name__)
@@ -180,8 +182,25 @@ _V3 = [
         PRIMARY KEY (key, place_id, seq)) WITHOUT ROWID""",
 ]
 
+_V4 = [
+    # The weekday of a claim its report names only by a weekday ("اليوم الأحد" in an undated
+    # report): 0 = Monday .. 6 = Sunday, NULL otherwise. The control layer dates it from
+    # other reports (`timeline.date_by_weekday`).
+    "ALTER TABLE claims ADD COLUMN weekday INTEGER",
+    # Per interval cache: the claims the timeline dated by their weekday (date = ordinal,
+    # note = how) and those it left undated (date NULL, note = why), so a cached timeline
+    # shows the same evidence and the same list of undated claims.
+    """CREATE TABLE cached_dates (
+        key TEXT NOT NULL,
+        claim_id TEXT NOT NULL,
+        place_id TEXT,
+        date INTEGER,
+        note TEXT NOT NULL,
+        PRIMARY KEY (key, claim_id)) WITHOUT ROWID""",
+]
+
 #: Schema migrations: version N is reached by running ``MIGRATIONS[N - 1]``.
-MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(_V1), tuple(_V2), tuple(_V3))
+MIGRATIONS: tuple[tuple[str, ...], ...] = (tuple(_V1), tuple(_V2), tuple(_V3), tuple(_V4))
 #: Interval caches kept at once (e.g. one for the CLI's id aliases, one without).
 CACHE_KEEP = 2
 #: The schema version this tracker writes.
@@ -509,12 +528,13 @@ class Store:
             self._conn.executemany(
                 "INSERT INTO claims (report_id, source_file, place_text, place_id, actor, status,"
                 " date, date_precision, confidence, fraction, exclusive_group, besieger, scope,"
-                " name_ar, name_en, lat, lon, ev_start, ev_end, sentence, rule)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                " name_ar, name_en, lat, lon, ev_start, ev_end, sentence, rule, weekday)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(report.report_id, c.source_file, c.place_text, c.place_id, c.actor, c.status,
                   _iso(c.date), c.date_precision, c.confidence, c.fraction, c.exclusive_group,
                   c.besieger, c.scope, c.name_ar, c.name_en, c.lat, c.lon, c.evidence.start,
-                  c.evidence.end, c.evidence.sentence, c.evidence.rule) for c in claims],
+                  c.evidence.end, c.evidence.sentence, c.evidence.rule, c.weekday)
+                 for c in claims],
             )
             self._conn.executemany(
                 "INSERT INTO mentions (report_id, text, start, end, status, place_id,"
@@ -636,7 +656,7 @@ class Store:
         "SELECT c.claim_id, c.report_id, c.source_file, c.place_text, c.place_id, c.actor,"
         " c.status, c.date, c.date_precision, c.confidence, c.fraction, c.exclusive_group,"
         " c.besieger, c.scope, c.name_ar, c.name_en, c.lat, c.lon, c.ev_start, c.ev_end,"
-        " c.sentence, c.rule, r.published, r.publisher FROM claims c"
+        " c.sentence, c.rule, r.published, r.publisher, c.weekday FROM claims c"
         " JOIN reports r USING (report_id)")
 
     def extracted_claims(self) -> Iterator[StoredClaim]:
@@ -813,16 +833,21 @@ class Store:
     @_reading
     def timeline_place_ids(self, *, reliability: Reliability | None = None,
                            **kwargs: Any) -> set[str]:
-        """Every place id the timeline knows (building and caching it when needed)."""
+        """Every place id the timeline knows (building and caching it when needed), with
+        the places of its undated claims."""
         rel = reliability if reliability is not None else load_reliability()
         args = self._build_args(kwargs)
         key = self._cache_key(rel, args)
         if key not in self._memo and not self._cached(key):
-            return set(self.timeline(reliability=rel, **kwargs).place_ids)
+            tl = self.timeline(reliability=rel, **kwargs)
+            return set(tl.place_ids) | {u.place_id for u in tl.undated if u.place_id}
         if key in self._memo:
-            return set(self._memo[key].place_ids)
+            tl = self._memo[key]
+            return set(tl.place_ids) | {u.place_id for u in tl.undated if u.place_id}
         cur = self._conn.execute(
-            "SELECT DISTINCT place_id FROM cached_intervals WHERE key = ?", (key,))
+            "SELECT DISTINCT place_id FROM cached_intervals WHERE key = ? UNION SELECT place_id"
+            " FROM cached_dates WHERE key = ? AND date IS NULL AND place_id IS NOT NULL",
+            (key, key))
         return {row[0] for row in cur}
 
     def _build_args(self, kwargs: dict[str, Any]) -> dict[str, Any]:
@@ -882,9 +907,12 @@ class Store:
                     " LIMIT -1 OFFSET ?", (CACHE_KEEP - 1,))]
                 for k in old:
                     self._conn.execute("DELETE FROM cached_intervals WHERE key = ?", (k,))
+                    self._conn.execute("DELETE FROM cached_dates WHERE key = ?", (k,))
                     self._conn.execute("DELETE FROM timeline_cache WHERE key = ?", (k,))
                 self._conn.executemany(
                     "INSERT INTO cached_intervals VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", rows)
+                self._conn.executemany(
+                    "INSERT OR IGNORE INTO cached_dates VALUES (?,?,?,?,?)", _dates_rows(key, tl))
                 self._conn.execute(
                     "INSERT INTO timeline_cache VALUES (?,?,?,?,?)",
                     (key, _now(), tl.claims, tl.skipped, sum(1 for _ in tl.intervals())))
@@ -921,6 +949,8 @@ class Store:
                     " ORDER BY place_id, seq", (key, *chunk)).fetchall()
             ids = {i for r in rows for col in (r[8], r[9]) if col for i in col.split(",")}
             claims = self.claims_by_id(ids)
+        dated, undated = self._cached_dates(key, places, claims)
+        claims.update(dated)
         holdings: dict[str, list[Holding]] = {}
         fromord = dt.date.fromordinal
         for pid, since, until, actor, status, conf, frac, by, sup, con in rows:
@@ -930,19 +960,63 @@ class Store:
                 pid, actor, status, fromord(since), fromord(until) if until else None, conf,
                 frac, by, evidence, conflicts,
                 tuple(c.claim.date.toordinal() for c in evidence if c.claim.date)))
-        return Timeline(holdings, skipped=skipped, claims=n_claims)
+        return Timeline(holdings, skipped=skipped, claims=n_claims, undated=undated)
+
+    def _cached_dates(self, key: str, places: set[str] | None,
+                      claims: dict[str, StoredClaim]
+                      ) -> tuple[dict[str, StoredClaim], list[UndatedClaim]]:
+        """The weekday datings and undated claims cached with an interval cache."""
+        rows = self._conn.execute(
+            "SELECT claim_id, place_id, date, note FROM cached_dates WHERE key = ?",
+            (key,)).fetchall()
+        if places is not None:
+            rows = [r for r in rows if r[1] in places]
+            missing = {r[0] for r in rows} - set(claims)
+            if missing:
+                claims.update(self.claims_by_id(missing))
+        dated: dict[str, StoredClaim] = {}
+        undated: list[UndatedClaim] = []
+        for cid, pid, day, note in rows:
+            sc = claims.get(cid)
+            if sc is None:
+                continue
+            if day is None:
+                undated.append(UndatedClaim(sc, note, pid))
+            else:
+                dated[cid] = dataclasses.replace(
+                    sc, claim=dataclasses.replace(sc.claim, date=dt.date.fromordinal(day),
+                                                  date_precision="day"), dated_by=note)
+        undated.sort(key=lambda u: _claim_order(u.claim.claim_id))
+        return dated, undated
+
+
+def _claim_order(claim_id: str) -> tuple[int, int]:
+    """Store order of claim ids: extracted claims by row id, then corrections."""
+    head, _, tail = claim_id.rpartition(":")
+    return (1 if head else 0), int(tail) if tail.isdigit() else 0
+
+
+def _dates_rows(key: str, tl: Timeline) -> Iterator[tuple[Any, ...]]:
+    """`cached_dates` rows of a built timeline: weekday-dated evidence, undated claims."""
+    for pid in tl.place_ids:
+        for h in tl.holdings(pid):
+            for c in (*h.evidence, *h.conflicts):
+                if c.dated_by is not None and c.claim.date is not None:
+                    yield key, c.claim_id, pid, c.claim.date.toordinal(), c.dated_by
+    for u in tl.undated:
+        yield key, u.claim.claim_id, u.place_id, None, u.reason
 
 
 def _extracted(row: tuple[Any, ...]) -> StoredClaim:
     (cid, rid, src, text, pid, actor, status, date, prec, conf, frac, group, bes, scope,
-     nar, nen, lat, lon, s, e, sentence, rule, pub, publisher) = row
+     nar, nen, lat, lon, s, e, sentence, rule, pub, publisher, weekday) = row
     fromiso = dt.date.fromisoformat
     claim = ControlClaim(
         report_id=rid, source_file=src, place_text=text, place_id=pid, actor=actor,
         status=status, date=fromiso(date) if date else None, date_precision=prec,
         confidence=conf, evidence=Evidence(s, e, sentence, rule), fraction=frac,
         exclusive_group=group, besieger=bes, scope=scope, name_ar=nar, name_en=nen, lat=lat,
-        lon=lon)
+        lon=lon, weekday=weekday)
     return StoredClaim(str(cid), claim, fromiso(pub) if pub else None, publisher)
 
 

@@ -7,9 +7,10 @@ Rules (how claims become intervals)
 -----------------------------------
 Each claim is a statement "on day D, actor A captured / held / lost / contested / was
 besieged in place P". Claims without a place id or a date are kept out (counted in
-`Timeline.skipped`). Per place, the claims are replayed day by day, in date order, into
-contiguous intervals (each ends the day before the next starts; the last is open) whose
-status is ``held``, ``contested``, ``besieged`` or ``lost`` (holder ``unknown``):
+`Timeline.skipped`; the undated ones are listed in `Timeline.undated` with the reason).
+Per place, the claims are replayed day by day, in date order, into contiguous intervals
+(each ends the day before the next starts; the last is open) whose status is ``held``,
+``contested``, ``besieged`` or ``lost`` (holder ``unknown``):
 
 * ``captured`` by A: A holds the place from D (status ``held``); the previous holder's
   interval ends on D - 1.
@@ -47,6 +48,21 @@ status is ``held``, ``contested``, ``besieged`` or ``lost`` (holder ``unknown``)
   A held at least one of the named places just before D, or nothing was known about it (a
   statement contradicting everything known about its own places is most likely a
   misreading; its claims still count for the named places).
+
+Claims dated only by a weekday
+------------------------------
+An undated report may still name the weekday of its claim ("اليوم الأحد", "on Sunday"):
+the claim comes with ``date=None`` and `ControlClaim.weekday` set. Before the intervals are
+built, such a claim is dated from *other* reports (`date_by_weekday`): their claims about the
+same place (after `aliases`) and the same actor, dated to the day, are its anchors (those of
+the same status when there are any, else all). Each anchor proposes the day with the claim's
+weekday nearest its own date (at most three days away). When the proposals lie within
+`WEEKDAY_WINDOW_DAYS` (14) days of each other, the claim takes the day most of them propose
+(the earliest on a tie), with precision ``day``, and its evidence says so:
+``dated_by = "dated by weekday Sunday next to report <id> of 2018-07-06"``. Otherwise (no
+other report's dated claim, proposals further apart, an unresolved place) the claim stays
+undated and is listed in `Timeline.undated` with the reason; it is never dated by a guess.
+A claim of the same report never anchors it, nor does another weekday-dated claim.
 
 Conflicts and the winner
 ------------------------
@@ -88,14 +104,15 @@ The day before, of and after a handover (SDF captured Hajin on 2018-12-14)::
 from __future__ import annotations
 
 import bisect
+import calendar
 import datetime as dt
 import gc
 import itertools
 import logging
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -113,7 +130,9 @@ DEFAULT_RELIABILITY = 0.5
 #: Default radius of a pocket's theatre (see the module docstring).
 POCKET_RADIUS_KM = 50.0
 #: Version of the rules below; part of the key of interval caches (bump on any change).
-RULE_VERSION = 2
+RULE_VERSION = 3
+#: Largest spread of the days other reports propose for a claim dated only by a weekday.
+WEEKDAY_WINDOW_DAYS = 14
 
 _SHIFT = 22  # date ordinals (< 2**22) packed under the place index in one int64 key
 _UNKNOWN = "unknown"
@@ -125,12 +144,15 @@ class StoredClaim:
 
     `claim_id` is the store row id as a string (``"17"``) or ``"correction:<n>"``;
     `published` and `publisher` come from the claim's report (None / "" for corrections).
+    `dated_by` is set when the control layer dated a claim its report left undated (see
+    "Claims dated only by a weekday" in the module docstring): how, and on whose word.
     """
 
     claim_id: str
     claim: ControlClaim
     published: dt.date | None = None
     publisher: str = ""
+    dated_by: str | None = None
 
     @property
     def is_correction(self) -> bool:
@@ -153,7 +175,126 @@ class StoredClaim:
             "confidence": round(c.confidence, 3),
             "publisher": self.publisher,
             "published": self.published.isoformat() if self.published else None,
+            "weekday": c.weekday,
+            "dated_by": self.dated_by,
         }
+
+
+@dataclass(frozen=True, slots=True)
+class UndatedClaim:
+    """A claim the control layer cannot place in time, and why (listed, never guessed).
+
+    `place_id` is the place it is filed under (after aliases; None when unresolved).
+    """
+
+    claim: StoredClaim
+    reason: str
+    place_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The claim's evidence with its place, weekday and the reason it stays undated."""
+        c = self.claim.claim
+        return {**self.claim.evidence_json(), "place_id": self.place_id,
+                "place_text": c.place_text, "reason": self.reason}
+
+
+def _nearest_weekday(day: dt.date, weekday: int) -> dt.date:
+    """The day with `weekday` nearest `day` (at most three days away)."""
+    delta = (weekday - day.weekday()) % 7
+    return day + dt.timedelta(days=delta - 7 if delta > 3 else delta)
+
+
+def date_by_weekday(
+    claims: Sequence[StoredClaim],
+    *,
+    aliases: Mapping[str, str] | None = None,
+    window_days: int = WEEKDAY_WINDOW_DAYS,
+) -> tuple[list[StoredClaim], list[UndatedClaim]]:
+    """Date the claims their reports left undated but whose weekday they name.
+
+    See "Claims dated only by a weekday" in the module docstring for the rule.
+
+    Parameters
+    ----------
+    claims
+        Every claim (the anchors are among them).
+    aliases
+        Place id -> the id its claims are filed under (as in `Timeline.from_claims`).
+    window_days
+        Largest spread of the days the anchors propose.
+
+    Returns
+    -------
+    tuple[list[StoredClaim], list[UndatedClaim]]
+        The claims in the same order, those dated by a weekday replaced by a copy with the
+        date, precision ``day`` and `StoredClaim.dated_by`; and every claim still without
+        a date, with the reason.
+    """
+    alias = aliases or {}
+
+    def place_of(c: ControlClaim) -> str | None:
+        return alias.get(c.place_id, c.place_id) if c.place_id is not None else None
+
+    wanted = {(place_of(sc.claim), sc.claim.actor) for sc in claims
+              if sc.claim.date is None and sc.claim.weekday is not None
+              and sc.claim.place_id is not None}
+    anchors: dict[tuple[str | None, str], list[StoredClaim]] = defaultdict(list)
+    if wanted:
+        for sc in claims:
+            c = sc.claim
+            if c.date is not None and c.date_precision == "day" and c.place_id is not None:
+                key = (place_of(c), c.actor)
+                if key in wanted:
+                    anchors[key].append(sc)
+    out: list[StoredClaim] = []
+    undated: list[UndatedClaim] = []
+    for sc in claims:
+        c = sc.claim
+        if c.date is not None:
+            out.append(sc)
+            continue
+        place = place_of(c)
+        dated, reason = _date_one(sc, place, anchors.get((place, c.actor), []), window_days)
+        if dated is None:
+            undated.append(UndatedClaim(sc, reason, place))
+            out.append(sc)
+        else:
+            out.append(dated)
+    return out, undated
+
+
+def _date_one(sc: StoredClaim, place: str | None, anchors: Sequence[StoredClaim],
+              window: int) -> tuple[StoredClaim | None, str]:
+    """One claim of `date_by_weekday`: the dated copy, or None and why not."""
+    c = sc.claim
+    if c.weekday is None:
+        return None, "no date: neither the report nor its sentence names a day"
+    name = calendar.day_name[c.weekday]
+    if place is None:
+        return None, (f"weekday {name} only, and the place {c.place_text!r} is not resolved: "
+                      "no other report can date it")
+    others = [a for a in anchors if a.claim.report_id != c.report_id]
+    if not others:
+        return None, (f"weekday {name} only, and no other report dates a claim about {place} "
+                      f"by {c.actor} to the day")
+    pool = [a for a in others if a.claim.status == c.status] or others
+    proposals = sorted(((_nearest_weekday(a.claim.date, c.weekday), a) for a in pool
+                        if a.claim.date is not None), key=lambda t: (t[0], t[1].claim.date))
+    lo, hi = proposals[0][0], proposals[-1][0]
+    if (hi - lo).days > window:
+        return None, (f"weekday {name} only, and the other reports' claims about {place} by "
+                      f"{c.actor} point {(hi - lo).days} days apart ({lo.isoformat()} .. "
+                      f"{hi.isoformat()}): not dated by a guess")
+    votes = Counter(d for d, _ in proposals)
+    best = max(votes, key=lambda d: (votes[d], -d.toordinal()))
+    anchor = next(a for d, a in proposals if d == best)
+    ac = anchor.claim
+    where = (f"correction {ac.report_id.removeprefix('correction:')}" if anchor.is_correction
+             else f"report {ac.report_id}")
+    note = f"dated by weekday {name} next to {where} of {ac.date.isoformat() if ac.date else ''}"
+    if len(proposals) > 1:
+        note += f" ({len(proposals) - 1} more claim(s) of other reports within {window} days)"
+    return replace(sc, claim=replace(c, date=best, date_precision="day"), dated_by=note), ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -679,9 +820,12 @@ class Timeline:
         actors: Sequence[str] = (),
         skipped: int = 0,
         claims: int = 0,
+        undated: Sequence[UndatedClaim] = (),
     ) -> None:
         self.skipped = skipped
         self.claims = claims
+        #: Claims without a date that nothing could date, with the reason (see the rules).
+        self.undated: tuple[UndatedClaim, ...] = tuple(undated)
         self._place_ids: list[str] = sorted(holdings)
         self._pidx: dict[str, int] = {p: i for i, p in enumerate(self._place_ids)}
         flat: list[Holding] = []
@@ -752,13 +896,23 @@ class Timeline:
         Returns
         -------
         Timeline
-            The index; claims without place id or date are counted in ``skipped``.
+            The index; claims dated only by a weekday are dated from other reports first
+            (`date_by_weekday`); claims still without place id or date are counted in
+            ``skipped``, and those without a date are listed in ``undated``.
         """
         gc_was_on = gc.isenabled()
         gc.disable()  # building allocates millions of small objects, none of them cyclic
         try:
-            return cls._build(claims, _as_reliability(reliability), regions, pocket_radius_km,
-                              aliases or {}, banks, admins)
+            items = [item if isinstance(item, StoredClaim) else StoredClaim(str(i), item)
+                     for i, item in enumerate(claims)]
+            items, undated = date_by_weekday(items, aliases=aliases)
+            tl = cls._build(items, _as_reliability(reliability), regions, pocket_radius_km,
+                            aliases or {}, banks, admins)
+            tl.undated = tuple(undated)
+            if undated:
+                logger.info("Timeline: %d claims without a date (see Timeline.undated)",
+                            len(undated))
+            return tl
         finally:
             if gc_was_on:
                 gc.enable()
@@ -967,6 +1121,10 @@ class Timeline:
     def actors(self) -> list[str]:
         """Every actor that holds some place at some time."""
         return list(self._actors)
+
+    def undated_about(self, place_id: str) -> list[UndatedClaim]:
+        """The claims about one place that stay undated (see `undated`)."""
+        return [u for u in self.undated if u.place_id == place_id]
 
 
 def _by_day_rank(r: _Rec) -> tuple[int, tuple[int, int, float, float, int]]:
