@@ -656,3 +656,23 @@ def test_a_person_is_not_a_faction(lex: ActorLexicon) -> None:
     assert lex.find("بنى نور الدين زنكي المدرسة في القرن الثاني عشر") == []
     assert actors_in(lex, "قاتلت حركة نور الدين زنكي في الريف") == [
         ("حركة نور الدين زنكي", "opposition")]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("انسحبت هيئة تحرير الشام من التلة وقال الجهاديون إنهم سيعودون",
+         [("هيئة تحرير الشام", "hts"), ("الجهاديون", "hts")]),
+        ("the jihadists of HTS left the town", [("the jihadists", "hts"), ("HTS", "hts")]),
+        ("the HTS-held town", [("HTS-held", "hts")]),
+        ("the jihadists left the town", []),
+    ],
+)
+def test_jihadists_are_whoever_the_report_names(lex: ActorLexicon, text: str,
+                                                expected: list[tuple[str, str]]) -> None:
+    assert actors_in(lex, text) == expected
+
+
+def test_the_organisations_remnants(lex: ActorLexicon) -> None:
+    text = "طاردت قسد فلول التنظيم في البادية"
+    assert actors_in(lex, text) == [("قسد", "sdf"), ("فلول التنظيم", "isis")]

@@ -294,17 +294,6 @@ def _skip_letters(word: str, n: int) -> int:
 
 
 @dataclass(frozen=True, slots=True)
-class _Word:
-    """A token of the text: surface form, span, normalised form, index keys it may start."""
-
-    text: str
-    start: int
-    end: int
-    norm: str
-    starts: tuple[tuple[str, int], ...]
-
-
-@dataclass(frozen=True, slots=True)
 class _Hit:
     """A lexicon row matching at token `i` over `n` tokens (`skip` proclitic letters)."""
 
@@ -319,7 +308,8 @@ class _Scan:
     """What one pass over a text found: its tokens and every row matching at each token."""
 
     text: str
-    words: list[_Word]
+    starts: list[int]  # character offsets of the tokens (those with letters or digits)
+    ends: list[int]
     lattice: list[list[_Hit]]  # per token position with hits, longest first
 
     def select(self, ok: Callable[[ActorEntry], bool]) -> list[_Hit]:
@@ -338,15 +328,16 @@ class _Scan:
 
     def span(self, hit: _Hit) -> tuple[int, int]:
         """Character span of a hit in the text, proclitics outside."""
-        first = self.words[hit.i]
-        return first.start + _skip_letters(first.text, hit.skip), self.words[hit.i + hit.n - 1].end
+        start, end = self.starts[hit.i], self.ends[hit.i]
+        return (start + _skip_letters(self.text[start:end], hit.skip),
+                self.ends[hit.i + hit.n - 1])
 
     def places(self) -> list[tuple[int, str]]:
         """(character offset, actor) for each actor of each place row in the text.
 
         A ``not`` phrase hides the place inside it ("طريق الباب" is not al-Bab).
         """
-        return [(self.words[h.i].start, actor)
+        return [(self.starts[h.i], actor)
                 for h in self.select(lambda e: e.role in ("place", "not"))
                 if h.entry.role == "place" for actor in h.entry.actors]
 
@@ -515,28 +506,43 @@ class ActorLexicon:
 
     def _scan(self, text: str) -> _Scan:
         """The one pass over the tokens of `text`: every row matching at every token."""
-        words = [self._word(m.group(), m.start(), m.end()) for m in TOKEN_RE.finditer(text)]
-        words = [w for w in words if w.norm]
-        lattice: list[list[_Hit]] = []
-        n_words = len(words)
-        for i, word in enumerate(words):
-            if not word.starts:
+        cache, index = self._cache, self._index
+        norms: list[str] = []
+        starts: list[int] = []
+        ends: list[int] = []
+        keys: list[tuple[int, str, tuple[tuple[str, int], ...]]] = []  # tokens that may start
+        for m in TOKEN_RE.finditer(text):
+            surface = m.group()
+            cached = cache.get(surface)
+            if cached is None:
+                cached = self._learn(surface)
+            if not cached[0]:
                 continue
+            if cached[1]:
+                keys.append((len(norms), surface, cached[1]))
+            norms.append(cached[0])
+            starts.append(m.start())
+            ends.append(m.end())
+        lattice: list[list[_Hit]] = []
+        n_words = len(norms)
+        for i, surface, variants in keys:
             hits = []
-            for variant, skip in word.starts:
-                for entry in self._index.get(variant, ()):
+            for variant, skip in variants:
+                for entry in index[variant]:
                     n = len(entry.key)
                     if i + n > n_words:
                         continue
-                    if any(words[i + k].norm != entry.key[k] for k in range(1, n)):
+                    if n > 1 and (norms[i + 1] != entry.key[1] or (n > 2 and any(
+                            norms[i + k] != entry.key[k] for k in range(2, n)))):
                         continue
-                    if entry.case_sensitive and (skip or word.text != entry.name.strip()):
+                    if entry.case_sensitive and (skip or surface != entry.name.strip()):
                         continue
                     hits.append(_Hit(i, n, skip, entry))
             if hits:
-                hits.sort(key=_hit_order)
+                if len(hits) > 1:
+                    hits.sort(key=_hit_order)
                 lattice.append(hits)
-        return _Scan(text, words, lattice)
+        return _Scan(text, starts, ends, lattice)
 
     def _cued(self, body: _Scan, named: frozenset[str]) -> set[str]:
         """Actors not yet named whose cue stands near one of their context-dependent names."""
@@ -559,18 +565,16 @@ class ActorLexicon:
                 out.add(actor)
         return out
 
-    def _word(self, surface: str, start: int, end: int) -> _Word:
-        """A token of the text with its normalised form and the index keys it can start."""
-        cached = self._cache.get(surface)
-        if cached is None:
-            if len(self._cache) > _CACHE_MAX:
-                self._cache.clear()
-            norm = normalize(surface)
-            starts = () if not norm or " " in norm else tuple(
-                (v, skip) for v, skip in _strip_proclitic(norm)
-                if v in self._index and not (skip and surface.isascii()))
-            cached = self._cache[surface] = (norm, starts)
-        return _Word(surface, start, end, cached[0], cached[1])
+    def _learn(self, surface: str) -> tuple[str, tuple[tuple[str, int], ...]]:
+        """A token's normalised form and the index keys it can start (cached by surface)."""
+        if len(self._cache) > _CACHE_MAX:
+            self._cache.clear()
+        norm = normalize(surface)
+        variants = () if not norm or " " in norm else tuple(
+            (v, skip) for v, skip in _strip_proclitic(norm)
+            if v in self._index and not (skip and surface.isascii()))
+        self._cache[surface] = (norm, variants)
+        return norm, variants
 
 
 def _conditions_hold(conditions: tuple[tuple[str, str], ...], published: dt.date | None,
