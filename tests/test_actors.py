@@ -676,3 +676,12 @@ def test_jihadists_are_whoever_the_report_names(lex: ActorLexicon, text: str,
 def test_the_organisations_remnants(lex: ActorLexicon) -> None:
     text = "طاردت قسد فلول التنظيم في البادية"
     assert actors_in(lex, text) == [("قسد", "sdf"), ("فلول التنظيم", "isis")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["according to the Britain-based opposition Syrian Observatory",
+     "the ceasefire regime held for a week"],
+)
+def test_english_not_phrases(lex: ActorLexicon, text: str) -> None:
+    assert lex.find(text) == []
