@@ -685,3 +685,31 @@ def test_the_organisations_remnants(lex: ActorLexicon) -> None:
 )
 def test_english_not_phrases(lex: ActorLexicon, text: str) -> None:
     assert lex.find(text) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("تقدم النظام نحو البلدة", []),
+        ("تقدم النظام نحو البلدة بعد انسحاب الفصائل",
+         [("النظام", "government"), ("الفصائل", "opposition")]),
+        ("قصف النظام وروسيا القرى", [("النظام", "government")]),
+    ],
+)
+def test_the_regime_needs_a_sign_of_the_war(lex: ActorLexicon, text: str,
+                                            expected: list[tuple[str, str]]) -> None:
+    assert actors_in(lex, text) == expected
+
+
+def test_env_var_file_with_the_new_columns(tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "mine.csv"
+    path.write_text("name,actor,role,when\nكتيبة النهر,opposition|sna,,\n"
+                    "كتيبة النهر,sdf,,from:2019-01-01\nوادي السرو,sna,place,\n",
+                    encoding="utf-8")
+    monkeypatch.setenv("TRACKER_ACTORS", str(path))
+    lex = ActorLexicon.load()
+    text = "تقدمت كتيبة النهر نحو التلة"
+    assert [m.actor for m in lex.find(text)] == ["opposition"]
+    assert [m.actor for m in lex.find(text, context="قرب وادي السرو")] == ["sna"]
+    assert [m.actor for m in lex.find(text, published=dt.date(2019, 5, 1))] == ["sdf"]
