@@ -349,7 +349,27 @@ _MORE_RELATIVE = [  # published on PUB, Thursday 2018-12-27
     ("ليل الاثنين الثلاثاء", D(2018, 12, 24), "day"),
     ("الـ 6 من تموز من العام الجاري", D(2018, 7, 6), "day"),
     ("السادس عشر من كانون الأول الجاري", D(2018, 12, 16), "day"),
+    ("غداً", D(2018, 12, 28), "day"),
+    ("tomorrow", D(2018, 12, 28), "day"),
 ]
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "precision"),
+    [
+        ("خلال الأسبوعين الماضيين", D(2018, 12, 13), "week"),
+        ("في الأسابيع العشرة الفائتة", D(2018, 10, 18), "month"),
+        ("خلال الـ 3 أسابيع الأخيرة", D(2018, 12, 6), "month"),
+        ("خلال الأسابيع الماضية", D(2018, 11, 27), "month"),
+        ("over the past two weeks", D(2018, 12, 13), "week"),
+        ("in the last few days", D(2018, 12, 24), "week"),
+        ("during the past 5 days", D(2018, 12, 22), "week"),
+    ],
+)
+def test_recent_weeks_are_periods_ending_at_writing(text: str, start: dt.date,
+                                                    precision: str) -> None:
+    m = only(text)
+    assert (m.range_start, m.date, m.precision) == (start, PUB, precision)
 
 
 @pytest.mark.parametrize(("text", "date", "precision"), _MORE_RELATIVE)

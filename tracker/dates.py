@@ -176,7 +176,7 @@ def _key(word: str) -> str:
 
 _QUALIFIER_VALUES = {"current": "cur", "past": "past", "next": "next"}
 _RANGES = {"month": (1, 12), "weekday": (0, 6), "number": (1, 1000), "ordinal": (1, 31),
-           "anchor": (0, 7)}
+           "anchor": (-1, 7)}
 _TRUE = {"yes", "y", "true", "1"}
 _FALSE = {"", "no", "n", "false", "0"}
 _COLUMNS = ("kind", "word", "value", "strict", "note")
@@ -505,11 +505,14 @@ class _Grammar:
             + _f(r"(?:ال\s*)?(?P<h1>\d{1,3})\s+ساعة|الساعات\s+(?:ال\s*)?(?P<h2>\d{1,3})"
                  r"|(?:ال\s*)?(?P<d1>\d{1,2})\s+(?:يوما|أيام)|الأيام\s+(?:ال\s*)?(?P<d2>\d{1,2})")
             + r"|" + _f("الأيام") + r"\s+(?P<w>" + _f("(?:ال)?") + r"(?:" + numw + r"))"
+            + r"|" + _f(r"(?:ال\s*)?(?P<k1>\d{1,2})\s+(?:أسابيع|أسبوعا)|الأسابيع\s+(?:ال\s*)?"
+                        r"(?P<k2>\d{1,2})")
+            + r"|" + _f("الأسابيع") + r"\s+(?P<kw>" + _f("(?:ال)?") + r"(?:" + numw + r"))"
             + r")\s+" + _f("(?:الأخيرة|الماضية|الفائتة|المنصرمة|السابقة)") + _E
         )
         ar_recent = re.compile(
             _B + r"(?:" + _f("(?:خلال|في|طيلة|طوال)") + r"\s+)?(?P<u>"
-            + _f("اليومين|الساعات|الأيام") + r")\s+"
+            + _f("اليومين|الساعات|الأيام|الأسبوعين|الأسابيع") + r")\s+"
             + _f("(?:الماضيين|الأخيرين|الفائتين|الماضية|الأخيرة|الفائتة|المنصرمة)") + _E
         )
 
@@ -548,6 +551,8 @@ class _Grammar:
             r"|(?P<few>(?:a\s+)?few\s+days|several\s+days|days)\s+ago"
             r"|(?P<moments>moments|minutes|hours)\s+ago"
             r"|(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?P<h>\d{1,3})\s+hours"
+            r"|(?:in\s+|over\s+|during\s+)?the\s+(?:past|last)\s+(?:(?P<pn>\d{1,2}|" + en_num
+            + r")\s+|(?P<pf>few|several)\s+)(?P<pu>days|weeks)"
             r"|since\s+the\s+(?:start|beginning)\s+of\s+the\s+(?P<since>month|year|week))\b",
             _I)
         en_wd_re = re.compile(
@@ -570,8 +575,9 @@ class _Grammar:
             ("ar_ago", ar_ago, words_hint("قبل", "منذ")),
             ("ar_period", ar_period, words_hint("شهر", "أسبوع")),
             ("ar_som", ar_som, words_hint("منذ")),
-            ("ar_hours", ar_hours, words_hint("ساع", "أيام", "يوما")),
-            ("ar_recent", ar_recent, words_hint("اليومين", "الساعات", "الأيام")),
+            ("ar_hours", ar_hours, words_hint("ساع", "أيام", "يوما", "أسابيع", "أسبوعا")),
+            ("ar_recent", ar_recent, words_hint("اليومين", "الساعات", "الأيام", "الأسبوعين",
+                                                "الأسابيع")),
             ("numeric", _NUMERIC_RE, _NUMERIC_HINT),
             ("en_dmy", en_dmy, _LATIN),
             ("en_mdy", en_mdy, _LATIN),
@@ -1011,6 +1017,13 @@ def _r_hours(g: dict[str, str | None], ctx: _Ctx) -> _Res:
     if g.get("h1") or g.get("h2"):
         hours = int(g.get("h1") or g.get("h2") or 0)
         days = max(1, -(-hours // 24))
+    elif g.get("k1") or g.get("k2") or g.get("kw"):  # "في الأسابيع العشرة الفائتة"
+        w = _key(g.get("kw") or "").removeprefix("ال")
+        weeks = int(g.get("k1") or g.get("k2") or 0) or ctx.gr.ar_num.get(w, 0)
+        if weeks <= 0:
+            raise _SkipError
+        return _Res(pub, "week" if weeks <= 2 else "month", True, None,
+                    pub - dt.timedelta(days=7 * weeks))
     else:
         w = _key(g.get("w") or "").removeprefix("ال")
         days = int(g.get("d1") or g.get("d2") or 0) or ctx.gr.ar_num.get(w, 0)
@@ -1026,6 +1039,10 @@ def _r_recent(g: dict[str, str | None], ctx: _Ctx) -> _Res:
         return _Res(pub, "day", True, None, pub - dt.timedelta(days=1))
     if unit == fold("اليومين"):
         return _Res(pub, "day", True, None, pub - dt.timedelta(days=2))
+    if unit == fold("الأسبوعين"):
+        return _Res(pub, "week", True, None, pub - dt.timedelta(days=14))
+    if unit == fold("الأسابيع"):  # "خلال الأسابيع الماضية": some weeks, about a month
+        return _Res(pub, "month", True, None, pub - dt.timedelta(days=30))
     return _Res(pub, "week", True, None, pub - dt.timedelta(days=7))  # "الأيام الأخيرة"
 
 
@@ -1130,6 +1147,14 @@ def _r_en_rel(g: dict[str, str | None], ctx: _Ctx) -> _Res:
     if g.get("h"):
         days = max(1, -(-int(g["h"] or 0) // 24))
         return _Res(pub, "day", True, None, pub - dt.timedelta(days=days))
+    if g.get("pu"):  # "over the past two weeks", "in the last few days"
+        raw = _key(g.get("pn") or "")
+        n = (int(raw) if raw.isdigit() else gr.en_num.get(raw, 0)) if raw else 3
+        days = n * (7 if (g.get("pu") or "").lower() == "weeks" else 1)
+        if days <= 0:
+            raise _SkipError
+        precision = "day" if days <= 2 else "week" if days <= 14 else "month"
+        return _Res(pub, precision, True, None, pub - dt.timedelta(days=days))
     if g.get("since"):
         unit = (g.get("since") or "").lower()
         first = (pub.replace(day=1) if unit == "month" else pub.replace(month=1, day=1)
