@@ -119,3 +119,175 @@ def test_ctrl_c_during_ingest_says_what_was_stored_and_a_rerun_goes_on(tmp_path)
     assert again.returncode == 0, again.stderr
     doc = json.loads(again.stdout)
     assert (doc["reports_new"], doc["reports_known"]) == (total - stored, stored)
+
+
+# ------------------------------------------------------------------- outputs
+
+
+@pytest.fixture(scope="module")
+def map_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from test_cli_territory import REPORTS, _Extraction
+
+    from tracker.model import ControlClaim, Evidence, Report
+
+    path = tmp_path_factory.mktemp("store") / "t.db"
+    with Store.open(path) as st:
+        for day, rows in REPORTS:
+            rid = f"r{day.isoformat()}"
+            claims = tuple(
+                ControlClaim(rid, f"{rid}.txt", pid, pid, actor, status, day, "day", 0.9,
+                             Evidence(0, 5, "a made-up sentence", "test"), fraction=frac)
+                for pid, actor, status, frac in rows)
+            st.add_report(Report(rid, f"made-up report of {day}", f"{rid}.txt", day),
+                          _Extraction(claims))
+    return path
+
+
+BOX = "40.62,34.36,41.02,34.78"
+
+
+@pytest.mark.parametrize(("args", "target"), [
+    # as found: these four replaced an existing file silently
+    (["map", "--on", "2019-01-15", "--bbox", BOX, "--out", "{tmp}/m.png"], "m.png"),
+    (["map", "--from", "2019-01-10", "--to", "2019-01-24", "--every", "7d", "--bbox", BOX,
+      "--out", "{tmp}"], "map_2019-01-17.png"),
+    (["animate", "--from", "2019-01-10", "--to", "2019-01-20", "--every", "5d", "--bbox", BOX,
+      "--out", "{tmp}/a.gif"], "a.gif"),
+    (["pocket", "--actor", "isis", "--from", "2019-01-10", "--to", "2019-01-24",
+      "--chart", "{tmp}/c.png"], "c.png"),
+    # neighbour: export already refused
+    (["export", "--on", "2019-01-15", "--format", "csv", "--out", "{tmp}/e.csv"], "e.csv"),
+    # neighbour: the series' sheet alone is in the way
+    (["map", "--from", "2019-01-10", "--to", "2019-01-24", "--every", "7d", "--bbox", BOX,
+      "--out", "{tmp}"], "small_multiples.png"),
+])
+def test_no_command_replaces_a_file_without_overwrite(map_store, tmp_path, args, target):
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    existing = tmp_path / target
+    existing.write_bytes(b"the analyst's own file")
+    res = run(*args, "--store", map_store)
+    assert res.exit_code == 1, res.output
+    assert "--overwrite" in res.output
+    assert target in res.output
+    assert existing.read_bytes() == b"the analyst's own file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [target]  # nothing else written
+    again = run(*args, "--overwrite", "--store", map_store)
+    assert again.exit_code == 0, again.output
+    assert existing.read_bytes() != b"the analyst's own file"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".")]  # no temp left
+
+
+# ------------------------------------------------------------------- date series
+
+
+@pytest.mark.parametrize(("args", "words"), [
+    # as found: memory grew at ~50 MB/s with no output
+    (["map", "--from", "2017-10-01", "--to", "9999-12-31", "--every", "1d", "--out", "{tmp}"],
+     "2,915,457 frames"),
+    # as found: OverflowError
+    (["map", "--from", "2019-01-10", "--to", "2019-01-24", "--every", "99999999999d",
+      "--out", "{tmp}"], "longer than a century"),
+    (["animate", "--from", "2019-01-10", "--to", "9999-12-31", "--every", "1d",
+      "--out", "{tmp}/a.gif"], "over the limit of 1,000"),
+    (["pocket", "--actor", "isis", "--from", "2019-01-01", "--to", "9999-12-31",
+      "--every", "1w"], "--yes"),
+    # neighbour: one frame over the limit set by the user
+    (["map", "--from", "2019-01-10", "--to", "2019-01-20", "--every", "1d", "--out", "{tmp}"],
+     "11 frames, over the limit of 10"),
+])
+def test_series_are_checked_before_any_work(map_store, tmp_path, monkeypatch, args, words):
+    if "2019-01-20" in args and "1d" in args:
+        monkeypatch.setenv("TRACKER_MAX_FRAMES", "10")
+    args = [a.replace("{tmp}", str(tmp_path)) for a in args]
+    started = time.monotonic()
+    res = run(*args, "--store", map_store)
+    assert res.exit_code == 1, res.output
+    assert words in res.output
+    assert not isinstance(res.exception, OverflowError | MemoryError)
+    assert list(tmp_path.iterdir()) == []
+    assert time.monotonic() - started < 60  # generous: refused up front, not after drawing
+
+
+def test_series_at_the_limit_runs_and_yes_lifts_it(map_store, tmp_path, monkeypatch):
+    from tracker import _cli_territory as C  # noqa: N812
+
+    monkeypatch.setenv("TRACKER_MAX_FRAMES", "3")
+    args = ["pocket", "--actor", "isis", "--from", "2019-01-10", "--to", "2019-01-24",
+            "--every", "7d", "--store", map_store, "--json"]
+    ok = run(*args)
+    assert ok.exit_code == 0, ok.output
+    assert len(json.loads(ok.stdout)["series"]) == 3
+    over = run(*args[:-5], "--every", "5d", *args[-3:])
+    assert over.exit_code == 1
+    assert "4 frames, over the limit of 3" in over.output
+    yes = run(*args[:-5], "--every", "5d", "--yes", *args[-3:])
+    assert yes.exit_code == 0, yes.output
+    assert len(json.loads(yes.stdout)["series"]) == 4
+    d = C.date_range
+    day = __import__("datetime").date
+    assert d(day(9999, 12, 1), day(9999, 12, 31), C.parse_every("30d")) == [
+        day(9999, 12, 1), day(9999, 12, 31)]  # no OverflowError at the end of the calendar
+    assert C.frame_count(day(2019, 1, 1), day(2019, 1, 11), C.parse_every("5d")) == 3
+
+
+def test_map_series_draws_one_snapshot_at_a_time(map_store, tmp_path, monkeypatch):
+    """Frames are streamed: the series never holds every date's snapshot at once."""
+    from tracker import _cli_territory as C  # noqa: N812
+
+    live: list[int] = []
+    made = 0
+    real = C.TerritoryData.snapshot
+
+    class Snap(dict):
+        pass
+
+    import weakref
+
+    refs: list[weakref.ref] = []
+
+    def counting(self, on):
+        nonlocal made
+        made += 1
+        snap = Snap(real(self, on))
+        refs.append(weakref.ref(snap))
+        live.append(sum(r() is not None for r in refs))
+        return snap
+
+    monkeypatch.setattr(C.TerritoryData, "snapshot", counting)
+    monkeypatch.setattr(C, "MAX_SHEET_PANELS", 2)  # no sheet: it needs every panel
+    res = run("map", "--from", "2019-01-10", "--to", "2019-03-10", "--every", "7d", "--bbox",
+              BOX, "--labels", "none", "--out", tmp_path / "s", "--store", map_store)
+    assert res.exit_code == 0, res.output
+    assert len(list((tmp_path / "s").glob("map_*.png"))) == 10
+    assert made >= 10
+    assert max(live) <= 3
+
+
+# ------------------------------------------------------------------- bounding boxes
+
+
+@pytest.mark.parametrize(("bbox", "words"), [
+    ("-180,-90,180,90", "from -85 to 85"),        # as found: figure size must be positive
+    ("-170,-80,170,80", "at most 40° each way"),  # neighbour: world-sized, inside bounds
+    ("41.02,34.36,40.62,34.78", "west edge 41.02 is not west"),   # as found: inverted
+    ("40.62,34.78,41.02,34.36", "south edge 34.78 is not south"),  # neighbour
+    ("40.62,34.36,40.6201,34.78", "under 0.001°"),
+    ("nan,34.36,41.02,34.78", "finite"),
+    ("40.62,34.36,41.02", "W,S,E,N"),
+])
+def test_bad_bbox_is_explained(map_store, tmp_path, bbox, words):
+    for command in (["map", "--on", "2019-01-15", "--out", tmp_path / "m.png"],
+                    ["animate", "--from", "2019-01-10", "--to", "2019-01-20",
+                     "--out", tmp_path / "a.gif"]):
+        res = run(*command, f"--bbox={bbox}", "--store", map_store)
+        assert res.exit_code == 1, res.output
+        assert words in res.output
+        assert not isinstance(res.exception, ValueError)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_country_sized_bbox_still_draws(map_store, tmp_path):
+    res = run("map", "--on", "2019-01-15", "--bbox", "35.5,32.3,42.4,37.4", "--labels", "none",
+              "--out", tmp_path / "syria.png", "--store", map_store)
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "syria.png").stat().st_size > 1000

@@ -53,6 +53,20 @@ def store_opt(f: F) -> F:
     )(f)
 
 
+def overwrite_opt(f: F) -> F:
+    """``--overwrite``: replace existing output files (every writing command refuses them
+    without it)."""
+    return click.option("--overwrite", is_flag=True,
+                        help="Replace existing output files (refused without it).")(f)
+
+
+def yes_opt(f: F) -> F:
+    """``--yes``: go ahead with a very long date series."""
+    return click.option("--yes", "yes", is_flag=True,
+                        help="Go ahead with a series of more frames than the limit "
+                             "($TRACKER_MAX_FRAMES, default 1000).")(f)
+
+
 def in_opt(f: F) -> F:
     """``--in ADMIN_OR_PLACE``: the context used to resolve place names."""
     return click.option(

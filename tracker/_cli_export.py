@@ -18,7 +18,7 @@ from typing import Any
 import click
 
 from tracker import export as ex
-from tracker._cli_common import DATE, fail, settings_for, store_opt
+from tracker._cli_common import DATE, fail, overwrite_opt, settings_for, store_opt
 from tracker.errors import InputError, StoreError, TrackerError
 from tracker.model import Place
 from tracker.settings import Settings
@@ -313,7 +313,7 @@ def register(main: click.Group) -> None:
                        "date, both for --timeline and html).")
     @click.option("--out", "-o", "out", type=click.Path(dir_okay=False, path_type=Path),
                   default=None, help="Output file (GeoJSON/CSV go to stdout without it).")
-    @click.option("--overwrite", is_flag=True, help="Replace an existing output file.")
+    @overwrite_opt
     @click.option("--assets", type=click.Path(file_okay=False, path_type=Path), default=None,
                   help="html: write Leaflet beside the page into DIR and load it from there.")
     @click.option("--assets-from", "assets_from", default=None,

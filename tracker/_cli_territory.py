@@ -4,7 +4,10 @@ The commands parse, call the library functions below and print. The library func
 (`load_territory_data`, `write_map`, `write_map_series`, `write_series`,
 `write_animation`, ...) are what the demo calls too. Every file is written to a temporary
 file in the target directory and renamed into place, so a failure leaves nothing
-half-written.
+half-written; an existing file is replaced only with ``--overwrite`` (checked for every
+file before any is drawn). A date series is checked before any work: its number of frames
+(`MAX_FRAMES`, ``$TRACKER_MAX_FRAMES``) unless ``--yes``, its step and its dates; frames are
+drawn one at a time, not all held at once.
 """
 
 from __future__ import annotations
@@ -13,9 +16,11 @@ import csv
 import datetime as dt
 import io
 import logging
+import math
+import os
 import re
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -27,8 +32,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from shapely.geometry.base import BaseGeometry
 
-from tracker._cli_common import DATE, echo_json, fail, json_opt, settings_for, store_opt
-from tracker._io import atomic_path
+from tracker._cli_common import (
+    DATE,
+    echo_json,
+    fail,
+    json_opt,
+    overwrite_opt,
+    settings_for,
+    store_opt,
+    yes_opt,
+)
+from tracker._io import atomic_path, check_target
 from tracker.errors import (
     AmbiguousPlaceError,
     InputError,
@@ -62,6 +76,16 @@ MAP_FORMATS = ("png", "svg", "pdf")
 _EVERY_RE = re.compile(r"^\s*(\d+)\s*([dw])\s*$", re.IGNORECASE)
 #: Radius (km) of the region around a settlement named with --region.
 PLACE_REGION_KM = 3.0
+#: Frames (dates) of a series drawn without ``--yes``; ``$TRACKER_MAX_FRAMES`` changes it.
+MAX_FRAMES = 1000
+#: Longest step of a series (days): a century.
+MAX_STEP_DAYS = 36_525
+#: Widest --bbox (degrees, each way): a country or a front, not the globe.
+MAX_BBOX_DEG = 40.0
+#: Narrowest --bbox (degrees): about 100 m.
+MIN_BBOX_DEG = 0.001
+#: Most panels on one small-multiples sheet; a longer series gets its maps only.
+MAX_SHEET_PANELS = 48
 
 
 # --------------------------------------------------------------------------- data
@@ -225,32 +249,75 @@ def parse_every(text: str) -> dt.timedelta:
     Raises
     ------
     InputError
-        When the step is not ``<n>d`` or ``<n>w`` with n >= 1.
+        When the step is not ``<n>d`` or ``<n>w`` with 1 <= n, at most `MAX_STEP_DAYS` days.
     """
     m = _EVERY_RE.match(text or "")
     if not m or int(m.group(1)) < 1:
         msg = f"--every {text!r} is not a step; write a number of days or weeks, e.g. 7d or 2w"
         raise InputError(msg)
-    n = int(m.group(1))
-    return dt.timedelta(days=n * (7 if m.group(2).lower() == "w" else 1))
+    days = int(m.group(1)) * (7 if m.group(2).lower() == "w" else 1)
+    if days > MAX_STEP_DAYS:
+        msg = (f"--every {text!r} is a step of {days} days, longer than a century "
+               f"({MAX_STEP_DAYS} days); give a step such as 7d, 4w or 365d")
+        raise InputError(msg)
+    return dt.timedelta(days=days)
 
 
-def date_range(start: dt.date, end: dt.date, step: dt.timedelta) -> list[dt.date]:
-    """Dates from `start` to `end` by `step`; `end` is always included.
+def max_frames() -> int:
+    """`MAX_FRAMES`, or ``$TRACKER_MAX_FRAMES`` when set.
 
     Raises
     ------
     InputError
-        When `end` is before `start`.
+        When ``$TRACKER_MAX_FRAMES`` is not a whole number of at least 1.
+    """
+    value = os.environ.get("TRACKER_MAX_FRAMES", "").strip()
+    if not value:
+        return MAX_FRAMES
+    if not value.isdigit() or int(value) < 1:
+        msg = f"$TRACKER_MAX_FRAMES={value!r} is not a number of frames (1 or more)"
+        raise InputError(msg)
+    return int(value)
+
+
+def frame_count(start: dt.date, end: dt.date, step: dt.timedelta) -> int:
+    """How many dates `date_range` gives (computed, not listed)."""
+    span = end.toordinal() - start.toordinal()
+    if span < 0:
+        return 0
+    n = span // step.days + 1
+    return n + (span % step.days != 0)
+
+
+def date_range(
+    start: dt.date, end: dt.date, step: dt.timedelta, *, limit: int | None = None
+) -> list[dt.date]:
+    """Dates from `start` to `end` by `step`; `end` is always included.
+
+    Parameters
+    ----------
+    start, end, step
+        The series.
+    limit
+        Most dates allowed (None: no limit); checked before any date is made.
+
+    Raises
+    ------
+    InputError
+        When `end` is before `start`, or the series has more than `limit` dates (the
+        message says how many, and that ``--yes`` goes ahead anyway).
     """
     if end < start:
         msg = f"--to {end.isoformat()} is before --from {start.isoformat()}"
         raise InputError(msg)
-    days = []
-    day = start
-    while day < end:
-        days.append(day)
-        day += step
+    n = frame_count(start, end, step)
+    if limit is not None and n > limit:
+        msg = (f"--from {start.isoformat()} --to {end.isoformat()} --every {step.days}d is "
+               f"{n:,} frames, over the limit of {limit:,}; narrow the dates or take a longer "
+               "step, or pass --yes to draw them all (or set $TRACKER_MAX_FRAMES)")
+        raise InputError(msg)
+    first, last = start.toordinal(), end.toordinal()
+    days = [dt.date.fromordinal(o) for o in range(first, last, step.days)]
     days.append(end)
     return days
 
@@ -301,23 +368,34 @@ def figure_format(path: Path) -> str:
     return fmt
 
 
-def save_figure(fig: Figure, path: Path, *, dpi: float | None = None) -> Path:
-    """Save a Figure atomically in the format of its extension; returns the path."""
+def save_figure(
+    fig: Figure, path: Path, *, dpi: float | None = None, overwrite: bool = False
+) -> Path:
+    """Save a Figure atomically in the format of its extension; returns the path.
+
+    Raises
+    ------
+    OutputError
+        When `path` exists and `overwrite` is False, or it cannot be written.
+    """
     fmt = figure_format(path)
-    with atomic_path(path) as tmp:
+    with atomic_path(path, overwrite=overwrite) as tmp:
         fig.savefig(tmp, format=fmt, dpi=dpi or fig.dpi)
     return Path(path)
 
 
 def _extent_for(
     data: TerritoryData,
-    snapshots: Sequence[Mapping[str, Any]],
+    snapshots: Iterable[Mapping[str, Any]],
     *,
     actor: str | None,
     region: BaseGeometry | None,
     bbox: tuple[float, float, float, float] | None,
 ) -> tuple[float, float, float, float]:
-    """One extent for all snapshots: the bbox, else the region, else the pockets' union."""
+    """One extent for all snapshots: the bbox, else the region, else the pockets' union.
+
+    `snapshots` may be a generator: each is looked at once and let go.
+    """
     if bbox is not None:
         return bbox
     boxes = [
@@ -356,10 +434,40 @@ def build_map(
     )
 
 
-def write_map(data: TerritoryData, on: dt.date, out: Path, **options: Any) -> Path:
-    """Write the map of `on` to `out` (.png/.svg/.pdf); options as for `build_map`."""
+def write_map(
+    data: TerritoryData, on: dt.date, out: Path, *, overwrite: bool = False, **options: Any
+) -> Path:
+    """Write the map of `on` to `out` (.png/.svg/.pdf); options as for `build_map`.
+
+    Raises
+    ------
+    OutputError
+        When `out` exists and `overwrite` is False (checked before drawing).
+    """
     figure_format(out)
-    return save_figure(build_map(data, on, **options), out)
+    check_target(out, overwrite=overwrite)
+    return save_figure(build_map(data, on, **options), out, overwrite=overwrite)
+
+
+def series_targets(out_dir: Path, dates: Sequence[dt.date], fmt: str) -> list[Path]:
+    """The files a map series writes into `out_dir`: one map per date, then the sheet
+    (when the series has at most `MAX_SHEET_PANELS` dates)."""
+    paths = [out_dir / f"map_{d.isoformat()}.{fmt}" for d in dates]
+    if len(dates) <= MAX_SHEET_PANELS:
+        paths.append(out_dir / f"small_multiples.{fmt}")
+    return paths
+
+
+def _check_series_targets(out_dir: Path, targets: Sequence[Path], overwrite: bool) -> None:
+    if overwrite or not out_dir.is_dir():
+        return
+    existing = [t for t in targets if t.exists()]
+    if existing:
+        names = ", ".join(t.name for t in existing[:3])
+        more = f" and {len(existing) - 3} more" if len(existing) > 3 else ""
+        msg = (f"{out_dir} already holds {names}{more}; pass --overwrite to replace them, "
+               "or pick another folder")
+        raise OutputError(msg)
 
 
 def write_map_series(
@@ -372,25 +480,32 @@ def write_map_series(
     bbox: tuple[float, float, float, float] | None = None,
     labels: str = "ar",
     fmt: str = "png",
+    overwrite: bool = False,
 ) -> list[Path]:
     """One map per date with one extent and style, then ``small_multiples.<fmt>``.
 
-    `out_dir` is created when its parent exists (after the dates and the extent are
-    checked, so a bad date leaves nothing behind). Every map and the sheet share one
-    extent: the union of the extents of all the dates (or the bbox/region given).
+    `out_dir` is created when its parent exists (after the dates, the extent and the
+    targets are checked, so a bad date leaves nothing behind). Every map and the sheet
+    share one extent: the union of the extents of all the dates (or the bbox/region
+    given). Maps are drawn and saved one at a time. A series of more than
+    `MAX_SHEET_PANELS` dates gets no sheet (it would be unreadable); the log says so.
     Returns the paths written (maps in date order, the sheet last).
 
     Raises
     ------
     OutputError
-        When `out_dir` is a file or its parent does not exist.
+        When `out_dir` is a file or its parent does not exist, or one of the files it would
+        write exists and `overwrite` is False (nothing is drawn then).
     """
     out_dir = Path(out_dir)
     if not (out_dir.is_dir() or (not out_dir.exists() and out_dir.parent.is_dir())):
         msg = f"{out_dir}: not a directory; create it first (`mkdir -p {out_dir}`)"
         raise OutputError(msg)
-    snaps = [data.snapshot(d) for d in dates]  # bad dates fail before anything is made
-    extent = _extent_for(data, snaps, actor=actor, region=region, bbox=bbox)
+    targets = series_targets(out_dir, dates, fmt)
+    _check_series_targets(out_dir, targets, overwrite)
+    data.snapshot(dates[0])  # the earliest date: a date before the store's first fails here
+    extent = _extent_for(data, (data.snapshot(d) for d in dates), actor=actor, region=region,
+                         bbox=bbox)
     if not out_dir.exists():  # the parent exists: make the folder itself
         try:
             out_dir.mkdir()
@@ -398,20 +513,25 @@ def write_map_series(
             msg = f"{out_dir}: cannot create the folder ({err.strerror}); pick a writable path"
             raise OutputError(msg) from err
     written = []
-    for day, snap in zip(dates, snaps, strict=True):
+    for day, target in zip(dates, targets, strict=False):
+        snap = data.snapshot(day)
         fig = render_control_map(
             snap, data.places.values(), data.cells, on=day, context_layers=data.context,
             labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
             close_km=data.close_km,
         )
-        written.append(save_figure(fig, out_dir / f"map_{day.isoformat()}.{fmt}"))
-    frames = [MapFrame(d, s, source_line(s, d)) for d, s in zip(dates, snaps, strict=True)]
+        written.append(save_figure(fig, target, overwrite=overwrite))
+    if len(dates) > MAX_SHEET_PANELS:
+        logger.warning("%d dates: no small-multiples sheet (at most %d panels)", len(dates),
+                       MAX_SHEET_PANELS)
+        return written
+    frames = [MapFrame(d, s, source_line(s, d)) for d in dates for s in (data.snapshot(d),)]
     sheet = render_small_multiples(
         frames, data.places.values(), data.cells, extent=extent, context_layers=data.context,
         close_km=data.close_km,
         title=f"{actor.upper() if actor else 'Control'}: {dates[0]} to {dates[-1]}",
     )
-    written.append(save_figure(sheet, out_dir / f"small_multiples.{fmt}"))
+    written.append(save_figure(sheet, targets[-1], overwrite=overwrite))
     return written
 
 
@@ -510,10 +630,18 @@ def write_series(
     *,
     actor: str,
     reported: Sequence[ReportedArea] | None = None,
+    overwrite: bool = False,
 ) -> Path:
-    """Draw the area chart (our series vs the reported figures) and save it to `out`."""
+    """Draw the area chart (our series vs the reported figures) and save it to `out`.
+
+    Raises
+    ------
+    OutputError
+        When `out` exists and `overwrite` is False.
+    """
     figure_format(out)
-    return save_figure(render_area_chart(series, reported, actor=actor), out)
+    return save_figure(render_area_chart(series, reported, actor=actor), out,
+                       overwrite=overwrite)
 
 
 def write_animation(
@@ -527,10 +655,17 @@ def write_animation(
     labels: str = "ar",
     frame_ms: int = 700,
     progress: Callable[[int], None] | None = None,
+    overwrite: bool = False,
 ) -> Path:
     """A GIF with one map per date (same extent), the last frame held longer.
 
-    `progress` is called with 1 after each frame (for a progress bar).
+    Frames are drawn one at a time as the GIF writer asks for them (no list of
+    snapshots or figures is held). `progress` is called with 1 after each frame.
+
+    Raises
+    ------
+    OutputError
+        When `out` is not a .gif, or exists and `overwrite` is False (checked first).
     """
     from PIL import Image
 
@@ -538,25 +673,32 @@ def write_animation(
     if out.suffix.lower() != ".gif":
         msg = f"{out}: an animation is written as GIF; end the file name in .gif"
         raise OutputError(msg)
-    snaps = [data.snapshot(d) for d in dates]
-    extent = _extent_for(data, snaps, actor=actor, region=region, bbox=bbox)
-    frames = []
-    for day, snap in zip(dates, snaps, strict=True):
-        fig = render_control_map(
-            snap, data.places.values(), data.cells, on=day, context_layers=data.context,
-            labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
-            dpi=80, close_km=data.close_km,
-        )
-        canvas = FigureCanvasAgg(fig)
-        canvas.draw()
-        img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
-        frames.append(img.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT))
-        if progress is not None:
-            progress(1)
-    durations = [frame_ms] * (len(frames) - 1) + [frame_ms * 4]
-    with atomic_path(out) as tmp:
-        frames[0].save(tmp, format="GIF", save_all=True, append_images=frames[1:],
-                       duration=durations, loop=0, optimize=False)
+    check_target(out, overwrite=overwrite)
+    data.snapshot(dates[0])  # a bad first date fails before any work
+    extent = _extent_for(data, (data.snapshot(d) for d in dates), actor=actor, region=region,
+                         bbox=bbox)
+
+    def frames() -> Iterator[Any]:
+        for day in dates:
+            snap = data.snapshot(day)
+            fig = render_control_map(
+                snap, data.places.values(), data.cells, on=day, context_layers=data.context,
+                labels=labels, extent=extent, actor=actor, source_line=source_line(snap, day),
+                dpi=80, close_km=data.close_km,
+            )
+            canvas = FigureCanvasAgg(fig)
+            canvas.draw()
+            img = Image.frombuffer("RGBA", canvas.get_width_height(), canvas.buffer_rgba())
+            yield img.convert("RGB").quantize(colors=64, method=Image.Quantize.MEDIANCUT)
+            if progress is not None:
+                progress(1)
+
+    durations = [frame_ms] * (len(dates) - 1) + [frame_ms * 4]
+    stream = frames()
+    first = next(stream)
+    with atomic_path(out, overwrite=overwrite) as tmp:
+        first.save(tmp, format="GIF", save_all=True, append_images=stream,
+                   duration=durations, loop=0, optimize=False)
     return out
 
 
@@ -564,22 +706,47 @@ def write_animation(
 
 
 def _parse_bbox(text: str | None) -> tuple[float, float, float, float] | None:
+    """``--bbox W,S,E,N`` as numbers, checked: finite, in lon/lat bounds, W < E, S < N,
+    between `MIN_BBOX_DEG` and `MAX_BBOX_DEG` wide and tall, away from the poles."""
     if text is None:
         return None
+    example = "e.g. 40.7,34.3,41.1,34.7"
     try:
         w, s, e, n = (float(v) for v in text.split(","))
     except ValueError:
-        msg = f"--bbox {text!r} is not W,S,E,N in degrees, e.g. 40.7,34.3,41.1,34.7"
+        msg = f"--bbox {text!r} is not W,S,E,N in degrees, {example}"
         raise InputError(msg) from None
-    if not (-180 <= w < e <= 180 and -90 <= s < n <= 90):
-        msg = f"--bbox {text!r}: need W < E and S < N within lon/lat bounds"
+    if not all(math.isfinite(v) for v in (w, s, e, n)):
+        msg = f"--bbox {text!r}: every value must be a finite number of degrees, {example}"
+        raise InputError(msg)
+    if not (-180 <= w <= 180 and -180 <= e <= 180 and -85 <= s <= 85 and -85 <= n <= 85):
+        msg = (f"--bbox {text!r}: longitudes go from -180 to 180 and latitudes (for a map) "
+               f"from -85 to 85; write W,S,E,N, {example}")
+        raise InputError(msg)
+    if w >= e:
+        msg = (f"--bbox {text!r}: the west edge {w:g} is not west of the east edge {e:g}; "
+               f"write W,S,E,N (west first), {example}")
+        raise InputError(msg)
+    if s >= n:
+        msg = (f"--bbox {text!r}: the south edge {s:g} is not south of the north edge {n:g}; "
+               f"write W,S,E,N (south second), {example}")
+        raise InputError(msg)
+    width, height = e - w, n - s
+    if max(width, height) > MAX_BBOX_DEG:
+        msg = (f"--bbox {text!r} is {width:g}° x {height:g}°: maps are drawn for a front or a "
+               f"country, at most {MAX_BBOX_DEG:g}° each way; give a smaller box, {example}")
+        raise InputError(msg)
+    if min(width, height) < MIN_BBOX_DEG:
+        msg = (f"--bbox {text!r} is {width:g}° x {height:g}°, under {MIN_BBOX_DEG:g}° (about "
+               f"100 m) one way; give a larger box, {example}")
         raise InputError(msg)
     return (w, s, e, n)
 
 
 def _dates(on: dt.date | None, start: dt.date | None, end: dt.date | None,
-           every: str | None) -> list[dt.date] | None:
-    """None for one date (--on); the date list for --from/--to/--every."""
+           every: str | None, *, yes: bool = False) -> list[dt.date] | None:
+    """None for one date (--on); the date list for --from/--to/--every (at most
+    `max_frames()` dates unless `yes`)."""
     if on is not None:
         if start or end or every:
             msg = "give either --on DATE or --from D1 --to D2 --every N, not both"
@@ -588,7 +755,7 @@ def _dates(on: dt.date | None, start: dt.date | None, end: dt.date | None,
     if not (start and end):
         msg = "give --on DATE, or --from D1 --to D2 (with --every, default 7d)"
         raise InputError(msg)
-    return date_range(start, end, parse_every(every or "7d"))
+    return date_range(start, end, parse_every(every or "7d"), limit=None if yes else max_frames())
 
 
 def _pocket_lines(doc: Mapping[str, Any]) -> list[str]:
@@ -619,22 +786,25 @@ def register(main: click.Group) -> None:
     @click.option("--reported-from-store", "from_store", is_flag=True, default=False,
                   help="Series only: also draw and list the areas stated in the stored "
                        "reports (\"نحو 10 كيلومترات مربعة\", \"about 4 km²\").")
+    @overwrite_opt
+    @yes_opt
     @store_opt
     @json_opt
     def pocket_cmd(actor: str, on: dt.date | None, start: dt.date | None,
                    end: dt.date | None, every: str | None, region: str | None,
                    chart: Path | None, reported: Path | None, from_store: bool,
-                   store: Path | None, as_json: bool) -> None:
+                   overwrite: bool, yes: bool, store: Path | None, as_json: bool) -> None:
         """The pockets of ACTOR on a date (km²), or the area series over dates."""
         try:
             actor_id = canonical_actor(actor)
-            dates = _dates(on, start, end, every)
+            dates = _dates(on, start, end, every, yes=yes)
             rep = read_reported(reported) if reported else None
             if from_store and dates is None:
                 msg = "--reported-from-store needs a series: give --from D1 --to D2"
                 raise InputError(msg)
             if chart is not None:
                 figure_format(chart)
+                check_target(chart, overwrite=overwrite)
             data = load_territory_data(settings_for(store))
             area = resolve_region(data, region) if region else None
             if dates is None:
@@ -655,7 +825,8 @@ def register(main: click.Group) -> None:
             series = area_series(data, actor_id, dates, region=area)
             if chart is not None:
                 drawn = [*(rep or ()), *(r for r, _ in stated)] if from_store else rep
-                write_series(series, chart, actor=actor_id, reported=drawn)
+                write_series(series, chart, actor=actor_id, reported=drawn,
+                             overwrite=overwrite)
         except TrackerError as err:
             raise fail(err) from err
         rows = [{"date": p.on.isoformat(), "area_km2_total": p.km2, "area_km2_low": p.km2_low,
@@ -697,13 +868,20 @@ def register(main: click.Group) -> None:
                   help="Actor whose pockets set the extent when no region/bbox is given.")
     @click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="ar",
                   show_default=True)
+    @overwrite_opt
+    @yes_opt
     @store_opt
     def map_cmd(on: dt.date | None, start: dt.date | None, end: dt.date | None,
                 every: str | None, out: Path, region: str | None, bbox: str | None,
-                actor: str, labels: str, store: Path | None) -> None:
-        """A dated control map, or one map per date plus a small-multiples sheet."""
+                actor: str, labels: str, overwrite: bool, yes: bool,
+                store: Path | None) -> None:
+        """A dated control map, or one map per date plus a small-multiples sheet.
+
+        An existing file is replaced only with --overwrite (for a series: any of the maps
+        or the sheet it would write into the folder).
+        """
         try:
-            dates = _dates(on, start, end, every)
+            dates = _dates(on, start, end, every, yes=yes)
             if region and bbox:
                 msg = "give --region or --bbox, not both"
                 raise InputError(msg)
@@ -711,15 +889,19 @@ def register(main: click.Group) -> None:
             actor_id = canonical_actor(actor)
             if dates is None:
                 figure_format(out)
+                check_target(out, overwrite=overwrite)
+            else:
+                _check_series_targets(out, series_targets(out, dates, "png"), overwrite)
             data = load_territory_data(settings_for(store))
             area = resolve_region(data, region) if region else None
             if dates is None:
                 assert on is not None
-                write_map(data, on, out, actor=actor_id, region=area, bbox=box, labels=labels)
+                write_map(data, on, out, actor=actor_id, region=area, bbox=box, labels=labels,
+                          overwrite=overwrite)
                 click.echo(str(out))
                 return
             for path in write_map_series(data, dates, out, actor=actor_id, region=area,
-                                         bbox=box, labels=labels):
+                                         bbox=box, labels=labels, overwrite=overwrite):
                 click.echo(str(path))
         except TrackerError as err:
             raise fail(err) from err
@@ -736,23 +918,31 @@ def register(main: click.Group) -> None:
                   help="Actor whose pockets set the extent.")
     @click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="en",
                   show_default=True)
+    @overwrite_opt
+    @yes_opt
     @store_opt
     def animate_cmd(start: dt.date, end: dt.date, every: str, out: Path, region: str | None,
-                    bbox: str | None, actor: str, labels: str, store: Path | None) -> None:
-        """An animated GIF of the maps from --from to --to (progress bar on stderr)."""
+                    bbox: str | None, actor: str, labels: str, overwrite: bool, yes: bool,
+                    store: Path | None) -> None:
+        """An animated GIF of the maps from --from to --to (progress bar on stderr).
+
+        An existing FILE.gif is replaced only with --overwrite.
+        """
         try:
-            dates = date_range(start, end, parse_every(every))
+            dates = date_range(start, end, parse_every(every),
+                               limit=None if yes else max_frames())
             box = _parse_bbox(bbox)
             actor_id = canonical_actor(actor)
             if out.suffix.lower() != ".gif":
                 msg = f"{out}: an animation is written as GIF; end the file name in .gif"
                 raise OutputError(msg)
+            check_target(out, overwrite=overwrite)
             data = load_territory_data(settings_for(store))
             area = resolve_region(data, region) if region else None
             with click.progressbar(length=len(dates), label="frames",
                                    file=sys.stderr) as bar:
                 write_animation(data, dates, out, actor=actor_id, region=area, bbox=box,
-                                labels=labels, progress=bar.update)
+                                labels=labels, progress=bar.update, overwrite=overwrite)
         except TrackerError as err:
             raise fail(err) from err
         click.echo(str(out))
@@ -764,11 +954,14 @@ __all__ = [
     "build_map",
     "canonical_actor",
     "date_range",
+    "frame_count",
     "load_territory_data",
+    "max_frames",
     "parse_every",
     "read_reported",
     "reported_from_store",
     "resolve_region",
+    "series_targets",
     "source_line",
     "timeline_from_store",
     "write_animation",

@@ -10,6 +10,29 @@ from pathlib import Path
 
 from tracker.errors import OutputError
 
+#: First characters that make a spreadsheet read a cell as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that a spreadsheet will not run: text starting with ``= + - @``, a tab or
+    a carriage return gets a leading ``'`` (OWASP's advice); numbers and other text pass.
+
+    Report file names, gazetteer names and analyst notes are untrusted text: a name such as
+    ``=HYPERLINK(...)`` would otherwise run when a CSV export is opened in a spreadsheet.
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def csv_unsafe(value: str) -> str:
+    """The cell `csv_safe` was given: a leading ``'`` before a formula character is dropped
+    (so a CSV this tool wrote reads back as it was)."""
+    if value.startswith("'") and value[1:].startswith(FORMULA_STARTS):
+        return value[1:]
+    return value
+
 
 def new_file_mode() -> int:
     """The mode a newly created file gets under the process umask (0o666 & ~umask)."""

@@ -22,7 +22,8 @@ The CSV is read strictly, one record per line: a quote that runs past the end of
 a row with more or fewer fields than the header, a field over `MAX_FIELD_CHARS` characters
 or a NUL character is a bad row (never a row silently swallowed into another's note). A
 date outside the plausible window (`tracker.reports.DateWindow`: 1900-01-01 to tomorrow by
-default) is a bad row too.
+default) is a bad row too. A cell starting with ``'`` before ``= + - @`` (how this tool's
+CSV exports neutralise spreadsheet formulas) is read without the ``'``.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
 
+from tracker._io import csv_unsafe
 from tracker.arabic import latin_key, normalize
 from tracker.errors import InputError, TrackerError, UnknownActorError
 from tracker.model import ACTORS, STATUSES, ControlClaim, Evidence, Place
@@ -201,7 +203,7 @@ def _records(text: str) -> Iterator[tuple[int, list[str] | None, str | None]]:
             yield n, None, (f"has a field of {len(long)} characters (limit {MAX_FIELD_CHARS}); "
                             "shorten the note, or check for a quote that is never closed")
             continue
-        yield n, fields, None
+        yield n, [csv_unsafe(f) for f in fields], None
 
 
 def _csv_problem(error: str, line: str) -> str:

@@ -117,18 +117,18 @@ def demo(out: Path) -> None:
     for c in CAMPAIGNS:
         for on in c.dates:
             run(["map", "--on", on, *c.region, "--actor", c.actor, "--labels", "ar",
-                 "--out", str(out / f"map_{c.slug}_{on}.png"), *st])
+                 "--out", str(out / f"map_{c.slug}_{on}.png"), "--overwrite", *st])
     east = CAMPAIGNS[0]
     run(["map", "--on", "2019-01-15", *east.region, "--labels", "en",
-         "--out", str(out / "map_east_bank_2019-01-15_en.svg"), *st])
+         "--out", str(out / "map_east_bank_2019-01-15_en.svg"), "--overwrite", *st])
     run(["map", "--from", "2018-09-10", "--to", "2019-03-25", "--every", "4w", *east.region,
-         "--labels", "none", "--out", str(out / "series_east_bank"), *st])
+         "--labels", "none", "--out", str(out / "series_east_bank"), "--overwrite", *st])
     run(["animate", "--from", "2018-09-10", "--to", "2019-03-25", "--every", "7d",
-         *east.region, "--out", str(out / "east_bank_pocket.gif"), *st])
+         *east.region, "--out", str(out / "east_bank_pocket.gif"), "--overwrite", *st])
     run(["pocket", "--actor", "isis", "--from", "2018-12-01", "--to", "2019-03-31",
          "--every", "7d", "--region", "adm:SY090203", "--reported-from-store", "--reported",
          _short(str(SAMPLE_DIR / "reported_areas.csv")),
-         "--chart", str(out / "pocket_area.png"), *st])
+         "--chart", str(out / "pocket_area.png"), "--overwrite", *st])
     run(["pocket", "--actor", "isis", "--on", "2019-01-15", "--region", "adm:SY090203", *st])
 
     run(["export", "--on", "2019-01-15", "--format", "geojson", "--what", "both",

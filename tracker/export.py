@@ -15,6 +15,10 @@ Temporal Controller and Leaflet timelines read).
 Report text is untrusted: everything taken from a report is escaped with `html.escape`
 before it reaches the HTML page, and the data embedded in the page's script is JSON with
 ``<``, ``>`` and ``&`` written as unicode escapes, so ``</script>`` cannot end the block.
+In every CSV, a text cell starting with ``= + - @``, a tab or a carriage return gets a
+leading ``'`` (`csv_safe`, OWASP's advice against formula injection); GeoJSON and GeoPackage
+keep text raw: they are data for GIS tools, not spreadsheets, and their readers must treat
+names as text.
 """
 
 from __future__ import annotations
@@ -41,7 +45,7 @@ from shapely.geometry import MultiPolygon, Polygon, mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
 
-from tracker._io import atomic_path, check_target
+from tracker._io import atomic_path, check_target, csv_safe
 from tracker.errors import InputError, OutputError
 from tracker.model import ControlInterval, Place
 
@@ -677,7 +681,8 @@ def corrections_rows(items: Iterable[Any]) -> list[dict[str, str]]:
 
 
 def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = None) -> str:
-    """CSV text (header + rows, UTF-8 friendly, ``\\n`` line ends)."""
+    """CSV text (header + rows, UTF-8 friendly, ``\\n`` line ends), every cell through
+    `csv_safe` (the header too)."""
     if columns is None:
         seen: dict[str, None] = {}
         for r in rows:
@@ -685,11 +690,9 @@ def csv_text(rows: Sequence[Mapping[str, Any]], columns: Sequence[str] | None = 
                 seen.setdefault(k, None)
         columns = list(seen)
     buf = io.StringIO()
-    writer = csv.DictWriter(
-        buf, fieldnames=list(columns), lineterminator="\n", extrasaction="ignore"
-    )
-    writer.writeheader()
-    writer.writerows(rows)
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow([csv_safe(c) for c in columns])
+    writer.writerows([csv_safe(r.get(c, "")) for c in columns] for r in rows)
     return buf.getvalue()
 
 
@@ -1072,6 +1075,34 @@ class _PageScript(MacroElement):  # type: ignore[misc]
         self.code = code
 
 
+#: Smallest half-width (degrees) of the area the HTML map opens on: one place, or places on
+#: one spot, would otherwise give Leaflet an empty box (zoom infinite, centre NaN).
+MIN_HALF_SPAN_DEG = 0.05
+
+
+def html_bounds(places: Sequence[Mapping[str, Any]]) -> tuple[tuple[float, float],
+                                                               tuple[float, float]]:
+    """``((south, west), (north, east))`` the page opens on: the places' box, widened to at
+    least `MIN_HALF_SPAN_DEG` each way around its centre.
+
+    Raises
+    ------
+    InputError
+        When there is no place to show.
+    """
+    if not places:
+        msg = "no place of the timeline has coordinates: nothing to put on the map"
+        raise InputError(msg)
+    lats = [float(p["lat"]) for p in places]
+    lons = [float(p["lon"]) for p in places]
+    box = []
+    for lo, hi in ((min(lats), max(lats)), (min(lons), max(lons))):
+        mid, half = (lo + hi) / 2, max((hi - lo) / 2, MIN_HALF_SPAN_DEG)
+        box.append((mid - half, mid + half))
+    (south, north), (west, east) = box
+    return (max(south, -85.0), west), (min(north, 85.0), east)
+
+
 def html_document(
     data: Mapping[str, Any],
     *,
@@ -1100,11 +1131,9 @@ def html_document(
     """
     import folium
 
-    places = data["places"]
-    lats = [p["lat"] for p in places]
-    lons = [p["lon"] for p in places]
+    (south, west), (north, east) = html_bounds(data["places"])
     fmap = folium.Map(
-        location=[(min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2],
+        location=[(south + north) / 2, (west + east) / 2],
         zoom_start=9,
         tiles=tiles,
         control_scale=True,
@@ -1113,7 +1142,7 @@ def html_document(
     # Only Leaflet: the page draws with its own script, so no jQuery/Bootstrap/plugins.
     fmap.default_js = [("leaflet", leaflet_js or js_url)]
     fmap.default_css = [("leaflet_css", leaflet_css or css_url)]
-    fmap.fit_bounds([[min(lats), min(lons)], [max(lats), max(lons)]], padding=(30, 30))
+    fmap.fit_bounds([[south, west], [north, east]], padding=(30, 30))
     root: Any = fmap.get_root()  # a branca Figure
     root.header.add_child(Element(f"<title>{_e(title)}</title>"), name="tracker_title")
     slider = _PageScript(
