@@ -85,7 +85,7 @@ def test_resolve_human_table(runner: CliRunner) -> None:
     assert "ocha:C5175" in out
     assert "resolved" in out
     assert "unresolved" in out
-    assert "bundled regional gazetteer" in res.stderr
+    assert "bundled national gazetteer" in res.stderr
 
 
 @pytest.mark.parametrize("args", [[""], ["هجين", "  "]])
@@ -115,7 +115,7 @@ def test_resolve_needs_a_name(runner: CliRunner) -> None:
 
 def test_info_bundled(runner: CliRunner) -> None:
     doc = _json(runner.invoke(main, ["gazetteer", "info", "--json"]))
-    assert doc["active"].startswith("bundled regional gazetteer")
+    assert doc["active"].startswith("bundled national gazetteer")
     assert doc["national"] is None
     assert doc["by_source"]["ocha"] > 500
     assert doc["by_source"]["adm"] > 14

@@ -4,13 +4,19 @@ and the bundled regional gazetteer files (load, validation, contents)."""
 from __future__ import annotations
 
 import csv
+import io
 import json
+import os
+import re
 import shutil
+import types
+from collections import Counter
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shapely.geometry import Point
 
 from tracker import gazetteer_io as gio
 from tracker.errors import AmbiguousPlaceError, GazetteerError, UnknownPlaceError
@@ -388,9 +394,17 @@ def bundled() -> list[Place]:
 
 def test_bundled_table_contents(bundled: list[Place]) -> None:
     ids = {p.place_id for p in bundled}
-    assert 300 <= len(bundled) <= 5000
-    # both theatres, the admin units, every row with a source
-    assert {"ocha:C5175", "ocha:C3277", "adm:SY09", "adm:SY05", "adm:SY090201"} <= ids
+    assert 12_000 <= len(bundled) <= 20_000
+    # the whole country: every admin unit of COD-AB, the theatres, every row with a source
+    kinds = Counter(p.kind for p in bundled)
+    assert (kinds["governorate"], kinds["district"], kinds["subdistrict"]) == (14, 62, 272)
+    assert kinds["community"] > 7_000
+    assert kinds["neighbourhood"] > 400
+    assert {"ocha:C5175", "ocha:C3277", "adm:SY09", "adm:SY05", "adm:SY090201",
+            "ocha:C1366", "ocha:C1202", "ocha:C8745", "ocha:C2889", "ocha:C5993"} <= ids
+    assert {p.admin1 for p in bundled if p.kind == "community"} >= {
+        "Aleppo", "Damascus", "Rural Damascus", "Homs", "Hama", "Idleb", "Lattakia", "Tartous",
+        "Ar-Raqqa", "Deir-ez-Zor", "Al-Hasakeh", "Dar'a", "As-Sweida", "Quneitra"}
     for p in bundled:
         assert p.place_id.split(":")[0] in ("ocha", "adm", "geonames", "wof")
         assert 32.0 < p.lat < 37.5, p
@@ -398,8 +412,10 @@ def test_bundled_table_contents(bundled: list[Place]) -> None:
     with (BUNDLED_GAZETTEER_DIR / "places.csv").open(encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             assert row["source_ids"].split("|")[0] == row["place_id"]
-    admins = [p for p in bundled if p.place_id.startswith("adm:")]
-    assert all(p.geometry is not None for p in admins)
+    areas = [p for p in bundled if p.place_id.startswith("adm:") or p.kind == "neighbourhood"]
+    assert all(p.geometry is not None and p.geometry.is_valid for p in areas)
+    # each area's point lies in its own polygon (simplified: within ~100 m)
+    assert all(p.geometry.distance(Point(p.lon, p.lat)) < 1e-3 for p in areas)
 
 
 def test_bundled_aliases_point_at_real_rows(bundled: list[Place]) -> None:
@@ -433,16 +449,64 @@ def test_load_gazetteer_falls_back_to_bundled(tmp_path: Path) -> None:
     assert g.resolve("هجين").place.place_id == "ocha:C5175"  # type: ignore[union-attr]
 
 
+def _set_field(text: str, row: int, column: str, value: str) -> str:
+    """`text` (a CSV) with one cell of data row `row` (1 = first) replaced."""
+    rows = list(csv.reader(io.StringIO(text)))
+    rows[row][rows[0].index(column)] = value
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="\n").writerows(rows)
+    return buf.getvalue()
+
+
+def test_the_built_index_is_kept_compiled_and_rebuilt_when_a_file_changes(
+        tmp_path: Path) -> None:
+    d = _copy_bundled(tmp_path)
+    settings = Settings(cache_dir=tmp_path / "cache", gazetteer_dir=d)
+    first = gio.load_gazetteer(settings)
+    compiled = sorted((d / ".cache").glob("index-*.pickle"))
+    assert len(compiled) == 1
+    gio._GAZETTEER_CACHE.clear()  # a new process: only the compiled file is left
+    again = gio.load_gazetteer(settings)
+    assert again is not first
+    assert len(again) == len(first)
+    assert again.resolve("هجين").place.place_id == "ocha:C5175"  # type: ignore[union-attr]
+    with (d / "aliases.csv").open("a", encoding="utf-8") as fh:
+        fh.write("ocha:C5175,Hajinopolis,en,,a test spelling\n")
+    changed = gio.load_gazetteer(settings)
+    assert changed.resolve("Hajinopolis").place.place_id == "ocha:C5175"  # type: ignore[union-attr]
+    assert len(sorted((d / ".cache").glob("index-*.pickle"))) == 2
+
+
+def test_a_damaged_compiled_index_is_rebuilt(tmp_path: Path) -> None:
+    d = _copy_bundled(tmp_path)
+    settings = Settings(cache_dir=tmp_path / "cache", gazetteer_dir=d)
+    gio.load_gazetteer(settings)
+    (compiled,) = (d / ".cache").glob("index-*.pickle")
+    compiled.write_bytes(compiled.read_bytes()[:1000])  # cut short
+    gio._GAZETTEER_CACHE.clear()
+    g = gio.load_gazetteer(settings)
+    assert g.resolve("هجين").place.place_id == "ocha:C5175"  # type: ignore[union-attr]
+    assert compiled.stat().st_size > 1_000_000  # written again, whole
+
+
+def test_a_read_only_gazetteer_folder_compiles_into_the_cache(tmp_path: Path) -> None:
+    d = _copy_bundled(tmp_path)
+    (d / ".cache").write_text("not a directory", encoding="utf-8")  # cannot be written
+    settings = Settings(cache_dir=tmp_path / "cache", gazetteer_dir=d)
+    gio.load_gazetteer(settings)
+    assert len(list((tmp_path / "cache" / "compiled").glob("index-*.pickle"))) == 1
+
+
 def _copy_bundled(tmp_path: Path) -> Path:
     d = tmp_path / "gz"
-    shutil.copytree(BUNDLED_GAZETTEER_DIR, d)
+    shutil.copytree(BUNDLED_GAZETTEER_DIR, d, ignore=shutil.ignore_patterns(".cache"))
     return d
 
 
 @pytest.mark.parametrize(
     ("mutate", "message"),
     [
-        (lambda t: t.replace("33.517175", "north", 1), "line 2.*'lat' is not a number"),
+        (lambda t: _set_field(t, 1, "lat", "north"), "line 2.*'lat' is not a number"),
         (lambda t: t.split("\n", 1)[1], "missing column"),
         (lambda t: t[: len(t) // 2] + '"unterminated', "line|CSV"),
         (lambda t: t.replace("ocha:C1001,", "C1001,", 1), "no source prefix"),
@@ -512,6 +576,13 @@ def _reference_spot_arabic(g: Gazetteer, text: str) -> list[tuple[int, int, str,
             i += 1
             continue
         n, stripped, key = hit
+        if key in g._nbhd_cities:  # a one-word neighbourhood name: after حي or its city named
+            before = proclitic_variants(toks[i - 1].norm) if i else []
+            norm_text = f" {' '.join(t.norm for t in toks)} "
+            if not (any(v in ("حي", "احياء", "حيي", "حيا") for v, _ in before)
+                    or any(f" {c} " in norm_text for c in g._nbhd_cities[key])):
+                i += 1
+                continue
         start = toks[i].start + _surface_offset(toks[i].text, stripped)
         out.append((start, toks[i + n - 1].end, text[start : toks[i + n - 1].end], key))
         i += n
@@ -647,17 +718,103 @@ def test_bundled_links_glued_article_spellings(bundled: list[Place]) -> None:
         assert r.place.place_id == "ocha:C6797", name
 
 
-def test_build_tool_without_aliases_in_out_says_what_to_do(tmp_path: Path) -> None:
+def _build_tool() -> types.ModuleType:
     import importlib.util
 
-    tool = Path(__file__).resolve().parent.parent / "tools" / "build_regional_gazetteer.py"
-    data = Path(__file__).resolve().parent.parent.parent / "shared" / "data"
-    if not (data / "ocha_cod_ps").is_dir():
-        pytest.skip("../shared/data is absent")
-    spec = importlib.util.spec_from_file_location("build_regional_gazetteer", tool)
+    tool = Path(__file__).resolve().parent.parent / "tools" / "build_gazetteer.py"
+    spec = importlib.util.spec_from_file_location("build_gazetteer", tool)
     assert spec is not None
     assert spec.loader is not None
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    with pytest.raises(SystemExit, match=r"aliases\.csv: missing.*copy gazetteer/aliases\.csv"):
-        mod.main(["--data", str(data), "--out", str(tmp_path / "out")])
+    return mod
+
+
+def test_build_tool_without_aliases_in_out_says_what_to_do(
+        tmp_path: Path, shared_data_dir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    mod = _build_tool()
+    assert mod.main(["--data", str(shared_data_dir), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert re.search(r"aliases\.csv: missing.*copy gazetteer/aliases\.csv", err), err
+
+
+def _mini_data(shared_data_dir: Path, tmp_path: Path) -> Path:
+    """A copy of the shared data folder (symlinks) whose files a test may replace."""
+    data = tmp_path / "data"
+    for src in shared_data_dir.rglob("*"):
+        if src.is_file():
+            dst = data / src.relative_to(shared_data_dir)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.symlink_to(src)
+    return data
+
+
+@pytest.mark.parametrize(
+    ("member", "damage", "message"),
+    [
+        # a download cut off mid-row: the reader names the file and the line
+        (("ocha_cod_ps", "syr_ocha_locations_communities.csv"),
+         lambda b: b[: len(b) // 2], r"syr_ocha_locations_communities\.csv:\d+: row has"),
+        # a WOF file given where the OCHA list belongs
+        (("ocha_cod_ps", "syr_ocha_locations_communities.csv"),
+         None, r"syr_ocha_locations_communities\.csv: this is a Who's On First"),
+        # a GeoJSON cut off mid-feature
+        (("ocha_cod_ab", "syr_adm3_ocha_20201217.geojson"),
+         lambda b: b[: len(b) // 3], r"syr_adm3_ocha_20201217\.geojson:\d+:\d+: invalid JSON"),
+    ],
+)
+def test_build_from_a_damaged_source_names_it_and_writes_nothing(
+        tmp_path: Path, shared_data_dir: Path, capsys: pytest.CaptureFixture[str],
+        member: tuple[str, str], damage, message: str) -> None:
+    data = _mini_data(shared_data_dir, tmp_path)
+    target = data.joinpath(*member)
+    raw = target.read_bytes()
+    target.unlink()
+    if damage is None:
+        target.write_bytes((shared_data_dir / "wof" / "wof_admin_sy_places.csv").read_bytes())
+    else:
+        target.write_bytes(damage(raw))
+    out = tmp_path / "out"
+    out.mkdir()
+    shutil.copy(BUNDLED_GAZETTEER_DIR / "aliases.csv", out)
+    (out / "places.csv").write_text("the previous table\n", encoding="utf-8")
+    assert _build_tool().main(["--data", str(data), "--out", str(out)]) == 1
+    assert re.search(message, capsys.readouterr().err)
+    assert (out / "places.csv").read_text(encoding="utf-8") == "the previous table\n"
+    assert sorted(p.name for p in out.iterdir()) == ["aliases.csv", "places.csv"]
+
+
+def test_build_interrupted_while_writing_leaves_no_half_written_file(tmp_path: Path,
+                                                                    monkeypatch) -> None:
+    mod = _build_tool()
+    out = tmp_path / "gz"
+    out.mkdir()
+    (out / "places.csv").write_text("old places\n", encoding="utf-8")
+    (out / "admin.geojson").write_text("old admin\n", encoding="utf-8")
+    real_replace = os.replace
+    calls = []
+
+    def failing_replace(src, dst):  # the disk fills up after the first file
+        calls.append(dst)
+        if len(calls) > 1:
+            raise OSError(28, "No space left on device")
+        real_replace(src, dst)
+
+    monkeypatch.setattr(mod.os, "replace", failing_replace)
+    with pytest.raises(OSError, match="No space"):
+        mod.write_atomically({out / "admin.geojson": "new admin\n",
+                              out / "places.csv": "new places\n"})
+    # each file is whole: the old one, or the new one moved in before the failure
+    assert (out / "places.csv").read_text(encoding="utf-8") == "old places\n"
+    assert (out / "admin.geojson").read_text(encoding="utf-8") == "new admin\n"
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]  # no temp file left
+
+
+@pytest.mark.slow
+def test_build_reproduces_the_committed_gazetteer(tmp_path: Path, shared_data_dir: Path) -> None:
+    out = tmp_path / "gz"
+    out.mkdir()
+    shutil.copy(BUNDLED_GAZETTEER_DIR / "aliases.csv", out)
+    assert _build_tool().main(["--data", str(shared_data_dir), "--out", str(out)]) == 0
+    for name in ("places.csv", "admin.geojson", "neighbourhoods.geojson", "context.geojson"):
+        assert (out / name).read_bytes() == (BUNDLED_GAZETTEER_DIR / name).read_bytes(), name

@@ -1,5 +1,5 @@
 """Every place name of the five seed reports resolves to the right entry, with the
-context the report gives, against (a) the bundled regional gazetteer and (b) the national
+context the report gives, against (a) the bundled national gazetteer and (b) the national
 index imported from ../shared/data (plus the bundled aliases), built once per session.
 
 The table below was written by reading the reports in ../shared/seeds; the expected ids
@@ -99,7 +99,11 @@ NOT_IN_DATA: tuple[tuple[str, str], ...] = (("004", "ابين"), ("004", "الو
 #: the report does not say which: it must stay ambiguous with both as candidates.
 TWO_IN_THEATRE = ("004", "أبو الخنادق", ("ocha:C3296", "ocha:C7868"))
 #: Names with namesakes across Syria: ambiguous without context (national index).
-AMBIGUOUS = ("جديدة", "معصران", "السوسة", "الشيحة", "سروج", "رأس العين")
+AMBIGUOUS = ("جديدة", "معصران", "السوسة", "الشيحة", "سروج")
+#: District seats: alone, the name is the town (its namesake villages rank below it);
+#: with a unit word it is the unit. (town id, district P-code)
+SEATS = {"رأس العين": ("ocha:C4988", "SY0804"), "عفرين": ("ocha:C1366", "SY0203"),
+         "الباب": ("ocha:C1202", "SY0202"), "منبج": ("ocha:C1767", "SY0205")}
 
 LATIN_SAME_PLACE: dict[str, tuple[str, ...]] = {
     "ocha:C5175": ("هجين", "Hajin", "Hajeen", "وهجين"),
@@ -207,6 +211,20 @@ def test_ambiguous_names_without_context_list_candidates(national: Gazetteer, na
     assert len(r.candidates) >= 2
     pool = {c.place.place_id for c in national.candidates(name, limit=100)}
     assert pool & set(expected.ids)
+
+
+@pytest.mark.parametrize(("name", "ids"), SEATS.items())
+def test_a_district_seat_is_the_town_unless_the_unit_is_named(
+        gaz: Gazetteer, name: str, ids: tuple[str, str]) -> None:
+    town, district = ids
+    r = gaz.resolve(name)
+    assert r.status == "resolved", r.to_json()
+    assert r.place is not None
+    assert r.place.place_id == town
+    assert "prominent" in r.candidates[0].reason
+    unit = gaz.resolve(f"منطقة {name}")
+    assert unit.place is not None
+    assert unit.place.place_id == f"adm:{district}"
 
 
 @pytest.mark.parametrize(("place_id", "names"), LATIN_SAME_PLACE.items())

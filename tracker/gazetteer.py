@@ -83,6 +83,10 @@ SAME_PLACE_KM = 3.0
 #: The `near` cue only counts when some candidate lies within this median distance of the
 #: report's other places (a namesake 90 km away is not "the nearby one").
 NEAR_MAX_KM = 40.0
+#: An admin cue of a text is dropped when at least this many of the text's own villages
+#: (`Gazetteer._anchors`) lie outside every unit it names ("reinforcements from the Hasakah
+#: countryside" in a report about Deir ez-Zor villages).
+ANCHORS_TO_OVERRULE = 2
 #: A point further than this from the river has no bank.
 BANK_MAX_KM = 25.0
 
@@ -100,6 +104,13 @@ _P_BBOX = 0.3
 _P_BANK = 0.3
 _P_NEAR = 0.3
 _NEAR_SCALE_KM = 30.0
+#: Prominence prior: each tier a namesake lies below the most prominent candidate costs
+#: this much (so a district seat beats a village of its name by more than the ambiguity
+#: margin, a sub-district seat alone does not); capped at `_P_TIER_MAX`.
+_P_TIER = 0.06
+_P_TIER_MAX = 0.18
+#: Population (GeoNames) that puts a settlement in prominence tier 3 / 2 / 1.
+TIER_POPULATION = (100_000, 20_000, 5_000)
 
 _FEATURE_NORM = frozenset(normalize(w) for w in FEATURE_WORDS) - {"تل", "تله"}
 _QUALIFIER_NORM = frozenset(normalize(w) for w in QUALIFIERS)
@@ -124,6 +135,25 @@ _LATIN_NOISE = frozenset(
     }
 )
 _LATIN_FEATURE_PREFIX = frozenset({"village", "town", "city", "camp", "of", "the"})
+#: A word before a name that makes it the admin unit, not the town it seats, with the
+#: levels it may mean, in order of preference (منطقة = a district, ناحية = a sub-district).
+UNIT_WORDS_AR: dict[str, tuple[str, ...]] = {
+    normalize(w): kinds for w, kinds in (
+        ("محافظة", ("governorate",)),
+        ("منطقة", ("district", "subdistrict")),
+        ("قضاء", ("district",)),
+        ("ناحية", ("subdistrict",)),
+        ("ريف", ("governorate", "district", "subdistrict")),
+    )
+}
+#: The same in English, after the name ("Afrin district") or before "of" ("district of").
+UNIT_WORDS_EN: dict[str, tuple[str, ...]] = {
+    "governorate": ("governorate",), "province": ("governorate",),
+    "district": ("district", "subdistrict"), "region": ("district", "subdistrict"),
+    "area": ("district", "subdistrict"), "sub-district": ("subdistrict",),
+    "subdistrict": ("subdistrict",), "nahiya": ("subdistrict",),
+    "countryside": ("governorate", "district", "subdistrict"),
+}
 
 #: Words that are also the names of some village but are far more often something else
 #: (function words, news vocabulary, actor names). `spot` never reports them alone.
@@ -171,6 +201,18 @@ SPOT_STOPWORDS: frozenset[str] = frozenset(
         "متن", "واسطة", "بواسطة", "بدوره", "دوره", "جوده", "لواء", "عبد", "الرحمن", "رامي", "عدنان",
         "محمد", "أحمد", "علي", "حسن", "حسين", "عمر", "خالد",
     )
+) | frozenset(
+    form
+    for w in (
+        # rivers (names of a few villages and neighbourhoods too, far more often the river)
+        "الفرات", "دجلة", "العاصي",
+        # common nouns that name city neighbourhoods (حي الثورة، حي المحطة ...) or villages
+        "الثورة", "البعث", "الوحدة", "الشهداء", "الحرية", "الاستقلال", "النصر", "الجهاد",
+        "المحطة", "الصناعة", "الصناعي", "العسكري", "الرياضي", "المحافظة", "السد", "الملعب",
+        "الأسد", "الجمهورية", "الكرامة", "النهضة", "التقدم", "التصحيح", "المدارس", "المساكن",
+        "المصانع", "المدينة", "الرملية",
+    )
+    for form in (normalize(w), strip_article(normalize(w)))  # with and without the article
 )
 #: Capitalised English words that are some place's name but mostly something else.
 SPOT_STOPWORDS_LATIN: frozenset[str] = frozenset(
@@ -190,6 +232,8 @@ SPOT_STOPWORDS_LATIN: frozenset[str] = frozenset(
 _LATIN_ARTICLE_WORDS = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "at", "an", "ez"})
 _LATIN_GAP = re.compile(r"[\s\-'\u2019`]{1,3}")
 _SPOT_MIN_CHARS = 3
+#: Words before a neighbourhood's name that make it one ("حي الصاخور", "أحياء ...").
+_NEIGHBOURHOOD_WORDS = frozenset(normalize(w) for w in ("حي", "أحياء", "حيي", "حيا"))
 _SPOT_LATIN_RATIO = 88.0
 _SPOT_MAX_TOKENS = 5
 
@@ -548,6 +592,45 @@ def _surface_offset(surface: str, n_letters: int) -> int:
     return len(surface)
 
 
+def _prominence(places: Sequence[Place]) -> list[int]:
+    """Prominence tier of every place: 3 = a governorate seat (a settlement whose own
+    name is its governorate's: حلب, دير الزور) or `TIER_POPULATION` [0] people; 2 = a district seat
+    (عفرين, الباب, منبج) or [1]; 1 = a sub-district seat or [2]; 0 = any other
+    settlement. Admin units get 3/2/1 by level, so the prior never moves them."""
+    unit_keys: dict[str, set[str]] = {}
+    for p in places:
+        if p.kind in ADMIN_KINDS and p.place_id.startswith("adm:"):
+            keys: set[str] = set()
+            for n in p.names:
+                if is_arabic(n):
+                    norm = normalize(n)
+                    keys |= _keys_of(norm)
+                    words = norm.split()
+                    if len(words) > 1 and words[0] in _ADMIN_PREFIX:
+                        keys |= _keys_of(" ".join(words[1:]))
+                else:
+                    keys.add("latin:" + latin_key(n))
+            unit_keys[p.place_id[4:]] = keys
+    level_tier = {"governorate": 3, "district": 2, "subdistrict": 1, "country": 3}
+    out = []
+    for p in places:
+        if p.kind in ADMIN_KINDS:
+            out.append(level_tier.get(p.kind, 0))
+            continue
+        pop = p.population or 0
+        tier = next((3 - k for k, lim in enumerate(TIER_POPULATION) if pop >= lim), 0)
+        own: set[str] = set()  # its own names only: an alias may be a neighbour's name
+        if p.name_ar:
+            own |= _keys_of(normalize(p.name_ar))
+        if p.name_en:
+            own.add("latin:" + latin_key(p.name_en))
+        for level, code in zip((3, 2, 1), p.admin_pcodes, strict=True):
+            if level > tier and code and own & unit_keys.get(code, set()):
+                tier = level
+        out.append(tier)
+    return out
+
+
 # ----------------------------------------------------------------------------- the index
 
 
@@ -603,10 +686,65 @@ class Gazetteer:
             if n_words > self._spot_first.get(head, 0):
                 self._spot_first[head] = n_words
         self._banks: list[str | None] | None = None  # computed on the first bank cue
+        self._tiers = _prominence(self._places)
+        self._nbhd_cities = self._neighbourhood_words()
+        self._reset_caches()
+
+    def _neighbourhood_words(self) -> dict[str, frozenset[str]]:
+        """One-word spot keys that only city neighbourhoods bear ("الصاخور", "الثورة"),
+        each with the names of the cities (governorate, district) they lie in: `spot`
+        reports them only after "حي"/"أحياء" or in a text that names one of the cities."""
+        out: dict[str, frozenset[str]] = {}
+        for key in self._spot_keys:
+            if " " in key:
+                continue
+            idx = self._ar[key]
+            if not all(self._places[i].kind == "neighbourhood" for i in idx):
+                continue
+            cities: set[str] = set()
+            for i in idx:
+                for code in self._places[i].admin_pcodes[:2]:
+                    j = self._by_id.get(f"adm:{code}")
+                    if j is not None and self._places[j].name_ar:
+                        norm = normalize(self._places[j].name_ar)
+                        cities |= {norm, _bare(norm)}
+            out[key] = frozenset(c for c in cities if c)
+        return out
+
+    def _neighbourhood_ok(self, key: str, norms: Sequence[str], i: int, joined: str) -> bool:
+        """True when the one-word neighbourhood name `key` at token `i` is meant as one."""
+        if i > 0 and any(v in _NEIGHBOURHOOD_WORDS for v, _ in proclitic_variants(norms[i - 1])):
+            return True
+        return any(f" {city} " in joined for city in self._nbhd_cities[key])
+
+    def precompute(self) -> None:
+        """Compute what is otherwise computed on first use (the river bank of every place),
+        so that a pickled index carries it."""
+        if self.river is not None and self._places:
+            self._bank(0)
+
+    def _reset_caches(self) -> None:
+        """(Re)create the memo tables that are not part of the index itself."""
         self._admin_cache: dict[tuple[str, frozenset[str]], tuple[str, ...]] = {}
         self._latin_simple_cache: dict[int, list[str]] = {}
         self._bucket_cache: dict[int, dict[str, tuple[list[str], list[int]]]] = {}
+        self._anchor_cache: dict[str, int | None] = {}
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
+
+    #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
+    _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
+                  "_lookup")
+
+    def __getstate__(self) -> dict[str, Any]:
+        """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
+        state = dict(self.__dict__)
+        for name in self._TRANSIENT:
+            state.pop(name, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)
+        self._reset_caches()
 
     # ------------------------------------------------------------------ building
 
@@ -871,7 +1009,7 @@ class Gazetteer:
         if len(cands) > _MAX_CANDIDATES:
             cands.sort(key=lambda c: -c[1])
             cands = cands[:_MAX_CANDIDATES]
-        cands = self._collapse(cands)
+        cands = self._prefer_prominent(self._collapse(cands))
         if ctx is None or ctx.is_empty:
             out = [Candidate(p, s, why) for p, s, why, _ in cands]
         else:
@@ -921,6 +1059,29 @@ class Gazetteer:
                                 c.place.place_id))
         return out
 
+    def _prefer_prominent(
+        self, cands: list[tuple[Place, float, str, int]]
+    ) -> list[tuple[Place, float, str, int]]:
+        """The prominence prior (`_prominence`): among exact matches, each tier below the
+        most prominent one costs `_P_TIER` (at most `_P_TIER_MAX`), so that "عفرين" alone
+        is the town of Afrin, not a hamlet of its name; a context cue (0.3) outweighs it."""
+        exact = [self._tiers[i] for _p, _s, why, i in cands if _is_exact(why)]
+        if len(exact) < 2:
+            return cands
+        top = max(exact)
+        if top == min(exact):
+            return cands
+        out = []
+        for p, s, why, i in cands:
+            gap = top - self._tiers[i]
+            if not _is_exact(why):
+                out.append((p, s, why, i))
+            elif gap > 0:
+                out.append((p, s - min(_P_TIER_MAX, _P_TIER * gap), f"{why}+less-prominent", i))
+            else:
+                out.append((p, s, f"{why}+prominent", i))
+        return out
+
     def _collapse(
         self, cands: list[tuple[Place, float, str, int]]
     ) -> list[tuple[Place, float, str, int]]:
@@ -966,7 +1127,8 @@ class Gazetteer:
             q = normalize(name)
             if not q or len(q.replace(" ", "")) < 2:
                 return []
-            hits = self._lookup(q)
+            unit = self._unit_hits(name, q)
+            hits = unit if unit else self._lookup(q)
             return self._score(hits, context)[: max(0, limit)]
         except (ValueError, TypeError, KeyError, IndexError):  # pragma: no cover - defensive
             return []
@@ -1046,6 +1208,8 @@ class Gazetteer:
             for choice, ratio, _ in process.extract(
                 key, keys, scorer=fuzz.WRatio, score_cutoff=75.0, limit=limit * 3
             ):
+                if 2 * len(choice) < len(key):
+                    continue  # a short name inside a long query is no match for it
                 for i in index[choice]:
                     score = _S_FUZZY * ratio / 100.0
                     if score > hits.get(i, (0.0, ""))[0]:
@@ -1053,6 +1217,44 @@ class Gazetteer:
         scored = [Candidate(self._places[i], s, why) for i, (s, why) in hits.items()]
         scored.sort(key=lambda c: (-c.score, c.place.place_id))
         return scored[: max(0, limit)]
+
+    def _unit_hits(self, name: str, q: str) -> tuple[tuple[int, float, str], ...]:
+        """Admin units a query names as a unit ("منطقة عفرين", "ناحية الباب", "ريف منبج",
+        "Afrin district", "Idlib province"): the word before or after the name says which
+        level (`UNIT_WORDS_AR` / `UNIT_WORDS_EN`); () when the query is no such phrase or
+        no unit of that level has the name (then it is looked up as a place name)."""
+        kinds: tuple[str, ...] = ()
+        rest: list[str] = []
+        if is_arabic(q):
+            words = q.split()
+            if len(words) > 1:
+                for variant, _n in proclitic_variants(words[0]):
+                    if variant in UNIT_WORDS_AR:
+                        kinds, rest = UNIT_WORDS_AR[variant], words[1:]
+                        break
+            while len(rest) > 1 and rest[-1] in _DIRECTIONS_AR:
+                rest = rest[:-1]
+            found = [i for key in name_keys(" ".join(rest)) for i in self._admin_ar.get(key, ())
+                     ] if rest else []
+        else:
+            words = [w for w in re.split(r"[\s,]+", name.strip().lower()) if w]
+            if len(words) > 1 and words[-1] in UNIT_WORDS_EN:
+                kinds, rest = UNIT_WORDS_EN[words[-1]], words[:-1]
+            elif len(words) > 2 and words[0] in UNIT_WORDS_EN and words[1] == "of":
+                kinds, rest = UNIT_WORDS_EN[words[0]], words[2:]
+            rest = [w for w in rest if w not in ("the", "sub")]
+            query = " ".join(rest)
+            found = [i for i in self._admin_lat.get(latin_key(query), ())
+                     if any(_latin_spelling_close(query, n)
+                            for n in self._latin_parts.get(i, ()))] if rest else []
+        ranked = sorted({i for i in found if self._places[i].kind in kinds},
+                        key=lambda i: (kinds.index(self._places[i].kind),
+                                       self._places[i].place_id))
+        if not ranked:
+            return ()
+        best = kinds.index(self._places[ranked[0]].kind)
+        return tuple((i, _S_EXACT, f"unit:{self._places[i].kind}") for i in ranked
+                     if kinds.index(self._places[i].kind) == best)
 
     def find_admin(self, name: str) -> Place | None:
         """The admin unit called `name` ("دير الزور", "Deir ez-Zor", "ريف حماة", "SY09").
@@ -1109,7 +1311,9 @@ class Gazetteer:
 
         Windows of up to five tokens are matched against the Arabic name keys; a proclitic
         (و ب ل ف ك, stacks, ``لل``) on the first word stays outside the span. Names shorter
-        than three letters and `SPOT_STOPWORDS` on their own are skipped. Latin script:
+        than three letters and `SPOT_STOPWORDS` on their own are skipped; a one-word name
+        that only city neighbourhoods bear ("الصاخور") needs "حي" before it or its city
+        named in the text. Latin script:
         capitalised windows ("Baghuz Fawqani", "al-Bukamal", "Deir ez-Zor") that spell a
         known name (`SPOT_STOPWORDS_LATIN` alone are skipped); their key is the
         `latin_key`. Never raises.
@@ -1122,6 +1326,7 @@ class Gazetteer:
         words = [n.count(" ") + 1 for n in norms]
         out: list[NameSpan] = []
         i = 0
+        joined: str | None = None  # the normalised text, for neighbourhood names
         max_n = min(_SPOT_MAX_TOKENS, self._max_words)
         while i < len(toks):
             if toks[i].text[0].isascii():
@@ -1139,6 +1344,12 @@ class Gazetteer:
                 i += 1
                 continue
             n, stripped, key = hit
+            if key in self._nbhd_cities:
+                if joined is None:
+                    joined = f" {' '.join(norms)} "
+                if not self._neighbourhood_ok(key, norms, i, joined):
+                    i += 1
+                    continue
             first, last = toks[i], toks[i + n - 1]
             start = first.start + _surface_offset(first.text, stripped)
             out.append(NameSpan(start, last.end, text[start : last.end], key))
@@ -1252,7 +1463,39 @@ class Gazetteer:
         east = len(_AR_EAST.findall(norm)) + len(_EN_EAST.findall(text))
         west = len(_AR_WEST.findall(norm)) + len(_EN_WEST.findall(text))
         bank = "east" if east > west else "west" if west > east else None
-        return Context(admin_pcodes=tuple(dict.fromkeys(p for p in pcodes if p)), bank=bank)
+        codes = tuple(dict.fromkeys(p for p in pcodes if p))
+        anchors = self._anchors(text)
+        if codes and len(anchors) >= ANCHORS_TO_OVERRULE and not any(
+                self._in_admin(a, codes) for a in anchors):
+            codes = ()  # "تعزيزات من ريف الحسكة" in a report whose villages are all elsewhere
+        return Context(admin_pcodes=codes, near=tuple((a.lat, a.lon) for a in anchors),
+                       bank=bank)
+
+    def _anchors(self, text: str) -> list[Place]:
+        """The settlements of a text that need no context: spotted names that match one
+        place of the whole index exactly and are not prominent towns (a report names
+        Damascus or Aleppo in passing; a village it names is where it happens)."""
+        out: list[Place] = []
+        seen: set[str] = set()
+        for sp in self.spot(text):
+            q = normalize(sp.text)
+            if q in seen:
+                continue
+            seen.add(q)
+            got = self._anchor_cache.get(q, -1)
+            if got == -1:
+                cands = self._prefer_prominent(self._collapse(
+                    [(self._places[i], sc, why, i) for i, sc, why in self._lookup(q)]))
+                exact = [c for c in cands if _is_exact(c[2])]
+                got = None
+                if len(exact) == 1 and len(cands) == 1:
+                    i = exact[0][3]
+                    if self._places[i].kind not in ADMIN_KINDS and self._tiers[i] <= 1:
+                        got = i
+                self._anchor_cache[q] = got
+            if got is not None:
+                out.append(self._places[got])
+        return out
 
     def _admin_in_words(
         self, words: list[str], kinds: frozenset[str] = _AR_CUE_KINDS

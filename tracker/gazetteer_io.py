@@ -18,12 +18,15 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
+import logging
 import math
 import os
 import re
 import sqlite3
+import sys
 import tempfile
 import time
 import zipfile
@@ -39,6 +42,8 @@ import shapely
 from tracker.arabic import is_arabic, latin_key, name_keys, normalize, strip_article
 from tracker.errors import GazetteerError
 from tracker.model import Place
+
+logger = logging.getLogger(__name__)
 
 if TYPE_CHECKING:  # gazetteer.py is pure; load_gazetteer imports it lazily
     from tracker.gazetteer import Gazetteer
@@ -1340,20 +1345,21 @@ def import_sources(paths: Iterable[str | os.PathLike[str]], cache_dir: str | os.
 
 
 # =============================================================================================
-# Bundled regional gazetteer and the active index (added by the "gazetteer index" engineer;
+# Bundled national gazetteer and the active index (added by the "gazetteer index" engineer;
 # owned with tracker/gazetteer.py). load_bundled / load_gazetteer / load_context_layers.
 # =============================================================================================
 
-#: Files of the committed regional gazetteer (``gazetteer/``).
+#: Files of the committed national gazetteer (``gazetteer/``).
 BUNDLED_PLACES = "places.csv"
 BUNDLED_ALIASES = "aliases.csv"
 BUNDLED_ADMIN = "admin.geojson"
+BUNDLED_NEIGHBOURHOODS = "neighbourhoods.geojson"
 BUNDLED_CONTEXT = "context.geojson"
 _BUNDLED_COLUMNS = ("place_id", "name_ar", "name_en", "lat", "lon", "kind", "admin1", "admin2",
                     "admin3", "pcode1", "pcode2", "pcode3", "aliases", "source_ids", "population")
 _ALIAS_COLUMNS = ("place_id", "alias", "lang", "absorbs", "note")
 _HINT_BUNDLED = ("Restore the file from git (`git checkout -- gazetteer/`) or rebuild it with "
-                 "`python tools/build_regional_gazetteer.py`")
+                 "`python tools/build_gazetteer.py`")
 
 
 def _read_csv_rows(path: Path, columns: Sequence[str]) -> list[tuple[int, dict[str, str]]]:
@@ -1425,19 +1431,25 @@ def apply_aliases(places: Sequence[Place], rows: Iterable[Mapping[str, str]]) ->
     return [pl for pl in out if pl.place_id not in drop]
 
 
-def _admin_shapes(path: Path) -> dict[str, Any]:
+def _polygon_shapes(path: Path, key: str, prefix: str) -> dict[str, Any]:
+    """``{place id: polygon}`` of a bundled polygon file (empty when it does not exist)."""
     if not path.is_file():
         return {}
     try:
         doc = json.loads(path.read_text(encoding="utf-8"))
-        return {f["properties"]["pcode"]: shapely.geometry.shape(f["geometry"])
-                for f in doc["features"]}
-    except (ValueError, KeyError, TypeError, AttributeError) as exc:
-        raise _fail(path, f"not a valid admin GeoJSON ({exc})", _HINT_BUNDLED) from None
+        feats = doc["features"]
+        keys = [prefix + f["properties"][key] for f in feats]
+        geoms = shapely.from_geojson([json.dumps(f["geometry"]) for f in feats])
+        return dict(zip(keys, geoms, strict=True))
+    except (ValueError, KeyError, TypeError, AttributeError,
+            shapely.errors.ShapelyError) as exc:
+        raise _fail(path, f"not a valid polygon GeoJSON ({type(exc).__name__}: {exc})",
+                    _HINT_BUNDLED) from None
 
 
 def load_bundled(directory: str | os.PathLike[str]) -> list[Place]:
-    """Read the committed regional gazetteer: places.csv (+ admin polygons, + aliases.csv).
+    """Read the committed national gazetteer: places.csv (+ admin and neighbourhood polygons,
+    + aliases.csv).
 
     Raises
     ------
@@ -1446,7 +1458,8 @@ def load_bundled(directory: str | os.PathLike[str]) -> list[Place]:
     """
     d = Path(directory)
     path = d / BUNDLED_PLACES
-    shapes = _admin_shapes(d / BUNDLED_ADMIN)
+    shapes = _polygon_shapes(d / BUNDLED_ADMIN, "pcode", "adm:")
+    shapes.update(_polygon_shapes(d / BUNDLED_NEIGHBOURHOODS, "place_id", ""))
     places: list[Place] = []
     for line, row in _read_csv_rows(path, _BUNDLED_COLUMNS):
         where = f"line {line}"
@@ -1467,7 +1480,7 @@ def load_bundled(directory: str | os.PathLike[str]) -> list[Place]:
             aliases=tuple(a for a in row["aliases"].split("|") if a),
             source_ids=tuple(s for s in row["source_ids"].split("|") if s and s != pid),
             population=int(pop) if pop else None,
-            geometry=shapes.get(pid[4:]) if pid.startswith("adm:") else None,
+            geometry=shapes.get(pid),
         ))
     if not places:
         raise _fail(path, "holds no places", _HINT_BUNDLED)
@@ -1498,21 +1511,107 @@ def load_context_layers(directory: str | os.PathLike[str]) -> dict[str, Any]:
         raise _fail(path, f"not a valid context GeoJSON ({exc})", _HINT_BUNDLED) from None
 
 
-def load_gazetteer(settings: Any) -> Gazetteer:
-    """The active `Gazetteer`: the national index from the cache when one was imported,
-    with the bundled aliases applied (and bundled rows the cache lacks added); otherwise
-    the bundled regional table alone. The Euphrates line comes from the context layer.
+#: Bump when the compiled (pickled) index changes in a way the hashed files do not show.
+_COMPILED_VERSION = 1
+#: Modules whose code shapes the built index: a change to any of them recompiles it.
+_INDEX_CODE = ("gazetteer.py", "arabic.py", "model.py", "gazetteer_io.py")
+_COMPILED_DIR = ".cache"
+_COMPILED_KEEP = 3
 
-    `settings` is a `tracker.settings.Settings` (uses ``cache_dir`` and ``gazetteer_dir``).
-    """
+
+def _bundled_files(gdir: Path) -> list[Path]:
+    return [gdir / n for n in (BUNDLED_PLACES, BUNDLED_ALIASES, BUNDLED_ADMIN,
+                               BUNDLED_NEIGHBOURHOODS, BUNDLED_CONTEXT)]
+
+
+def _stat_stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
+    out = []
+    for p in paths:
+        try:
+            st = p.stat()
+            out.append((str(p), st.st_size, st.st_mtime_ns))
+        except OSError:
+            out.append((str(p), -1, 0))
+    return tuple(out)
+
+
+def _compiled_key(contents: Iterable[tuple[str, bytes]]) -> str:
+    """A hash of the index inputs (file names + bytes), the index code and Python."""
+    h = hashlib.sha256(f"{_CACHE_FORMAT}/{_COMPILED_VERSION}/{sys.version_info[:2]}".encode())
+    here = Path(__file__).resolve().parent
+    for name in _INDEX_CODE:
+        h.update(name.encode() + b"\0" + (here / name).read_bytes())
+    for name, data in contents:
+        h.update(b"\0" + name.encode() + b"\0" + hashlib.sha256(data).digest())
+    return h.hexdigest()[:24]
+
+
+def _read_compiled(dirs: Sequence[Path], key: str) -> Gazetteer | None:
+    """The pickled index of this key from the first dir that has it (None: not there)."""
+    import pickle
+
+    for d in dirs:
+        path = d / f"index-{key}.pickle"
+        try:
+            with path.open("rb") as fh:
+                gaz = pickle.load(fh)
+        except FileNotFoundError:
+            continue
+        except Exception:  # a damaged or foreign file: ignore it, it is rebuilt
+            logger.warning("ignoring an unreadable compiled gazetteer %s", path)
+            continue
+        if type(gaz).__name__ == "Gazetteer":
+            return gaz  # type: ignore[no-any-return]
+    return None
+
+
+def _write_compiled(dirs: Sequence[Path], key: str, gaz: Gazetteer) -> Path | None:
+    """Pickle the index into the first writable dir (temp file + `os.replace`, so a
+    reader never sees half a file); older compiled indexes there beyond a few are removed.
+    A read-only location is not an error: the index just is not cached."""
+    import pickle
+
+    for d in dirs:
+        try:
+            d.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".tmp", dir=d)
+        except OSError:
+            continue
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(gaz, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            target = d / f"index-{key}.pickle"
+            os.replace(tmp, target)
+        except (OSError, pickle.PicklingError) as exc:
+            Path(tmp).unlink(missing_ok=True)
+            logger.warning("cannot cache the compiled gazetteer in %s (%s)", d, exc)
+            continue
+        old = sorted(d.glob("index-*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for stale in old[_COMPILED_KEEP:]:
+            stale.unlink(missing_ok=True)
+        return target
+    return None
+
+
+def _build_index(settings: Any) -> tuple[Gazetteer, str]:
+    """The active index (from the compiled cache when its inputs are unchanged)."""
     from tracker.gazetteer import Gazetteer  # local: gazetteer.py is pure and imports nothing here
 
     gdir = Path(settings.gazetteer_dir)
     cache = Path(settings.cache_dir) / CACHE_FILE
-    stamp = (str(cache), cache.stat().st_mtime_ns if cache.is_file() else 0, str(gdir))
-    cached_gaz = _GAZETTEER_CACHE.get(stamp)
-    if cached_gaz is not None:
-        return cached_gaz
+    compiled_dirs = [Path(settings.cache_dir) / "compiled"]
+    if cache.is_file():
+        st = cache.stat()
+        inputs = [(f"{cache}:{st.st_size}:{st.st_mtime_ns}", b"")]
+        inputs += [(p.name, p.read_bytes()) for p in _bundled_files(gdir)
+                   if p.name in (BUNDLED_ALIASES, BUNDLED_CONTEXT) and p.is_file()]
+    else:
+        compiled_dirs.insert(0, gdir / _COMPILED_DIR)
+        inputs = [(p.name, p.read_bytes()) for p in _bundled_files(gdir) if p.is_file()]
+    key = _compiled_key(inputs)
+    gaz = _read_compiled(compiled_dirs, key)
+    if gaz is not None:
+        return gaz, key
     national = load_cached(settings.cache_dir)
     river = load_context_layers(gdir).get("euphrates")
     if national:
@@ -1523,14 +1622,51 @@ def load_gazetteer(settings: Any) -> Gazetteer:
         desc = f"national index {cache} ({len(places)} places) + bundled aliases"
     else:
         places = load_bundled(gdir)
-        desc = f"bundled regional gazetteer {gdir} ({len(places)} places)"
+        desc = f"bundled national gazetteer {gdir} ({len(places)} places)"
     gaz = Gazetteer(places, river=river, description=desc)
+    gaz.precompute()
+    _write_compiled(compiled_dirs, key, gaz)
+    return gaz, key
+
+
+def load_gazetteer(settings: Any) -> Gazetteer:
+    """The active `Gazetteer`.
+
+    The national index from the cache when `tracker gazetteer import` wrote one (with the
+    bundled aliases applied); otherwise the bundled national gazetteer (``gazetteer/``).
+    River lines come from the bundled context layer.
+
+    The built index is kept compiled (pickled) under ``gazetteer/.cache/`` (or
+    ``<cache_dir>/compiled/`` when that is read-only, and always for an imported index),
+    named by a hash of its input files and of the index code: a changed file or a new
+    version of the code builds it afresh, and it is written to a temp file and moved into
+    place, so it is never read half-written. In one process the index is also kept in
+    memory while its files are unchanged.
+
+    Parameters
+    ----------
+    settings
+        A `tracker.settings.Settings` (uses ``cache_dir`` and ``gazetteer_dir``).
+
+    Raises
+    ------
+    GazetteerError
+        A bundled file or the imported cache is missing, damaged or malformed (names the
+        file and line).
+    """
+    gdir = Path(settings.gazetteer_dir)
+    cache = Path(settings.cache_dir) / CACHE_FILE
+    stamp = _stat_stamp([cache, *_bundled_files(gdir)])
+    cached_gaz = _GAZETTEER_CACHE.get(stamp)
+    if cached_gaz is not None:
+        return cached_gaz
+    gaz, _key = _build_index(settings)
     _GAZETTEER_CACHE.clear()
     _GAZETTEER_CACHE[stamp] = gaz
     return gaz
 
 
-_GAZETTEER_CACHE: dict[tuple[str, int, str], Gazetteer] = {}
+_GAZETTEER_CACHE: dict[tuple[tuple[str, int, int], ...], Gazetteer] = {}
 
 __all__ += ["apply_aliases", "load_bundled", "load_context_layers", "load_gazetteer",
             "read_alias_rows"]

@@ -12,7 +12,7 @@ from pathlib import Path
 PACKAGE_DIR = Path(__file__).resolve().parent
 #: Bundled data shipped with the package: actor lexicon, sample corpus, source table.
 DATA_DIR = PACKAGE_DIR / "data"
-#: The committed regional gazetteer (top-level `gazetteer/` of the repository).
+#: The committed national gazetteer (top-level `gazetteer/` of the repository).
 BUNDLED_GAZETTEER_DIR = PACKAGE_DIR.parent / "gazetteer"
 #: The bundled sample corpus (`make demo` ingests it).
 SAMPLE_DIR = DATA_DIR / "sample"
@@ -42,7 +42,7 @@ class Settings:
         Where `tracker gazetteer import` keeps the national index: `$TRACKER_CACHE`,
         else ``$XDG_CACHE_HOME/tracker``, else ``~/.cache/tracker``.
     gazetteer_dir
-        The bundled regional gazetteer (``gazetteer/`` in the repository).
+        The bundled national gazetteer (``gazetteer/`` in the repository).
     """
 
     store: Path = field(default_factory=_default_store)
