@@ -18,7 +18,9 @@ or the imported index when there is one) three ways:
 A mention counts as right when the resolved point lies within 3 km of the truth point
 (the corpus README's matching rule) or the resolved place is an area (admin unit,
 neighbourhood) that holds the truth point, ambiguous/unresolved when the resolver says so, and
-wrong otherwise. ``-v`` lists every miss. Prints one table per folder and the total.
+wrong otherwise. ``-v`` lists every miss. Prints one table per folder and the total, then
+the seed table (`tests/test_resolve_seeds.py`, every name of the five seed reports with
+its accepted ids) resolved with no context and with the seed report's own context.
 """
 
 from __future__ import annotations
@@ -146,6 +148,31 @@ def evaluate(gaz: Gazetteer, corpus: Path, *, verbose: bool = False) -> dict[str
     return counts
 
 
+def evaluate_seeds(gaz: Gazetteer, seeds: Path) -> dict[str, dict[str, int]]:
+    """The seed table (`tests/test_resolve_seeds.py`: every place name of the five seed
+    reports with its accepted ids and point), resolved with no context and with the seed
+    report's own context (`context_from_text` + the report's other names as `near`)."""
+    sys.path.insert(0, str(REPO / "tests"))
+    from test_resolve_seeds import TABLE  # the hand-written table of the seed names
+
+    counts: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for seed in sorted({r.seed for r in TABLE}):
+        (path,) = sorted(seeds.glob(f"{seed}_*.txt"))
+        rows = [r for r in TABLE if r.seed == seed]
+        text = path.read_text(encoding="utf-8")
+        ways = {"no context": [gaz.resolve(r.name) for r in rows],
+                "report context": gaz.resolve_many([r.name for r in rows],
+                                                   gaz.context_from_text(text))}
+        for way, results in ways.items():
+            for r, res in zip(rows, results, strict=True):
+                ok = res.status == "resolved" and res.place is not None and (
+                    res.place.place_id in r.ids or any(i in res.place.source_ids
+                                                       for i in r.ids))
+                counts[f"seeds|{way}"]["right" if ok else res.status if res.status !=
+                                       "resolved" else "wrong"] += 1
+    return counts
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -157,9 +184,12 @@ def main(argv: list[str] | None = None) -> int:
     gaz = gio.load_gazetteer(Settings())
     print(f"gazetteer: {gaz.description}")
     counts = evaluate(gaz, args.corpus, verbose=args.verbose)
+    seeds = args.corpus.parent / "seeds"
+    if seeds.is_dir():
+        counts.update(evaluate_seeds(gaz, seeds))
     print(f"{'folder':<16} {'context':<16} {'mentions':>8} {'right':>6} {'wrong':>6} "
           f"{'ambig.':>6} {'unres.':>6} {'% right':>8}")
-    for key in sorted(counts, key=lambda k: (k.startswith("all"), k)):
+    for key in sorted(counts, key=lambda k: (k.startswith(("all", "seeds")), k)):
         folder, way = key.split("|")
         c = counts[key]
         n = sum(c.values())

@@ -109,6 +109,8 @@ _NEAR_SCALE_KM = 30.0
 #: margin, a sub-district seat alone does not); capped at `_P_TIER_MAX`.
 _P_TIER = 0.06
 _P_TIER_MAX = 0.18
+#: Matches within this of the best match score compete on prominence.
+_PROMINENCE_BAND = 0.05
 #: Population (GeoNames) that puts a settlement in prominence tier 3 / 2 / 1.
 TIER_POPULATION = (100_000, 20_000, 5_000)
 
@@ -211,6 +213,8 @@ SPOT_STOPWORDS: frozenset[str] = frozenset(
         "المحطة", "الصناعة", "الصناعي", "العسكري", "الرياضي", "المحافظة", "السد", "الملعب",
         "الأسد", "الجمهورية", "الكرامة", "النهضة", "التقدم", "التصحيح", "المدارس", "المساكن",
         "المصانع", "المدينة", "الرملية",
+        # countries and adverbs that some village is named after
+        "تركيا", "لبنان", "الأردن", "إيران", "روسيا", "أمريكا", "مرتين", "مرات",
     )
     for form in (normalize(w), strip_article(normalize(w)))  # with and without the article
 )
@@ -232,6 +236,14 @@ SPOT_STOPWORDS_LATIN: frozenset[str] = frozenset(
 _LATIN_ARTICLE_WORDS = frozenset({"al", "el", "as", "ash", "ad", "ar", "az", "at", "an", "ez"})
 _LATIN_GAP = re.compile(r"[\s\-'\u2019`]{1,3}")
 _SPOT_MIN_CHARS = 3
+#: Words that say the next name is a settlement (anchors of `context_from_text`).
+_SETTLEMENT_WORDS = frozenset(normalize(w) for w in (
+    "قرية", "قريتي", "قريتا", "قرى", "بلدة", "بلدتي", "بلدتا", "بلدات", "مدينة", "مدينتي",
+    "مدن", "حي", "أحياء", "حيي", "مخيم", "مزرعة", "بلدتين", "قريتين"))
+#: How many names of a list after one settlement word count as named places.
+_ANCHOR_LIST = 6
+#: "تل X" is a hill, most often beside (and named like) the village X.
+_HILL_WORDS = frozenset(normalize(w) for w in ("تل", "تلة", "تله"))
 #: Words before a neighbourhood's name that make it one ("حي الصاخور", "أحياء ...").
 _NEIGHBOURHOOD_WORDS = frozenset(normalize(w) for w in ("حي", "أحياء", "حيي", "حيا"))
 _SPOT_LATIN_RATIO = 88.0
@@ -898,6 +910,10 @@ class Gazetteer:
                 for i, sv in hits.items():
                     if sv[0] > found.get(i, (0.0, ""))[0]:
                         found[i] = sv
+        # tier 3b: "تل X" (a hill) -> the village X beside it, when no hill is known
+        if not found and len(words) > 1 and words[0] in _HILL_WORDS:
+            hits = self._exact_ar(" ".join(words[1:]), _S_QUALIFIER_FALLBACK, "hill-of")
+            found.update(hits)
         if found:
             return tuple((i, s, why) for i, (s, why) in found.items())
         # tier 4: fuzzy
@@ -1062,19 +1078,24 @@ class Gazetteer:
     def _prefer_prominent(
         self, cands: list[tuple[Place, float, str, int]]
     ) -> list[tuple[Place, float, str, int]]:
-        """The prominence prior (`_prominence`): among exact matches, each tier below the
-        most prominent one costs `_P_TIER` (at most `_P_TIER_MAX`), so that "عفرين" alone
-        is the town of Afrin, not a hamlet of its name; a context cue (0.3) outweighs it."""
-        exact = [self._tiers[i] for _p, _s, why, i in cands if _is_exact(why)]
-        if len(exact) < 2:
+        """The prominence prior (`_prominence`): among the best matches (exact ones, or
+        equally close spellings within `_PROMINENCE_BAND`), each tier below the most
+        prominent one costs `_P_TIER` (at most `_P_TIER_MAX`), so that "عفرين" alone is the
+        town of Afrin, not a hamlet of its name; a context cue (0.3) outweighs it."""
+        if len(cands) < 2:
             return cands
-        top = max(exact)
-        if top == min(exact):
+        best = max(s for _p, s, _w, _i in cands)
+        band = [k for k, c in enumerate(cands) if best - c[1] < _PROMINENCE_BAND
+                and (_is_exact(c[2]) or not _is_exact(cands[0][2]))]
+        tiers = [self._tiers[cands[k][3]] for k in band]
+        if len(band) < 2 or max(tiers) == min(tiers):
             return cands
+        top = max(tiers)
+        in_band = set(band)
         out = []
-        for p, s, why, i in cands:
+        for k, (p, s, why, i) in enumerate(cands):
             gap = top - self._tiers[i]
-            if not _is_exact(why):
+            if k not in in_band:
                 out.append((p, s, why, i))
             elif gap > 0:
                 out.append((p, s - min(_P_TIER_MAX, _P_TIER * gap), f"{why}+less-prominent", i))
@@ -1477,9 +1498,10 @@ class Gazetteer:
         Damascus or Aleppo in passing; a village it names is where it happens)."""
         out: list[Place] = []
         seen: set[str] = set()
-        for sp in self.spot(text):
+        spans = self.spot(text)
+        for k, sp in enumerate(spans):
             q = normalize(sp.text)
-            if q in seen:
+            if q in seen or not self._named_as_place(text, spans, k):
                 continue
             seen.add(q)
             got = self._anchor_cache.get(q, -1)
@@ -1496,6 +1518,25 @@ class Gazetteer:
             if got is not None:
                 out.append(self._places[got])
         return out
+
+    @staticmethod
+    def _named_as_place(text: str, spans: Sequence[NameSpan], k: int) -> bool:
+        """True when spot `k` is plainly a place: a Latin name, a name of two words or more,
+        or one after a settlement word ("قرية", "بلدتي", "حي") or in a list that follows
+        one ("بلدتي السوسة والباغوز"). A lone word may be a common one that some village
+        is named after ("مرتين", twice)."""
+        sp = spans[k]
+        if sp.text.isascii() or " " in sp.key:
+            return True
+        for j in range(k, max(-1, k - _ANCHOR_LIST), -1):
+            before = tokens(text[max(0, spans[j].start - 24) : spans[j].start])
+            if before and any(v in _SETTLEMENT_WORDS for v, _ in
+                              proclitic_variants(before[-1].norm)):
+                return True
+            if j < k and not re.fullmatch(r"[\s،,]*و?", text[spans[j].end : spans[j + 1].start]
+                                          .replace(spans[j + 1].text, "")):
+                return False  # the list is broken between j and j + 1
+        return False
 
     def _admin_in_words(
         self, words: list[str], kinds: frozenset[str] = _AR_CUE_KINDS
