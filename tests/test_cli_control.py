@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -251,3 +252,49 @@ def test_queries_record_geography_and_reuse_the_cached_timeline(store, monkeypat
     assert [i["actor"] for i in history["intervals"]] == ["isis", "sdf"]
     assert run_json("snapshot", "--on", "2018-12-15", "--store", store)["counts"] == {
         "isis": 1, "sdf": 1}
+
+
+# ------------------------------------------------------------------ names of several places
+
+MAASRAN_HAMA, MAASRAN_IDLIB = "ocha:C6555", "ocha:C3980"  # two villages called معصران
+
+
+@pytest.fixture
+def namesakes(tmp_path):
+    """A store with claims about the Hama معصران only (and none about any جديدة)."""
+    path = tmp_path / "n.db"
+    with Store.open(path) as st:
+        report = Report("n1", "text of n1", "n1.txt", D(2017, 11, 25), publisher="AFP")
+        st.add_report(report, Extraction((_claim("n1", MAASRAN_HAMA, "isis", "captured",
+                                                 D(2017, 11, 24), "ISIS took the village."),)))
+    return path
+
+
+def test_a_name_of_several_places_is_the_one_the_store_knows(namesakes):
+    doc = json.loads(run("who-held", "معصران", "--on", "2017-11-26", "--store", namesakes,
+                         "--json").stdout)
+    assert doc["place"]["id"] == MAASRAN_HAMA
+    assert doc["actor"] == "isis"
+
+
+@pytest.mark.parametrize("within", ["SY050103", "adm:SY050103", "ناحية الحمراء", "Hama",
+                                    "ريف حماة", "SY0501", MAASRAN_HAMA])
+def test_in_takes_any_admin_level_or_a_place_id(namesakes, within):
+    res = run("history", "معصران", "--in", within, "--store", namesakes, "--json")
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["place"]["id"] == MAASRAN_HAMA
+    other = run("history", "معصران", "--in", "Idleb", "--store", namesakes, "--json")
+    assert json.loads(other.stdout)["place"]["id"] == MAASRAN_IDLIB
+    assert json.loads(other.stdout)["intervals"] == []
+
+
+def test_an_ambiguous_name_lists_candidates_with_their_sub_district(namesakes):
+    res = run("who-held", "جديدة", "--on", "2017-11-26", "--store", namesakes)
+    assert res.exit_code == 1
+    err = res.stderr
+    assert "matches" in err
+    assert "--in" in err
+    lines = [ln for ln in err.splitlines() if ln.strip().startswith(("ocha:", "geonames:"))]
+    assert len(lines) >= 2
+    for ln in lines:  # each candidate: its sub-district, district, governorate and P-code
+        assert re.search(r"\(\w+ in [^;]+, [^;]+; --in SY\d{6}\)", ln), ln

@@ -183,3 +183,39 @@ def test_import_then_national_index_is_active(runner: CliRunner, tmp_path: Path,
     out = _json(runner.invoke(main, ["resolve", "رأس العين", "--in", "SY0804", "--json"]))
     assert out[0]["status"] == "resolved"
     assert out[0]["place"]["id"] == "ocha:C4988"
+
+
+#: Towns of every governorate, as a report writes them (Arabic and English), with the
+#: governorate they lie in (OCHA English names). No import, no ../shared: the bundled
+#: national gazetteer alone.
+EVERY_GOVERNORATE = [
+    ("دمشق", "Damascus"), ("دوما", "Rural Damascus"), ("منبج", "Aleppo"), ("تدمر", "Homs"),
+    ("السلمية", "Hama"), ("معرة النعمان", "Idleb"), ("جبلة", "Lattakia"), ("بانياس", "Tartous"),
+    ("الطبقة", "Ar-Raqqa"), ("الميادين", "Deir-ez-Zor"), ("القامشلي", "Al-Hasakeh"),
+    ("بصرى الشام", "Dar'a"), ("شهبا", "As-Sweida"), ("خان أرنبة", "Quneitra"),
+    ("Douma", "Rural Damascus"), ("Qamishli", "Al-Hasakeh"), ("Banias", "Tartous"),
+    ("Maarat al-Numan", "Idleb"), ("Shahba", "As-Sweida"), ("Tabqa", "Ar-Raqqa"),
+    ("Afrin", "Aleppo"), ("al-Bab", "Aleppo"), ("Palmyra", "Homs"), ("Deraa", "Dar'a"),
+]
+
+
+def test_resolve_places_of_every_governorate_out_of_the_box(runner: CliRunner) -> None:
+    doc = _json(runner.invoke(main, ["resolve", *(n for n, _ in EVERY_GOVERNORATE), "--json"]))
+    got = {item["query"]: item for item in doc}
+    for name, governorate in EVERY_GOVERNORATE:
+        item = got[name]
+        assert item["status"] == "resolved", (name, item["candidates"][:3])
+        assert item["place"]["admin1"] == governorate, (name, item["place"])
+        assert item["place"]["kind"] == "community", (name, item["place"])
+    assert {g for _, g in EVERY_GOVERNORATE} == {
+        "Damascus", "Rural Damascus", "Aleppo", "Homs", "Hama", "Idleb", "Lattakia", "Tartous",
+        "Ar-Raqqa", "Deir-ez-Zor", "Al-Hasakeh", "Dar'a", "As-Sweida", "Quneitra"}
+
+
+@pytest.mark.parametrize(("query", "pcode"), [
+    ("منطقة عفرين", "SY0203"), ("ناحية عفرين", "SY020300"), ("Afrin district", "SY0203"),
+    ("محافظة حلب", "SY02"), ("ريف منبج", "SY0205"), ("Idlib province", "SY07")])
+def test_resolve_a_named_unit_is_the_unit(runner: CliRunner, query: str, pcode: str) -> None:
+    (item,) = _json(runner.invoke(main, ["resolve", query, "--json"]))  # type: ignore[misc]
+    assert item["status"] == "resolved"
+    assert item["place"]["id"] == f"adm:{pcode}"

@@ -21,7 +21,7 @@ from typing import Any
 import click
 
 from tracker._cli_common import DATE, echo_json, fail, in_opt, json_opt, settings_for, store_opt
-from tracker.errors import TrackerError, UnknownPlaceError
+from tracker.errors import AmbiguousPlaceError, TrackerError, UnknownPlaceError
 from tracker.model import Place
 from tracker.settings import Settings
 from tracker.store import PlaceInfo, Store
@@ -216,11 +216,43 @@ def find_place(
     if name in gazetteer:
         place = gazetteer.get(name)
     else:
-        place = gazetteer.resolve_strict(name, _context(gazetteer, within))
+        try:
+            place = gazetteer.resolve_strict(name, _context(gazetteer, within))
+        except AmbiguousPlaceError as err:
+            # the store knows which one the reports meant when only one has claims
+            known = [c for c in err.candidates if c in gazetteer and _in_store(
+                gazetteer.get(c), timeline)]
+            if len(known) != 1:
+                raise
+            place = gazetteer.get(known[0])
     for pid in (place.place_id, *place.source_ids):
         if pid in timeline:
             return pid, place
     return place.place_id, place
+
+
+def _in_store(place: Place, timeline: Container[str]) -> bool:
+    return any(pid in timeline for pid in (place.place_id, *place.source_ids))
+
+
+def ambiguous_message(err: AmbiguousPlaceError, gazetteer: Any,
+                      timeline: Container[str] = ()) -> str:
+    """What to tell the user when a name matches several places: each candidate with its
+    sub-district, district and governorate (and whether the store has claims about it),
+    and how to pick one (`--in` with the sub-district, or the place id)."""
+    lines = [f"{err.name!r} matches {len(err.candidates)} places; pick one with --in "
+             "(a governorate, district or sub-district, by name or P-code) or give its id:"]
+    for pid in err.candidates:
+        if gazetteer is None or pid not in gazetteer:
+            lines.append(f"  {pid}")
+            continue
+        p = gazetteer.get(pid)
+        where = ", ".join(x for x in (p.admin3, p.admin2, p.admin1) if x) or "?"
+        sub = p.admin_pcodes[2] or p.admin_pcodes[1] or p.admin_pcodes[0]
+        names = " / ".join(n for n in (p.name_ar, p.name_en) if n)
+        stored = "; claims in the store" if _in_store(p, timeline) else ""
+        lines.append(f"  {pid:<18} {names}  ({p.kind} in {where}; --in {sub}){stored}")
+    return "\n".join(lines)
 
 
 def place_json(place_id: str, place: Place | None, info: PlaceInfo | None) -> dict[str, Any]:
@@ -302,9 +334,10 @@ def region_filter(gazetteer: Any, region: str) -> Callable[[str], bool]:
     UnknownPlaceError
         When `region` is neither an admin unit nor a place.
     """
-    from tracker.gazetteer import haversine_km
+    from tracker.geo import distance_km
 
-    admin = gazetteer.find_admin(region)
+    admin = gazetteer.find_unit(region) if hasattr(gazetteer, "find_unit") else (
+        gazetteer.find_admin(region))
     if admin is not None:
         code = admin.place_id.removeprefix("adm:")
 
@@ -318,7 +351,7 @@ def region_filter(gazetteer: Any, region: str) -> Callable[[str], bool]:
         if pid not in gazetteer:
             return False
         p = gazetteer.get(pid)
-        return haversine_km(p.lat, p.lon, centre.lat, centre.lon) <= REGION_PLACE_KM
+        return distance_km(p.lat, p.lon, centre.lat, centre.lon) <= REGION_PLACE_KM
 
     return near
 
@@ -435,9 +468,15 @@ def _locate_cli(
 ) -> tuple[str, dict[str, Any], Timeline]:
     """`locate_place` for a command: the place id, its JSON, and its timeline."""
     settings = settings_for(store)
+    gaz = None
     try:
         with _open(settings) as st:
-            pid, p, tl = locate_place(st, _gazetteer(settings), place, within)
+            gaz = _gazetteer(settings)
+            try:
+                pid, p, tl = locate_place(st, gaz, place, within)
+            except AmbiguousPlaceError as err:
+                known = st.timeline_place_ids(aliases=id_aliases(gaz))
+                raise click.ClickException(ambiguous_message(err, gaz, known)) from None
             info = st.places().get(pid)
     except TrackerError as err:
         raise fail(err) from None

@@ -18,7 +18,8 @@ from tracker.settings import Settings
 
 
 def context_for(gaz: Gazetteer, within: str | None) -> Context | None:
-    """The `Context` named by ``--in``: an admin unit (name or P-code) or a place.
+    """The `Context` named by ``--in``: an admin unit of any level (name, unit phrase such
+    as "ناحية الباب" / "Afrin district", P-code, or ``adm:`` id) or a place (id or name).
 
     Raises
     ------
@@ -32,13 +33,15 @@ def context_for(gaz: Gazetteer, within: str | None) -> Context | None:
         if f"adm:{code}" not in gaz and not any(code in p.admin_pcodes for p in gaz):
             raise UnknownPlaceError(within, ())  # a P-code of no admin unit in the index
         return Context(admin_pcodes=(code,))
-    admin = gaz.find_admin(within)
+    if within in gaz:  # a place id: an admin unit's is that unit, any other's is a point
+        p = gaz.get(within)
+        if p.place_id.startswith("adm:"):
+            return Context(admin_pcodes=(p.place_id[4:],))
+        return Context(near=((p.lat, p.lon),))
+    admin = gaz.find_unit(within)  # "ناحية الباب", "Afrin district", "ريف حماة", "Hama"
     if admin is not None:
         code = admin.place_id[4:] if admin.place_id.startswith("adm:") else admin.admin_pcodes[0]
         return Context(admin_pcodes=(code,))
-    if within in gaz:
-        p = gaz.get(within)
-        return Context(near=((p.lat, p.lon),))
     r = gaz.resolve(within)
     if r.status == "resolved" and r.place is not None:
         return Context(near=((r.place.lat, r.place.lon),))

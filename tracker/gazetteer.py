@@ -1085,7 +1085,7 @@ class Gazetteer:
         if len(cands) < 2:
             return cands
         best = max(s for _p, s, _w, _i in cands)
-        band = [k for k, c in enumerate(cands) if best - c[1] < _PROMINENCE_BAND
+        band = [k for k, c in enumerate(cands) if best - c[1] <= _PROMINENCE_BAND + 1e-9
                 and (_is_exact(c[2]) or not _is_exact(cands[0][2]))]
         tiers = [self._tiers[cands[k][3]] for k in band]
         if len(band) < 2 or max(tiers) == min(tiers):
@@ -1276,6 +1276,17 @@ class Gazetteer:
         best = kinds.index(self._places[ranked[0]].kind)
         return tuple((i, _S_EXACT, f"unit:{self._places[i].kind}") for i in ranked
                      if kinds.index(self._places[i].kind) == best)
+
+    def find_unit(self, name: str) -> Place | None:
+        """The admin unit `name` names, at the level a unit word says ("منطقة عفرين" the
+        district, "ناحية عفرين" the sub-district, "Afrin district"); else as `find_admin`
+        (a governorate before a district before a sub-district of the same name)."""
+        if not isinstance(name, str) or not name.strip() or len(name) > MAX_QUERY_CHARS:
+            return None
+        hits = self._unit_hits(name, normalize(name))
+        if hits:
+            return self._places[hits[0][0]]
+        return self.find_admin(name)
 
     def find_admin(self, name: str) -> Place | None:
         """The admin unit called `name` ("دير الزور", "Deir ez-Zor", "ريف حماة", "SY09").
