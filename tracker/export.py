@@ -48,25 +48,12 @@ from shapely.geometry.polygon import orient
 from tracker._io import atomic_path, check_target, csv_safe
 from tracker.errors import InputError, OutputError
 from tracker.model import ControlInterval, Place
+from tracker.palette import ACTOR_COLORS, OTHER_COLOR, actor_color  # noqa: F401 (re-exported)
 
 logger = logging.getLogger(__name__)
 
 #: Decimal places kept in GeoJSON coordinates (RFC 7946 section 11.2: about 0.1 m).
 PRECISION = 6
-#: Conventional actor colours (issue 5/6): fill colour of places and territory.
-ACTOR_COLORS: dict[str, str] = {
-    "isis": "#222222",
-    "sdf": "#f2d000",
-    "government": "#d62728",
-    "opposition": "#8c564b",
-    "hts": "#2ca02c",
-    "sna": "#98df8a",
-    "turkey": "#98df8a",
-    "coalition": "#1f77b4",
-    "unknown": "#999999",
-}
-#: Colour of an actor missing from ACTOR_COLORS.
-OTHER_COLOR = "#7f7f7f"
 #: Formats `tracker export` writes.
 FORMATS: tuple[str, ...] = ("geojson", "gpkg", "csv", "html")
 WHAT: tuple[str, ...] = ("places", "territory", "both")
@@ -88,12 +75,6 @@ PLACE_COLUMNS: tuple[str, ...] = (
 def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day is not None else None
 
-
-def actor_color(actor: str | None) -> str:
-    """The fill colour of an actor (grey for ``unknown``, mid grey for an unlisted actor)."""
-    if actor is None:
-        return ACTOR_COLORS["unknown"]
-    return ACTOR_COLORS.get(actor, OTHER_COLOR)
 
 
 def _round_coords(coords: Any) -> Any:

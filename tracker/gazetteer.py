@@ -43,7 +43,8 @@ from tracker.arabic import (
     tokens,
 )
 from tracker.errors import AmbiguousPlaceError, UnknownPlaceError
-from tracker.model import Place
+from tracker.geo import distance_km
+from tracker.model import ADMIN_KINDS, Place
 
 __all__ = [
     "ADMIN_KINDS",
@@ -56,8 +57,6 @@ __all__ = [
     "haversine_km",
 ]
 
-#: Place kinds that are administrative units (resolved by `find_admin`, used as context).
-ADMIN_KINDS: frozenset[str] = frozenset({"country", "governorate", "district", "subdistrict"})
 _ADMIN_RANK = {"governorate": 0, "district": 1, "subdistrict": 2, "country": 3}
 #: Admin kinds that a context cue may name: Arabic (exact keys), English (governorates and
 #: districts; sub-districts only when the text says "sub-district").
@@ -350,12 +349,8 @@ class NameSpan:
 # ----------------------------------------------------------------------------- geometry
 
 
-def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    """Great-circle distance in kilometres (spherical Earth, R = 6371 km)."""
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * 6371.0 * math.asin(min(1.0, math.sqrt(a)))
+#: The one great-circle distance (`tracker.geo.distance_km`), under its older name.
+haversine_km = distance_km
 
 
 def _as_lines(river: Any) -> list[list[tuple[float, float]]]:
@@ -410,7 +405,7 @@ def bank_of(lat: float, lon: float, river: Any, *, max_km: float = BANK_MAX_KM) 
     d2 = dx * dx + dy * dy
     k = int(np.argmin(d2))
     qx, qy = x1[k] + t[k] * (x2[k] - x1[k]), y1[k] + t[k] * (y2[k] - y1[k])
-    if haversine_km(lat, lon, float(qy), float(qx)) > max_km:
+    if distance_km(lat, lon, float(qy), float(qx)) > max_km:
         return None
     cross = float(ax[k] * py[k] - ay[k] * px[k])
     if cross == 0:
@@ -443,7 +438,7 @@ def _banks_of_all(places: Sequence[Place], segs: np.ndarray, *,
         qy = y1[0, k] + tk * (y2[0, k] - y1[0, k])
         cross = ax[rows, k] * py[rows, k] - ay[rows, k] * px[rows, k]
         for j, p in enumerate(part):
-            if cross[j] == 0 or haversine_km(p.lat, p.lon, float(qy[j]), float(qx[j])) > max_km:
+            if cross[j] == 0 or distance_km(p.lat, p.lon, float(qy[j]), float(qx[j])) > max_km:
                 out.append(None)
             else:
                 out.append("east" if cross[j] > 0 else "west")
@@ -474,7 +469,7 @@ def _near_km(p: Place, q: Place, km: float) -> bool:
     """True when two places are within `km` (cheap box test first)."""
     if abs(p.lat - q.lat) > km / 100.0 or abs(p.lon - q.lon) > km / 80.0:
         return False
-    return haversine_km(p.lat, p.lon, q.lat, q.lon) <= km
+    return distance_km(p.lat, p.lon, q.lat, q.lon) <= km
 
 
 def _bare(key: str) -> str:
@@ -1032,7 +1027,7 @@ class Gazetteer:
             near_d: list[float] = []
             if ctx.near:
                 for p, *_ in cands:
-                    ds = sorted(haversine_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
+                    ds = sorted(distance_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
                     near_d.append(ds[len(ds) // 2])
             dmin = min(near_d) if near_d else 0.0
             if dmin > NEAR_MAX_KM:

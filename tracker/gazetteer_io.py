@@ -41,7 +41,8 @@ import shapely
 
 from tracker.arabic import is_arabic, latin_key, name_keys, normalize, strip_article
 from tracker.errors import GazetteerError
-from tracker.model import Place
+from tracker.geo import distance_km
+from tracker.model import ADMIN_KINDS, ADMIN_LEVELS, Place
 
 logger = logging.getLogger(__name__)
 
@@ -90,8 +91,6 @@ CACHE_FILE = "gazetteer.sqlite"
 _CACHE_FORMAT = "tracker-gazetteer"
 _CACHE_VERSION = 1
 
-_ADMIN_KINDS = ("country", "governorate", "district", "subdistrict")
-_ADMIN_KIND_SET = frozenset(_ADMIN_KINDS)
 _OCHA_REQUIRED = ("Location_Pcode", "LocationName_ar", "LocationName_en", "Latitude_y",
                   "Longitude_x")
 _WOF_REQUIRED = ("wof_id", "placetype", "wof_name", "name_ar_preferred", "names_ar_all",
@@ -513,7 +512,7 @@ def _admin_place(path: Path, props: Mapping[str, Any], geom: Any, level: int, wh
     pcodes = [_clean(props.get(f"ADM{i}_PCODE")) for i in (1, 2, 3)]
     for i in range(level, 3):  # levels below this unit are empty
         names_en[i], pcodes[i] = "", ""
-    return _polygon_place(path, f"adm:{pcode}", name_ar, name_en, _ADMIN_KINDS[level], geom,
+    return _polygon_place(path, f"adm:{pcode}", name_ar, name_en, ADMIN_LEVELS[level], geom,
                           names_en, pcodes, alt, where)
 
 
@@ -840,15 +839,7 @@ def read_source(path: str | os.PathLike[str]) -> tuple[str, list[Place]]:
 
 # ------------------------------------------------------------------------------- merging
 
-_EARTH_KM = 6371.0088
 _CELL_DEG = 0.1  # grid cell for linking; must exceed link_km in degrees (~11 km)
-
-
-def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * _EARTH_KM * math.asin(min(1.0, math.sqrt(a)))
 
 
 def _link_keys(place: Place) -> set[str]:
@@ -951,7 +942,7 @@ def merge_places(*lists: Iterable[Place], link_km: float = 5.0,
     """
     allp = _dedupe_ids(pl for lst in lists for pl in lst)
     primary = [pl for pl in allp if pl.kind == "community" and pl.geometry is None]
-    areas = [pl for pl in allp if pl.geometry is not None or pl.kind in _ADMIN_KIND_SET]
+    areas = [pl for pl in allp if pl.geometry is not None or pl.kind in ADMIN_KINDS]
     area_ids = {pl.place_id for pl in areas}
     primary_ids = {pl.place_id for pl in primary}
     others = [pl for pl in allp if pl.place_id not in area_ids and pl.place_id not in primary_ids]
@@ -972,7 +963,7 @@ def merge_places(*lists: Iterable[Place], link_km: float = 5.0,
             absorbed.setdefault(best, []).append(pl)
     merged = list(primary)
     for i, extra in absorbed.items():
-        for pl in sorted(extra, key=lambda q: _km(q.lat, q.lon, merged[i].lat, merged[i].lon)):
+        for pl in sorted(extra, key=lambda q, c=merged[i]: distance_km(q.lat, q.lon, c.lat, c.lon)):
             merged[i] = _absorb(merged[i], pl)
 
     polygons: list[Place] = []
@@ -1006,7 +997,7 @@ def _best_link(pl: Place, primary: list[Place], grid: Mapping[tuple[str, int, in
             for dy in (-1, 0, 1):
                 for i in grid.get((k, cx + dx, cy + dy), ()):
                     q = primary[i]
-                    d = _km(pl.lat, pl.lon, q.lat, q.lon)
+                    d = distance_km(pl.lat, pl.lon, q.lat, q.lon)
                     # longest matching skeleton kept as a tie-breaker of equal (rank, d)
                     if d <= link_km and (rank, d, -len(k)) < found.get(i, (2, 0.0, 0)):
                         found[i] = (rank, d, -len(k))

@@ -41,6 +41,12 @@ def _check_date(name: str, value: object, *, optional: bool = False) -> None:
         raise TypeError(msg)
 
 
+#: Admin levels, from the country down (COD-AB adm0..adm3); their kinds are admin units.
+ADMIN_LEVELS: tuple[str, ...] = ("country", "governorate", "district", "subdistrict")
+#: Place kinds that are administrative units (the one definition; see `Place.kind`).
+ADMIN_KINDS: frozenset[str] = frozenset(ADMIN_LEVELS)
+
+
 @dataclass(frozen=True, slots=True)
 class Place:
     """One gazetteer entry.

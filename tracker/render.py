@@ -44,9 +44,9 @@ from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from tracker.model import Place
+from tracker.model import ADMIN_KINDS, Place
+from tracker.palette import ACTOR_COLORS, ACTOR_NAMES, actor_color, actor_name  # noqa: F401
 from tracker.territory import (
-    ADMIN_KINDS,
     CONTESTED_STATUS,
     DEFAULT_CLOSE_KM,
     HELD_STATUSES,
@@ -57,30 +57,6 @@ from tracker.territory import (
     territory_bounds,
 )
 
-#: Conventional actor colours.
-ACTOR_COLORS: dict[str, str] = {
-    "isis": "#262626",
-    "sdf": "#f5c518",
-    "government": "#d62728",
-    "opposition": "#8c564b",
-    "hts": "#2e8b3a",
-    "sna": "#9fd98b",
-    "turkey": "#b8e6a0",
-    "coalition": "#2b6cb0",
-    "unknown": "#c8c8c8",
-}
-#: Legend names of the actors.
-ACTOR_NAMES: dict[str, str] = {
-    "isis": "ISIS",
-    "sdf": "SDF",
-    "government": "Syrian government",
-    "opposition": "Opposition (non-HTS rebels)",
-    "hts": "HTS",
-    "sna": "SNA (Turkish-backed)",
-    "turkey": "Turkey",
-    "coalition": "Coalition",
-    "unknown": "Unknown",
-}
 CONTESTED_LABEL = "Contested"
 #: Legend entry of the place rings that no report gives a known holder for (never
 #: reported, or reported lost to an unknown holder).
@@ -99,16 +75,6 @@ _BORDER_COLOR = "#555555"
 _POINT_COLOR = "#333333"
 _NO_REPORT_COLOR = "#8a8a8a"
 _ADMIN_COLOR = "#9a9a9a"
-
-
-def actor_color(actor: str) -> str:
-    """The colour of an actor (light grey for actors without a conventional colour)."""
-    return ACTOR_COLORS.get(actor, ACTOR_COLORS["unknown"])
-
-
-def actor_name(actor: str) -> str:
-    """The legend name of an actor."""
-    return ACTOR_NAMES.get(actor, actor)
 
 
 #: Shapes Arabic into presentation forms; the ﷲ ligature is off (DejaVu Sans lacks it).

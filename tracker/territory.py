@@ -35,12 +35,11 @@ from pyproj import Transformer
 from shapely.geometry import MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 
-from tracker.model import Place
+from tracker.model import ADMIN_KINDS, Place
 
 logger = logging.getLogger(__name__)
 
 #: Place kinds that are administrative units: they have polygons but are not control cells.
-ADMIN_KINDS: frozenset[str] = frozenset({"country", "governorate", "district", "subdistrict"})
 
 #: Statuses under which the holding's actor controls the place outright.
 HELD_STATUSES: frozenset[str] = frozenset({"captured", "held", "besieged"})
