@@ -21,6 +21,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "tracker._cli_control",
     "tracker._cli_territory",
     "tracker._cli_export",
+    "tracker._cli_evaluate",
 )
 
 
