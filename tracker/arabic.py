@@ -6,8 +6,10 @@ Nothing here knows about places; the gazetteer decides which variant is a known 
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -101,6 +103,47 @@ def fold(text: str) -> str:
     text = _INVISIBLE.sub("", text)
     text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
     return text.translate(_FOLD)
+
+
+_FOLD_TABLE: dict[int, str | None] = {}
+for _cp in [*range(0x0600, 0x0700), *range(0x200B, 0x2010), *range(0x202A, 0x202F),
+            *range(0x2066, 0x206A), 0xFEFF]:
+    _ch = chr(_cp)
+    _f1 = fold(_ch)
+    if _f1 != _ch:
+        _FOLD_TABLE[_cp] = _f1[:1] if _f1 else None
+_FOLD_DELETED = re.compile(
+    "[" + "".join(sorted(chr(cp) for cp, v in _FOLD_TABLE.items() if v is None)) + "]")
+
+
+def fold_with_offsets(text: str) -> tuple[str, Callable[[int], int]]:
+    """`fold` that keeps offsets: the folded text and a map from its offsets to `text`'s.
+
+    Letters fold one to one; diacritics, tatweel, hamza on the line and invisible marks are
+    dropped, and the map steps over them, so a regex match ``m`` on the folded text is
+    ``text[to_original(m.start()):to_original(m.end() - 1) + 1]`` in the original.
+
+    >>> folded, at = fold_with_offsets("مَدينة")
+    >>> folded, at(1)
+    ('مدينه', 2)
+    """
+    folded = text.translate(_FOLD_TABLE)
+    gaps = [m.start() - n for n, m in enumerate(_FOLD_DELETED.finditer(text))]
+
+    def to_original(j: int) -> int:
+        return j + bisect.bisect_right(gaps, j)
+
+    return folded, to_original
+
+
+def strip_proclitics(word: str) -> list[tuple[str, int]]:
+    """Readings of a normalised word as proclitic(s) + rest, the word itself first.
+
+    The one proclitic stripper of the package (``و ف ب ل ك`` and their stacks, ``لل``
+    read as ``ل`` + ``ال``), with the article kept on the rest; alias of
+    `proclitic_variants`.
+    """
+    return proclitic_variants(word)
 
 
 def normalize(text: str) -> str:

@@ -352,7 +352,7 @@ class FolderScore:
         if details:
             doc["misses"] = [_row_json(r) for r in self.misses]
             doc["false_claims"] = [
-                {"report": v.report, **v.claim.to_json()} for v in self.false_claims]
+                {**v.claim.to_json(), "report_file": v.report} for v in self.false_claims]
             doc["problems"] = list(self.problems)
         return doc
 

@@ -1,0 +1,85 @@
+"""Which date a claim carries.
+
+A claim takes the date expression of its own clause: the nearest one in its sentence that no
+other trigger stands closer to (a date belongs to the event it is written with: "captured X
+yesterday and will enter Y next week" dates X by "yesterday" only). A date later than the
+publication date never dates a past event. With none in the sentence, a claim of a
+publication-dated report takes the publication date (the news is of the day), unless its
+clause puts the event before the story ("كان قد سيطر", "had captured", "first"): then it stays
+undated rather than dated by a guess. A weekday alone in an undated report keeps its weekday.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from tracker.extract.doc import Doc
+from tracker.extract.words import WordClasses
+
+__all__ = ["ClaimDate", "date_of"]
+
+#: Days after the publication date a past event's date may lie (time zones, late copy).
+FUTURE_SLACK = 1
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimDate:
+    """A claim's date, its precision, where it came from, and a bare weekday if that is all."""
+
+    date: dt.date | None
+    precision: str
+    source: str  # "clause", "published", "none"
+    weekday: int | None = None
+
+
+def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    if a[1] < b[0]:
+        return b[0] - a[1]
+    if b[1] < a[0]:
+        return a[0] - b[1]
+    return 0
+
+
+def _pluperfect(doc: Doc, lo: int, first: int, words: WordClasses) -> bool:
+    for j in range(max(lo, first - 6), first):
+        t = doc.tokens[j]
+        if t.is_word and words.is_a(t.norm, "pluperfect", proclitics=False):
+            return True
+    t = doc.tokens[first]
+    return t.latin and t.norm in ("first",)
+
+
+def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, int]],
+            published: dt.date | None, published_precision: str, words: WordClasses,
+            clause_start: int) -> ClaimDate:
+    """The date of the claim whose trigger spans tokens ``first..last`` (see module doc)."""
+    s, e = doc.sentence(first)
+    me = (first, last)
+    best = None
+    best_d = 10**9
+    for sp in doc.dates:
+        if sp.first >= e:
+            break
+        if sp.last < s:
+            continue
+        dm = sp.value
+        day = getattr(dm, "date", None)
+        if day is not None and published is not None and (
+                day - published).days > FUTURE_SLACK:
+            continue  # a date after the news cannot date a past event
+        d = _distance(me, (sp.first, sp.last))
+        # a date belongs to the trigger nearest to it
+        if any(_distance(t, (sp.first, sp.last)) < d for t in triggers if t != me):
+            continue
+        if d < best_d:
+            best, best_d = dm, d
+    if best is not None:
+        day = getattr(best, "date", None)
+        if day is None:
+            return ClaimDate(None, "unknown", "clause", getattr(best, "weekday", None))
+        return ClaimDate(day, str(best.precision), "clause")
+    if published is not None and not _pluperfect(doc, clause_start, first, words):
+        return ClaimDate(published, published_precision or "day", "published")
+    return ClaimDate(None, "unknown", "none")

@@ -1,0 +1,591 @@
+"""The extraction engine: a report in, its dated control claims and place mentions out.
+
+One pass: spot actors (the lexicon), dates (`tracker.dates`), known place names (the
+gazetteer) and control triggers (the grammar) over the report's tokens; for each trigger that
+no guard stops, read its place slot (`places`), its roles (`roles`) and its date (`dating`);
+then resolve every place with the report's context and make the claims.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any, Protocol
+
+from tracker.extract import dating, guards
+from tracker.extract.doc import Doc, build_doc
+from tracker.extract.grammar import Frame, FrameMatcher, Trigger, load_frames
+from tracker.extract.places import Item, Slot, parse_before, parse_slot
+from tracker.extract.roles import Roles
+from tracker.extract.words import WordClasses, load_words
+from tracker.model import ControlClaim, Evidence, Mention, Report
+
+__all__ = ["Extraction", "Grammar", "default_grammar", "extract"]
+
+logger = logging.getLogger(__name__)
+
+#: Kinds of gazetteer entries that are areas, not places a claim is about.
+NON_TARGET_KINDS = frozenset({"country", "governorate", "district", "subdistrict"})
+#: Words (besides actors, dates and adverbs) between a trigger and its preposition.
+PREP_REACH = 8
+_CONTROL_NOUNS = frozenset({"السيطره", "سيطره", "سيطرتها", "سيطرته", "سيطرتهم", "control",
+                            "على", "علي", "over", "of", "on", "الكامله", "الكاملة", "التامه",
+                            "full", "complete", "total", "back"})
+_BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
+_PRONOUN_PREPS = {"عليها": "علي", "عليه": "علي", "عليهما": "علي", "عليهم": "علي",
+                  "منها": "من", "منه": "من", "فيها": "في", "فيه": "في", "اليها": "الي",
+                  "اليه": "الي"}
+_OBJ_PRONOUN = re.compile(r"(?:ها|ه|هما|هم)$")
+_PARTISAN_SOURCES = re.compile(r"amaq|sana\.sy|أعماق|سانا|anha|hawar|\bsana\b", re.I)
+_PARTISAN_CUES = frozenset({"اعماق", "سانا", "amaq", "sana"})
+#: Kind words an anaphor prefers for its antecedent ("الحي" -> a place named "حي X").
+_ANAPHOR_KINDS: dict[str, frozenset[str]] = {
+    "مدينه": frozenset({"مدينه", "city", "town"}), "city": frozenset({"مدينه", "city"}),
+    "بلده": frozenset({"بلده", "town"}), "town": frozenset({"بلده", "town", "مدينه"}),
+    "قريه": frozenset({"قريه", "village"}), "village": frozenset({"قريه", "village"}),
+    "حي": frozenset({"حي", "neighbourhood", "neighborhood", "district"}),
+    "neighbourhood": frozenset({"حي", "neighbourhood", "neighborhood"}),
+    "neighborhood": frozenset({"حي", "neighbourhood", "neighborhood"}),
+    "district": frozenset({"حي", "district"}), "منطقه": frozenset({"منطقه", "area"}),
+    "مخيم": frozenset({"مخيم", "camp"}), "camp": frozenset({"مخيم", "camp"}),
+}
+
+
+class _Lexicon(Protocol):
+    def find(self, text: str, *, context: str = "") -> list[Any]: ...
+
+
+class _Gazetteer(Protocol):
+    def spot(self, text: str) -> list[Any]: ...
+    def resolve(self, name: str, context: Any = None) -> Any: ...
+    def context_from_text(self, text: str) -> Any: ...
+
+
+@dataclass(frozen=True, slots=True)
+class Extraction:
+    """What one report says: its control claims, every place mention, and warnings.
+
+    `mentions` holds every place mention with its resolution status (``resolved``,
+    ``ambiguous``, ``unresolved``); the last two carry their candidate place ids.
+    """
+
+    report: Report
+    claims: tuple[ControlClaim, ...]
+    mentions: tuple[Mention, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def unresolved(self) -> tuple[Mention, ...]:
+        """Mentions the gazetteer could not pin to one place."""
+        return tuple(m for m in self.mentions if m.status != "resolved")
+
+
+@dataclass(frozen=True, slots=True)
+class Grammar:
+    """The frames and word classes the engine reads (both from data files)."""
+
+    matcher: FrameMatcher
+    words: WordClasses
+
+    @property
+    def frames(self) -> tuple[Frame, ...]:
+        return self.matcher.frames
+
+
+@lru_cache(maxsize=4)
+def _grammar_for(env_phrases: str, env_words: str) -> Grammar:
+    return Grammar(FrameMatcher(load_frames()), load_words())
+
+
+def default_grammar() -> Grammar:
+    """The bundled grammar plus ``$TRACKER_PHRASES`` / ``$TRACKER_WORDS`` (cached)."""
+    from tracker.extract import grammar as g
+    from tracker.extract import words as w
+
+    return _grammar_for(os.environ.get(g.ENV_VAR, ""), os.environ.get(w.ENV_VAR, ""))
+
+
+# ----------------------------------------------------------------------------- raw claims
+
+
+@dataclass(slots=True)
+class _Raw:
+    trig: Trigger
+    item: Item
+    actor: str
+    status: str
+    fraction: float | None
+    besieger: str | None
+    inferred: bool
+    date: dating.ClaimDate
+    place_text: str
+    anchor: int  # token of the item (or of its antecedent)
+
+
+class _Engine:
+    def __init__(self, report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon,
+                 grammar: Grammar) -> None:
+        from tracker.dates import find_dates
+
+        self.report = report
+        self.gaz = gazetteer
+        self.g = grammar
+        self.words = grammar.words
+        text = report.text
+        title = report.title if report.title and report.title not in text else ""
+        actors = lexicon.find(text, context=title)
+        try:
+            dates = find_dates(text, report.published)
+        except Exception:  # noqa: BLE001 - one odd date never stops a report
+            logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
+            dates = []
+        names = gazetteer.spot(text)
+        self.doc: Doc = build_doc(text, actors=actors, dates=dates, names=names)
+        self.warnings = [f"date {d.text!r} at {d.start}: {d.warning}" for d in dates
+                         if getattr(d, "warning", None)]
+        self.roles = Roles(self.doc, self.words)
+        self.triggers = grammar.matcher.find(self.doc)
+        self.trigger_tokens = frozenset(
+            i for t in self.triggers for i in range(t.first, t.last + 1))
+        self.spans = [(t.first, t.last) for t in self.triggers if t.frame.status != "none"]
+        self.places_seen: list[tuple[int, str, str]] = []  # (token, text, kind) in order
+        self.consumed: set[int] = set()  # trigger heads read as another trigger's complement
+        self.partisan = bool(_PARTISAN_SOURCES.search(
+            f"{report.publisher} {report.source_url}"))
+
+    # ------------------------------------------------------------------ slots
+
+    def _skip_to_object(self, t: Trigger, limit: int) -> int:
+        d = self.doc
+        j = t.last + 1
+        subj = self.roles.subject_span_after(t.last, limit)
+        if subj is not None:
+            j = subj + 1
+        for _ in range(8):
+            if j >= limit:
+                break
+            tok = d.tokens[j]
+            if j in d.date_at:
+                j = d.date_at[j].last + 1
+                continue
+            if not tok.is_word and tok.text in ("،", ",", "\"", "“", "«", "-", "–"):
+                j += 1
+                continue
+            if tok.is_word and (tok.norm in _CONTROL_NOUNS or tok.norm in (
+                    "اليوم", "امس", "مجددا", "again", "back", "fully")):
+                # "استعاد ... السيطرة على": the noun is this verb's complement, not a trigger
+                self.consumed.add(j)
+                j += 1
+                continue
+            break
+        return j
+
+    def _find_prep(self, t: Trigger, preps: Sequence[str], limit: int) -> tuple[int, bool] | None:
+        """Token after the preposition (and whether it is a pronoun form: "عليها")."""
+        d = self.doc
+        j = t.last + 1
+        steps = 0
+        while j < limit and steps < PREP_REACH:
+            tok = d.tokens[j]
+            if j in d.actor_at:
+                j = d.actor_at[j].last + 1
+                continue
+            if j in d.date_at:
+                j = d.date_at[j].last + 1
+                continue
+            if tok.is_word:
+                n = tok.norm
+                if n in preps or (n[:1] in ("و", "ف") and n[1:] in preps):
+                    return j + 1, False
+                base = _PRONOUN_PREPS.get(n) or _PRONOUN_PREPS.get(n[1:] if n[:1] in "وف" else "")
+                if base is not None and base in preps:
+                    return j, True
+                # English two-word prepositions "out of"
+                if j in self.trigger_tokens and j > t.last:
+                    return None
+                if n in _CONTROL_NOUNS or n in ("اليوم", "امس", "مجددا", "ايضا", "قد", "بشكل",
+                                                "كامل", "تام", "ثانيه", "مره", "back", "again",
+                                                "fully", "full", "also", "now", "totally"):
+                    j += 1
+                    continue
+                if t.frame.status == "contested" and n not in preps and self.words.is_a(
+                        n, "stop", proclitics=False):
+                    return None  # "تقدم ... لتحتل مواقع في P": another phrase's place
+            elif tok.text in (".", ";", "؛", "?", "؟", "!", ":"):
+                return None
+            j += 1
+            steps += 1
+        return None
+
+    def _slot(self, t: Trigger, limit: int) -> tuple[Slot, str] | None:
+        """The places of a trigger: the first of its frame's slots that holds any."""
+        d = self.doc
+        for name, preps in t.frame.places:
+            slot: Slot | None = None
+            if name == "object":
+                head = d.tokens[t.first]
+                if not head.latin and t.frame.pos in ("verb", "noun") and _OBJ_PRONOUN.search(
+                        d.tokens[t.last].norm) and t.last == t.first and self._pronoun_object(t):
+                    slot = Slot([Item(t.last, t.last, d.tokens[t.last].text, False, True,
+                                      anaphor=True)], end=t.last + 1)
+                else:
+                    start = self._skip_to_object(t, limit)
+                    slot = parse_slot(d, start, self.words, limit=limit,
+                                      triggers=self.trigger_tokens)
+                    if head.latin and self._passive(t):
+                        before = self._passive_subject(t)
+                        if before is not None and before.items:
+                            return before, "passive"
+            elif name == "after":
+                found = self._find_prep(t, preps, limit)
+                if found is None:
+                    continue
+                k, pronoun = found
+                if pronoun:
+                    slot = Slot([Item(k, k, d.tokens[k].text, False, True, anaphor=True)],
+                                end=k + 1)
+                else:
+                    slot = parse_slot(d, k, self.words, limit=limit, triggers=self.trigger_tokens)
+            elif name == "gap":
+                if t.gap is None or t.gap[1] <= t.gap[0]:
+                    continue
+                slot = parse_slot(d, t.gap[0], self.words, limit=t.gap[1],
+                                  triggers=self.trigger_tokens)
+            elif name == "before":
+                slot = parse_before(d, t.first, self.words, triggers=self.trigger_tokens)
+            if slot is not None and slot.items:
+                return slot, name
+        return None
+
+    def _pronoun_object(self, t: Trigger) -> bool:
+        """"استعادتها" / "حررها": the suffix is the place (nothing place-like follows)."""
+        d = self.doc
+        nxt = t.last + 1
+        if nxt < len(d) and (nxt in d.name_at or (d.tokens[nxt].is_word and self.words.is_a(
+                d.tokens[nxt].norm, "kind"))):
+            return False
+        n = d.tokens[t.last].norm
+        return t.frame.pos == "verb" or n.endswith(("تها", "ته", "تهما"))
+
+    def _passive(self, t: Trigger) -> bool:
+        d = self.doc
+        p = t.first - 1
+        while p >= 0 and d.tokens[p].is_word and d.tokens[p].norm in (
+                "fully", "completely", "reportedly", "also", "finally", "been", "newly"):
+            p -= 1
+        return p >= 0 and d.tokens[p].norm in _BE
+
+    def _passive_subject(self, t: Trigger) -> Slot | None:
+        d = self.doc
+        p = t.first - 1
+        while p >= 0 and d.tokens[p].is_word and (d.tokens[p].norm in _BE or d.tokens[p].norm in (
+                "fully", "completely", "reportedly", "also", "finally", "had", "has", "have")):
+            p -= 1
+        return parse_before(d, p + 1, self.words, triggers=self.trigger_tokens)
+
+    # ------------------------------------------------------------------ roles
+
+    def _role(self, role: str, t: Trigger, slot: Slot, slot_name: str, limit: int,
+              subject: tuple[str, bool] | None) -> tuple[str | None, bool]:
+        if role.startswith("actor:"):
+            return role.split(":", 1)[1], False
+        if role == "subject":
+            if slot_name == "passive":
+                return self.roles.agent(slot.end if slot.end > t.last else t.last,
+                                        limit=limit), False
+            if subject is None:
+                return None, False
+            return subject
+        if role == "agent":
+            start = t.last if slot_name in ("gap", "before", "passive") else t.last
+            got = self.roles.agent(start, limit=limit)
+            if got is None and slot_name in ("gap",) and t.gap is not None:
+                got = self.roles.agent(t.last, limit=limit)
+            if got is None and d_pronoun(self.doc, t):
+                return self.roles.antecedent(t.first), True
+            return got, False
+        if role == "object":
+            subj_end = self.roles.subject_span_after(t.last, limit)
+            return self.roles.object(t.last, subj_end, limit=limit), False
+        if role == "from":
+            return self.roles.source(max(slot.end, t.last + 1), limit=limit), False
+        return None, False
+
+    def _first_role(self, roles: Sequence[str], t: Trigger, slot: Slot, slot_name: str,
+                    limit: int, subject: tuple[str, bool] | None) -> tuple[str | None, bool]:
+        for r in roles:
+            actor, inferred = self._role(r, t, slot, slot_name, limit, subject)
+            if actor is not None:
+                return actor, inferred
+        return None, False
+
+    # ------------------------------------------------------------------ claims
+
+    def _become(self, t: Trigger, slot_name: str) -> bool:
+        d = self.doc
+        lo = self.roles._clause_start(t.first)
+        for j in range(max(lo, t.first - 6), t.first):
+            if d.tokens[j].is_word and self.words.is_a(d.tokens[j].norm, "become"):
+                return True
+        return False
+
+    def raw_claims(self) -> list[_Raw]:
+        d = self.doc
+        out: list[_Raw] = []
+        for t in self.triggers:
+            f = t.frame
+            if f.status == "none" or t.first in self.consumed:
+                continue
+            s, e = d.sentence(t.first)
+            lo = self.roles._clause_start(t.first)
+            why = guards.check(d, t, self.words, lo)
+            status = f.status
+            if why == "no longer" and status == "held":
+                status = "lost"
+            elif why is not None:
+                negated_full = why.startswith("negation") and status == "captured"
+                got = self._slot(t, e) if negated_full else None
+                if not (got and got[0].full):
+                    logger.debug("trigger %r at %d: %s", d.tokens[t.first].text, t.first, why)
+                    continue
+                status = "contested"  # "did not take the whole of P": part of it
+            got = self._slot(t, e)
+            if got is None:
+                continue
+            slot, slot_name = got
+            first_item = slot.items[0].first
+            subject = self.roles.subject(t.first, t.last, pos=f.pos,
+                                         place_start=first_item if first_item > t.last else None,
+                                         limit=e)
+            gainer, inf_g = self._first_role(f.gainer, t, slot, slot_name, e, subject)
+            loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
+            if gainer is not None and gainer == loser:
+                loser = None
+            fraction = None
+            if status in ("captured", "held") and slot.partial:
+                status, fraction = "contested", slot.fraction
+            if status == "held" and f.pos == "phrase" and self._become(t, slot_name):
+                status = "captured"
+            besieger = None
+            if status == "lost":
+                actor, inferred = loser, inf_l
+            elif status == "besieged":
+                actor, inferred, besieger = loser, inf_l, gainer
+                if actor is None:
+                    actor = self._other_side(t, gainer)
+                    inferred = True
+            elif status == "contested":
+                actor, inferred = (gainer, inf_g) if gainer is not None else (loser, inf_l)
+            else:
+                actor, inferred = gainer, inf_g
+            if actor is None or actor == "unknown":
+                continue
+            date = dating.date_of(d, t.first, t.last, triggers=self.spans,
+                                  published=self.report.published,
+                                  published_precision=self.report.published_precision,
+                                  words=self.words, clause_start=lo)
+            for it in slot.items:
+                text, anchor = it.text, it.first
+                if it.anaphor:
+                    ante = self._antecedent_place(it, t)
+                    if ante is None:
+                        continue
+                    anchor, text = ante[0], ante[1]
+                else:
+                    self.places_seen.append((it.first, it.text, it.kind))
+                out.append(_Raw(t, it, actor, status, fraction, besieger, inferred, date, text,
+                                anchor))
+        return out
+
+    def _other_side(self, t: Trigger, besieger: str | None) -> str | None:
+        """The besieged side when the report does not name it: the other actor named nearby."""
+        d = self.doc
+        para = d.para(t.first)
+        for sp in reversed(d.actors):
+            if d.para(sp.first) > para:
+                continue
+            a = getattr(sp.value, "actor", None)
+            if a and a != besieger and a != "unknown":
+                return a
+        return None
+
+    def _kind_before(self, i: int) -> str:
+        """The kind word just before token i ("حي" in "في حي الشعار"), normalised, or ""."""
+        d = self.doc
+        j = i - 1
+        if j < 0 or not d.tokens[j].is_word:
+            return ""
+        n = d.tokens[j].norm
+        for v in (n, n[1:] if n[:1] in ("و", "ب", "ف", "ل") else n):
+            if self.words.is_a(v, "kind", proclitics=False):
+                return v
+        return ""
+
+    def _antecedent_place(self, it: Item, t: Trigger) -> tuple[int, str] | None:
+        """The place an anaphor ("الحي", "the town", "عليها", "it") refers to.
+
+        The last place named before it in the report (within three paragraphs); a typed
+        anaphor ("المدينة", "الحي", "the town") prefers the last one named with that kind
+        word ("مدينة X", "حي X", "the town of X").
+        """
+        d = self.doc
+        n = d.tokens[it.first].norm
+        if n.startswith("the "):
+            n = n[4:]
+        if d.tokens[it.first].latin and it.first + 1 < len(d) and n == "the":
+            n = d.tokens[it.first + 1].norm
+        want = _ANAPHOR_KINDS.get(n.removeprefix("ال") if not d.tokens[it.first].latin else n,
+                                  frozenset())
+        pool: list[tuple[int, str, str]] = list(self.places_seen)
+        pool.extend((sp.first, sp.value.text, self._kind_before(sp.first)) for sp in d.names)
+        pool = [p for p in pool if p[0] < it.first and d.para(p[0]) >= d.para(it.first) - 3]
+        if not pool:
+            return None
+        pool.sort()
+        if want:
+            typed = [p for p in pool if p[2] in want]
+            if typed:
+                return typed[-1][0], typed[-1][1]
+        return pool[-1][0], pool[-1][1]
+
+    # ------------------------------------------------------------------ resolve
+
+    def claims(self, raw: list[_Raw]) -> tuple[list[ControlClaim], list[Mention]]:
+        d = self.doc
+        report = self.report
+        ctx = self.gaz.context_from_text(report.text)
+        resolved: list[Any] = []
+        cache: dict[str, Any] = {}
+
+        def resolve(text: str) -> Any:
+            key = text
+            if key not in cache:
+                c = ctx.with_near(resolved[-8:]) if resolved and hasattr(ctx, "with_near") else ctx
+                res = self.gaz.resolve(text, c)
+                cache[key] = res
+                if res.status == "resolved" and res.place is not None:
+                    resolved.append(res.place)
+            return cache[key]
+
+        # resolve names in reading order so the near context grows as the report goes
+        for sp in d.names:
+            resolve(sp.value.text)
+        mentions: dict[tuple[int, int], Mention] = {}
+        for sp in d.names:
+            res = resolve(sp.value.text)
+            mentions[(sp.value.start, sp.value.end)] = _mention(sp.value.text, sp.value.start,
+                                                                sp.value.end, res)
+        made: list[ControlClaim] = []
+        seen: set[tuple[Any, ...]] = set()
+        for rc in raw:
+            res = resolve(rc.place_text)
+            place = res.place if res.status == "resolved" else None
+            if place is not None and place.kind in NON_TARGET_KINDS and rc.item.kind in (
+                    "ناحيه", "منطقه", "ريف", "district", "region", "subdistrict", "area"):
+                continue
+            start = d.tokens[rc.item.first].start
+            end = d.tokens[rc.item.last].end
+            if not rc.item.anaphor:
+                mentions.setdefault((start, end), _mention(rc.place_text, start, end, res))
+            conf = 0.85
+            if rc.inferred:
+                conf -= 0.15
+            if rc.trig.frame.pos == "noun":
+                conf -= 0.05
+            if place is None:
+                conf -= 0.15
+            if rc.item.anaphor:
+                conf -= 0.05
+            if self.partisan:
+                conf -= 0.1
+            if rc.date.source != "clause":
+                conf -= 0.05
+            conf = round(min(0.95, max(0.05, conf)), 3)
+            key = (place.place_id if place else _key(rc.place_text), rc.actor, rc.status,
+                   rc.date.date)
+            if key in seen:
+                continue
+            seen.add(key)
+            tf, tl = rc.trig.first, rc.trig.last
+            ev_first = min(tf, rc.item.first)
+            ev_last = max(tl, rc.item.last)
+            made.append(ControlClaim(
+                report_id=report.report_id,
+                source_file=report.source_file,
+                place_text=rc.place_text,
+                place_id=place.place_id if place else None,
+                actor=rc.actor,
+                status=rc.status,
+                date=rc.date.date,
+                date_precision=rc.date.precision if rc.date.date else "unknown",
+                confidence=conf,
+                evidence=Evidence(d.tokens[tf].start, d.tokens[tl].end,
+                                  d.evidence(ev_first, ev_last), rc.trig.frame.trigger),
+                fraction=rc.fraction,
+                besieger=rc.besieger,
+                name_ar=place.name_ar if place else "",
+                name_en=place.name_en if place else "",
+                lat=place.lat if place else None,
+                lon=place.lon if place else None,
+                weekday=rc.date.weekday,
+            ))
+        return made, [mentions[k] for k in sorted(mentions)]
+
+
+def d_pronoun(doc: Doc, t: Trigger) -> bool:
+    """The trigger ends in a pronoun suffix ("تحت سيطرتها"): its agent is an antecedent."""
+    n = doc.tokens[t.last].norm
+    return not doc.tokens[t.last].latin and bool(_OBJ_PRONOUN.search(n)) and len(n) > 5
+
+
+def _key(text: str) -> str:
+    from tracker.arabic import normalize
+
+    return normalize(text)
+
+
+def _mention(text: str, start: int, end: int, res: Any) -> Mention:
+    cands = tuple(c.place.place_id for c in getattr(res, "candidates", ()))
+    place = res.place
+    return Mention(text, start, end, res.status, place.place_id if place is not None else None,
+                   cands if res.status != "resolved" else (), float(res.score))
+
+
+def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon, *,
+            grammar: Grammar | None = None) -> Extraction:
+    """Find the control claims and place mentions of one report.
+
+    Parameters
+    ----------
+    report
+        The report (its `published` date anchors relative dates).
+    gazetteer
+        A `tracker.gazetteer.Gazetteer` (anything with ``spot``, ``resolve`` and
+        ``context_from_text``).
+    lexicon
+        A `tracker.actors.ActorLexicon` (anything with ``find``).
+    grammar
+        Frames and word classes; default: the bundled data plus ``$TRACKER_PHRASES`` and
+        ``$TRACKER_WORDS``.
+
+    Returns
+    -------
+    Extraction
+        Claims in text order, every place mention with its resolution, and warnings (date
+        inconsistencies). Never raises for odd text.
+    """
+    eng = _Engine(report, gazetteer, lexicon, grammar or default_grammar())
+    raw = eng.raw_claims()
+    claims, mentions = eng.claims(raw)
+    logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
+                 len(mentions))
+    return Extraction(report, tuple(claims), tuple(mentions), tuple(eng.warnings))
+
+
+def _unused(_: dt.date) -> None:  # pragma: no cover
+    return None

@@ -1,0 +1,168 @@
+"""Guards: small predicates that say a control phrase is not a control event here.
+
+Each guard looks at the words around a trigger (its word lists are classes of
+``tracker/data/words.csv``) and returns a reason, or None when the phrase stands:
+
+* `negated`: a negation just before the trigger or its modal verb ("لم تتمكن من السيطرة",
+  "did not capture"); "لا يزال" (still) is no negation.
+* `denied`: a denial verb earlier in the clause ("نفت ... سيطرة", "denied capturing").
+* `intended`: plans, attempts and aims ("تحاول السيطرة", "aims to capture", "in order to"),
+  a purpose ل before a verbal noun ("لتحرير"), an English infinitive ("to capture").
+* `future`: "سوف", the future prefix on a present verb ("سيسيطر"), "will".
+* `conditional`: "إذا", "لو", "في حال", "if", "unless" before the trigger in its clause.
+* `fire_only`: fire control ("السيطرة نارياً", "fire control over").
+"""
+
+from __future__ import annotations
+
+from tracker.extract.doc import Doc
+from tracker.extract.grammar import Trigger
+from tracker.extract.words import WordClasses
+
+__all__ = ["NEGATION_REACH", "check", "conditional", "denied", "fire_only", "future",
+           "intended", "negated"]
+
+#: Words back from a trigger (or its modal) a negation may stand.
+NEGATION_REACH = 3
+#: Words back from a trigger an intent or condition may stand (within the clause).
+INTENT_REACH = 6
+_MODALS = ("تمكن", "استطاع", "يستطيع", "تستطيع", "نجح", "نجحت", "قدر", "able", "managed",
+           "succeeded")
+_EN_BASE = frozenset({"capture", "take", "retake", "seize", "recapture", "liberate", "regain",
+                      "control", "clear", "storm", "enter", "besiege", "encircle", "hold",
+                      "secure", "overrun", "drive", "expel", "push"})
+
+
+def _words_before(doc: Doc, i: int, n: int, lo: int) -> list[int]:
+    out = []
+    j = i - 1
+    while j >= lo and len(out) < n:
+        t = doc.tokens[j]
+        if t.is_word:
+            out.append(j)
+        elif t.text in (".", "؟", "?", "!", ";", "؛"):
+            break
+        j -= 1
+    return out
+
+
+def _modal_start(doc: Doc, i: int, lo: int) -> int:
+    """Where the verb chain of trigger i begins ("لم تتمكن القوات من السيطرة": تتمكن)."""
+    for j in _words_before(doc, i, 5, lo):
+        n = doc.tokens[j].norm
+        if any(m in n for m in _MODALS):
+            return j
+    return i
+
+
+def negated(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    d = doc
+    for start in {trig.first, _modal_start(d, trig.first, lo)}:
+        before = _words_before(d, start, NEGATION_REACH, lo)
+        for k, j in enumerate(before):
+            n = d.tokens[j].norm
+            if words.is_a(n, "negation", proclitics=False) or (
+                    not d.tokens[j].latin and n[:1] in ("و", "ف")
+                    and words.is_a(n[1:], "negation", proclitics=False)):
+                # "لا يزال" / "ما زال": still, not a negation
+                nxt = d.tokens[before[k - 1]].norm if k else d.tokens[start].norm
+                if words.is_a(nxt, "still"):
+                    continue
+                if n in ("no", "not") and nxt == "longer":
+                    return "no longer"
+                return f"negation {d.tokens[j].text!r}"
+            if n.endswith("n't"):
+                return f"negation {d.tokens[j].text!r}"
+    return None
+
+
+def denied(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    for j in range(lo, trig.first):
+        t = doc.tokens[j]
+        if t.is_word and words.is_a(t.norm, "denial"):
+            return f"denial {t.text!r}"
+        if t.is_word and t.norm == "لا" and j + 1 < trig.first and doc.tokens[j + 1].norm in (
+                "صحه", "صحة"):
+            return "denial 'لا صحة'"
+    return None
+
+
+def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    d = doc
+    t = d.tokens[trig.first]
+    for j in _words_before(d, trig.first, INTENT_REACH, lo):
+        n = d.tokens[j].norm
+        if words.is_a(n, "intent"):
+            return f"intent {d.tokens[j].text!r}"
+        if words.match_words([x.norm for x in d.tokens[j : j + 3]], 0, "intent") > 1:
+            return f"intent {d.tokens[j].text!r}"
+    if not t.latin and trig.frame.pos in ("noun", "verb") and t.norm.startswith("ل") and len(
+            t.norm) > 4 and not any(t.norm == form[0] for form in trig.frame.forms):
+        return "purpose ل"
+    if t.latin and trig.first > lo:
+        prev = d.tokens[trig.first - 1]
+        if prev.norm == "to" and t.norm in _EN_BASE:
+            return "infinitive"
+    return None
+
+
+def future(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    d = doc
+    t = d.tokens[trig.first]
+    if not t.latin and trig.frame.pos == "verb" and t.norm[:1] == "س" and len(t.norm) > 4 and (
+            t.norm[1:2] in ("ي", "ت", "ن")) and not any(
+            t.norm == form[0] or (form[0].endswith("*") and t.norm.startswith(form[0][:-1]))
+            for form in trig.frame.forms):
+        return "future prefix"
+    for j in _words_before(d, trig.first, 3, lo):
+        n = d.tokens[j].norm
+        if words.is_a(n, "future") and n not in ("المقبل", "المقبله", "القادم", "القادمه"):
+            return f"future {d.tokens[j].text!r}"
+    # "... قريبا", "... next week": a future time word later in the clause
+    _, e = d.sentence(trig.first)
+    for j in range(trig.last + 1, min(e, trig.last + 12)):
+        tk = d.tokens[j]
+        if not tk.is_word:
+            if tk.text in ("،", ",", ";", "؛"):
+                break
+            continue
+        if tk.norm in ("قريبا", "soon", "tomorrow", "غدا"):
+            return f"future {tk.text!r}"
+    return None
+
+
+def conditional(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    for j in _words_before(doc, trig.first, INTENT_REACH, lo):
+        t = doc.tokens[j]
+        if words.is_a(t.norm, "conditional"):
+            return f"condition {t.text!r}"
+        if t.norm == "حال" and j > 0 and doc.tokens[j - 1].norm == "في":
+            return "condition 'في حال'"
+    return None
+
+
+def fire_only(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    d = doc
+    hi = min(d.sentence(trig.first)[1], trig.last + 4)
+    for j in range(max(lo, trig.first - 3), hi):
+        t = d.tokens[j]
+        if not t.is_word:
+            continue
+        norms = [x.norm for x in d.tokens[j : j + 3]]
+        if words.match_words(norms, 0, "fire"):
+            if t.norm in ("رحمه",) and trig.frame.status not in ("held",):
+                continue
+            return f"fire control {t.text!r}"
+    return None
+
+
+_GUARDS = (negated, denied, intended, future, conditional, fire_only)
+
+
+def check(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
+    """The first guard that holds for the trigger (its reason), else None."""
+    for g in _GUARDS:
+        why = g(doc, trig, words, lo)
+        if why is not None:
+            return why
+    return None

@@ -1,0 +1,590 @@
+"""Reading the place slot of a control phrase: a list of place names, with its quantifiers.
+
+A slot is what follows a trigger ("سيطرت القوات على <slot>", "captured <slot>") or precedes
+it ("<slot> fell to ..."). `parse_slot` reads from a token forward: an optional quantifier
+("أجزاء من", "كامل", "most of", "60% of" -> partial or full), then list items joined by
+commas, و, "and", after a list opener ("منها", "وهي", "including", ":"). An item is a known
+place name (the gazetteer's spans), a kind word and the name after it ("قرية X", "the town of
+X"; the kind word is dropped, a landmark head such as "جبل"/"Dam" is kept), an anaphor
+("المدينة", "the town") or, in a list whose other items are places, a name the gazetteer lacks.
+The item ends at a preposition, a compass word ("X شرق Y": Y only locates X), a relative, an
+actor, a date or punctuation. Titles before a person's name ("القيادي أبو X", "commander X")
+make the name no place.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from tracker.arabic import normalize
+from tracker.extract.doc import Doc
+from tracker.extract.words import WordClasses
+
+__all__ = ["Item", "Slot", "parse_before", "parse_slot"]
+
+#: Longest name (in words) the gazetteer does not know.
+MAX_UNKNOWN_WORDS = 4
+#: Items a list may hold.
+MAX_ITEMS = 40
+_PERCENT = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")
+_PERCENT_WORDS = frozenset({"%", "٪", "بالمئه", "بالمائه", "percent", "pct", "بالمئة"})
+_PER_CENT_2 = (("في", "المئه"), ("في", "المائه"), ("per", "cent"))
+_LATIN_CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ez", "bin",
+                               "ibn", "bani", "abu", "umm", "um", "de", "du", "ul", "es", "et",
+                               "ed", "of"})
+_FRACTIONS = {"نصف": 0.5, "half": 0.5, "ثلث": 0.33, "ثلثي": 0.67, "ربع": 0.25, "معظم": 0.75,
+              "اغلب": 0.75, "غالبيه": 0.75, "most": 0.75, "majority": 0.75, "much": 0.6}
+_LATIN_NOT_NAMES = frozenset({
+    "the", "these", "this", "those", "they", "it", "its", "their", "his", "her", "our", "we",
+    "he", "she", "there", "here", "a", "an", "in", "on", "at", "after", "before", "earlier",
+    "later", "meanwhile", "moments", "syrian", "turkish", "kurdish", "russian", "american",
+    "iraqi", "iranian", "arab", "islamic", "free", "national", "democratic", "us", "u.s",
+    "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
+    "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december", "britain-based", "uk-based", "london-based", "observatory",
+    "government", "regime", "army", "forces", "rebels", "militants", "fighters", "troops",
+    "sources", "state", "group", "media", "agency", "news", "ministry", "spokesman",
+    "commander", "coalition", "sdf", "isis", "isil", "daesh", "ypg", "fsa", "hts", "saa",
+})
+_LATIN_DESCRIPTORS = frozenset({"stronghold", "strongholds", "bastion", "redoubt", "capital",
+                                "former", "de", "facto", "main", "key", "strategic", "historic",
+                                "ancient", "last", "remaining", "major", "nearby", "prized",
+                                "besieged", "rebel-held", "group's", "state's", "isis's",
+                                "northern", "southern", "eastern", "western", "city's",
+                                "important", "small", "large", "big"})
+_LATIN_PRE_LANDMARK = frozenset({"oil", "gas", "border", "air", "military", "water", "grain",
+                                 "national", "municipal", "old", "new", "power", "sugar"})
+_ADJ_SKIP = 3  # lowercase words an English name may follow ("the prized Nassib crossing")
+_QUALIFIERS = frozenset({"الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقيه", "الغربيه",
+                         "الشماليه", "الجنوبيه", "فوقاني", "تحتاني", "الفوقاني", "التحتاني",
+                         "وسطاني", "الوسطاني", "الكبير", "الصغير", "الكبري", "الصغري",
+                         "الجديد", "الجديده", "القديم", "القديمه", "شرقي", "غربي", "فوقا",
+                         "تحتا", "عربي", "كبير", "صغير"})
+#: Adjectives that describe a place without naming it: they end the name
+#: ("قلعة تدمر الأثرية" is the castle of Palmyra, "مطار تدمر العسكري" its airbase).
+_DESCRIPTIVE = frozenset({"الاثريه", "الاثري", "العسكري", "العسكريه", "الدولي", "الدوليه",
+                          "الاستراتيجي", "الاستراتيجيه", "الحدودي", "الحدوديه", "الرئيسي",
+                          "الرئيسيه", "المجاور", "المجاوره", "القريب", "القريبه", "الحيوي",
+                          "الحيويه", "الهام", "الهامه", "المهم", "المهمه", "الكبري", "الواقع",
+                          "الواقعه", "المحاصر", "المحاصره", "الشهير", "الشهيره", "التاريخي",
+                          "التاريخيه", "الحكومي", "الحكوميه", "المحرره", "المحرر"})
+_WAW = ("و",)
+#: Kind words that stand before a list (plural or dual): every item after them is licensed.
+_PLURAL_KINDS = frozenset(normalize(w) for w in (
+    "قرى", "مدن", "نواحي", "أحياء", "مناطق", "الأحياء", "القرى", "البلدات", "مخيمات"))
+_COUNT_WORDS = frozenset({"ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "ثلاثه",
+                          "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "two",
+                          "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+                          "eleven", "twelve", "dozen", "اثنتين", "اثنين"})
+
+
+@dataclass(slots=True)
+class Item:
+    """One place of a slot: tokens ``first..last`` of its name (proclitic aside)."""
+
+    first: int
+    last: int
+    text: str
+    known: bool  # the gazetteer knows the name
+    licensed: bool  # a kind word, a landmark head or English capitals say it is a place
+    kind: str = ""  # the kind word before it ("حي", "village" ...), normalised
+    anaphor: bool = False
+
+
+@dataclass(slots=True)
+class Slot:
+    """The places of a slot and what the quantifier before them says."""
+
+    items: list[Item] = field(default_factory=list)
+    partial: bool = False
+    full: bool = False
+    fraction: float | None = None
+    end: int = 0  # first token after the slot
+
+
+def _strip_waw(doc: Doc, i: int) -> tuple[int, str]:
+    """Letters of a و proclitic at the start of token `i` (0 or 1) and the rest."""
+    t = doc.tokens[i]
+    if not t.latin and t.norm.startswith("و") and len(t.norm) > 3:
+        return 1, t.norm[1:]
+    return 0, t.norm
+
+
+def _surface(doc: Doc, first: int, last: int, skip: int) -> str:
+    a = doc.tokens[first].start
+    if skip:
+        a = _skip_letters(doc.text, a, skip)
+    return doc.text[a : doc.tokens[last].end]
+
+
+def _skip_letters(text: str, pos: int, n: int) -> int:
+    """Position after `n` letters from `pos` (diacritics after a letter go with it)."""
+    k = 0
+    while pos < len(text) and k < n:
+        pos += 1
+        k += 1
+        while pos < len(text) and ("\u064b" <= text[pos] <= "\u065f" or text[pos] == "\u0640"):
+            pos += 1
+    return pos
+
+
+class _Reader:
+    def __init__(self, doc: Doc, words: WordClasses, limit: int, triggers: frozenset[int]):
+        self.latin_start = -1
+        self.doc = doc
+        self.w = words
+        self.limit = limit
+        self.triggers = triggers
+
+    def is_(self, i: int, cls: str) -> int:
+        if i >= self.limit or not self.doc.tokens[i].is_word:
+            return 0
+        norms = [t.norm for t in self.doc.tokens[i : min(self.limit, i + 4)]]
+        return self.w.match_words(norms, 0, cls)
+
+    def blocked(self, i: int) -> bool:
+        """A token that cannot be inside a name."""
+        d = self.doc
+        if i >= self.limit or not d.tokens[i].is_word:
+            return True
+        if i in d.actor_at or i in d.date_at or i in self.triggers:
+            return True
+        n = d.tokens[i].norm
+        if n.isdigit():
+            return True
+        return bool(self.is_(i, "stop") or self.is_(i, "direction") or self.is_(i, "opener"))
+
+    def percent_at(self, i: int) -> tuple[float, int] | None:
+        """``(share, tokens)`` of "60 %", "60 في المئة", "90 percent" at token i."""
+        d = self.doc
+        if i >= self.limit or not _PERCENT.match(d.tokens[i].norm):
+            return None
+        try:
+            value = float(d.tokens[i].norm.replace(",", "."))
+        except ValueError:
+            return None
+        j = i + 1
+        if j < self.limit and d.tokens[j].norm in _PERCENT_WORDS:
+            return value / 100.0, 2
+        if j + 1 < self.limit and (d.tokens[j].norm, d.tokens[j + 1].norm) in _PER_CENT_2:
+            return value / 100.0, 3
+        return None
+
+
+def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
+    """Skip a quantifier at `i` ("أجزاء واسعة من", "كامل", "most of", "60% of"), noting it."""
+    d = r.doc
+    for _ in range(4):
+        if i >= r.limit:
+            return i
+        t = d.tokens[i]
+        if not t.is_word:
+            if t.text in ("\"", "“", "«", "'"):
+                i += 1
+                continue
+            return i
+        n = t.norm
+        if n in ("the", "a", "an", "nearly", "almost", "about", "around", "some", "over",
+                 "نحو", "حوالي", "قرابه", "اكثر", "ما", "يقارب", "عده", "عدد", "العديد",
+                 "several", "number", "dozens", "many", "عشرات", "انحاء", "كل", "كبير",
+                 "قليل", "القليل") or (n in ("من", "of") and i > 0 and d.tokens[i - 1].norm in (
+                     "عدد", "كبير", "العديد", "عشرات", "number", "dozens", "قليل")) or (
+                n.isdigit() and i + 1 < r.limit and r.is_(i + 1, "kind")) or (
+                n in _COUNT_WORDS and i + 1 < r.limit and r.is_(i + 1, "kind")):
+            i += 1
+            continue
+        pct = r.percent_at(i)
+        if pct is not None:
+            slot.partial = pct[0] < 0.999
+            slot.full = pct[0] >= 0.999
+            slot.fraction = pct[0] if slot.partial else None
+            i += pct[1]
+            continue
+        k = r.is_(i, "partial")
+        if k:
+            slot.partial = True
+            base = n[1:] if n.startswith("و") and n[1:] in _FRACTIONS else n
+            slot.fraction = _FRACTIONS.get(base, slot.fraction or 0.25)
+            i += k
+            # "أجزاء واسعة/كبيرة من", "large parts of"
+            while i < r.limit and d.tokens[i].is_word and d.tokens[i].norm in (
+                    "واسعه", "كبيره", "جديده", "large", "big", "new", "several", "the"):
+                i += 1
+            continue
+        k = r.is_(i, "full")
+        if k and not r.is_(i, "partial"):
+            slot.full = True
+            i += k
+            continue
+        k = r.is_(i, "remainder")
+        if k:
+            slot.full = True
+            i += k
+            continue
+        if n in ("of", "من", "منها", "منه", "over", "on") and (slot.partial or slot.full):
+            i += 1
+            continue
+        return i
+    return i
+
+
+def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bool] | None:
+    """``(last token, proclitic letters, known, licensed)`` of a name starting at token i."""
+    d = r.doc
+    t = d.tokens[i]
+    sp = d.name_at.get(i)
+    if sp is not None and sp.first == sp.last and _function_word(r, i):
+        sp = None  # "أصبح", "حتى": a village's name that is mostly a common word here
+    if sp is not None and sp.last < r.limit:
+        pre = _proclitic_len(d, i, sp.value.start)
+        return _extend(r, sp.last), pre, True, True
+    if t.latin:
+        return _latin_name(r, i, lead_kind=lead_kind)
+    if r.blocked(i) or (r.is_(i, "nonplace") and not lead_kind) or r.is_(i, "anaphor") or r.is_(
+            i, "people"):
+        return None
+    if r.is_(i, "title"):
+        return None
+    skip, _ = _strip_waw(d, i) if False else (0, "")
+    last = i
+    j = i + 1
+    while j < r.limit and j - i < MAX_UNKNOWN_WORDS:
+        if not d.tokens[j].is_word or r.blocked(j):
+            break
+        if j in d.name_at:
+            if lead_kind and not d.tokens[j].norm.startswith(("و", "ب", "ل")):
+                last = d.name_at[j].last  # "حي طريق الباب": a name that holds another
+            break
+        n = d.tokens[j].norm
+        if n.startswith("و") and not n.startswith("وادي") and n[1:] and len(n) > 3 and (
+                j + 0) not in d.name_cover:
+            break  # "وX": the next item
+        if n.startswith(("بال", "لل")) and len(n) > 4:
+            break  # "بالطبقة": a place after the name, "in Tabqa"
+        if r.is_(j, "kind") or r.is_(j, "nonplace") or r.is_(j, "people") or r.is_(
+                j, "full") or r.is_(j, "partial") or n in _DESCRIPTIVE:
+            break
+        last = j
+        j += 1
+    return last, skip, False, lead_kind
+
+
+_FUNCTION_CLASSES = ("become", "stop", "negation", "direction", "opener", "future", "intent",
+                     "denial", "still", "helper", "list_intro", "full", "partial", "remainder")
+
+
+def _function_word(r: _Reader, i: int) -> bool:
+    """A one-word gazetteer name that is a function word of the grammar."""
+    n = r.doc.tokens[i].norm
+    return any(r.w.is_a(n, c, proclitics=False) for c in _FUNCTION_CLASSES)
+
+
+def _is_nisba(norm: str) -> bool:
+    """An adjective of relation with the article ("الإسلامية", "الأثري"): part of a name."""
+    return norm.startswith("ال") and len(norm) > 4 and norm.endswith(("يه", "ي"))
+
+
+def _extend(r: _Reader, last: int) -> int:
+    """A known name's end, taking a qualifier, a nisba adjective or a name glued after it
+    ("البيضة الشرقية", "المقبرة الإسلامية", "مساكن هنانو")."""
+    d = r.doc
+    for _ in range(3):
+        j = last + 1
+        if j >= r.limit or not d.tokens[j].is_word or r.blocked(j) or j in d.actor_at:
+            break
+        n = d.tokens[j].norm
+        if n in _DESCRIPTIVE:
+            break
+        if n in _QUALIFIERS or (_is_nisba(n) and not r.is_(j, "nonplace")):
+            last = j
+            continue
+        if d.tokens[j].latin:
+            if r.is_(j, "landmark"):
+                last = j  # "Tabqa Dam", "Nasib border crossing"
+                continue
+            if n in _LATIN_PRE_LANDMARK and j + 1 < r.limit and r.is_(j + 1, "landmark"):
+                last = j + 1
+                continue
+            break
+        sp = d.name_at.get(j)
+        if sp is not None and sp.last < r.limit and not n.startswith("و"):
+            last = sp.last
+            continue
+        break
+    return last
+
+
+def _proclitic_len(doc: Doc, i: int, name_start: int) -> int:
+    """Letters between the token's start and the name's start (the proclitic)."""
+    t = doc.tokens[i]
+    if name_start <= t.start:
+        return 0
+    return len(re.sub("[\u064b-\u065f\u0640]", "", doc.text[t.start:name_start]))
+
+
+_CAP_ARTICLE = re.compile(r"^(?:al|el|ad|as|ash|ar|az|at|an|ez|es|ed|et|bin|ibn|abu|abou|um|umm)"
+                          r"[-'’]?[A-Z]")
+
+
+def _cap(tok: object) -> bool:
+    """A capitalised Latin word, or an article glued to a capital ("al-Halabi")."""
+    text = getattr(tok, "text", "")
+    return bool(text) and (text[0].isupper() or bool(_CAP_ARTICLE.match(text)))
+
+
+def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bool] | None:
+    d = r.doc
+    j = i
+    # "the prized Nassib border crossing": skip a few lowercase adjectives before capitals
+    skipped = 0
+    while (j < r.limit and d.tokens[j].is_word and skipped < _ADJ_SKIP
+           and (not _cap(d.tokens[j]) or d.tokens[j].norm in _LATIN_NOT_NAMES)
+           and (d.tokens[j].norm in _LATIN_DESCRIPTORS or not _cap(d.tokens[j]))
+           and d.tokens[j].norm not in _LATIN_CONNECTORS and not r.blocked(j)
+           and not r.is_(j, "kind") and not r.is_(j, "landmark")):
+        j += 1
+        skipped += 1
+    if j >= r.limit or not d.tokens[j].is_word:
+        return None
+    first_norm = d.tokens[j].norm
+    cap = _cap(d.tokens[j]) or first_norm.split("-")[0] in ("al", "el", "ad", "as", "ash", "ar",
+                                                             "az", "at", "an")
+    if not cap or r.blocked(j) or j in d.actor_at or first_norm in _LATIN_NOT_NAMES:
+        return None
+    if skipped and j != i and d.tokens[i].norm in ("the", "a"):
+        pass
+    last = j
+    k = j + 1
+    while k < r.limit and d.tokens[k].is_word and k - j < 6:
+        tk = d.tokens[k]
+        if k in d.actor_at or k in d.date_at:
+            break
+        if (_cap(tk) and tk.norm not in _LATIN_NOT_NAMES) or (
+                tk.norm in _LATIN_CONNECTORS and k + 1 < r.limit
+                and _cap(d.tokens[k + 1]) and tk.norm != "of"):
+            last = k
+            k += 1
+            continue
+        if r.is_(k, "landmark") and not r.is_(k, "stop"):
+            last = k  # "Tabqa Dam", "Jazal oil field"
+            k += 1
+            continue
+        if tk.norm in _LATIN_PRE_LANDMARK and k + 1 < r.limit and r.is_(k + 1, "landmark"):
+            k += 1
+            continue
+        break
+    if j != i and skipped and not any(_cap(d.tokens[x]) for x in range(j, last + 1)):
+        return None
+    known = any(x in d.name_cover for x in range(j, last + 1))
+    r.latin_start = j
+    return last, 0, known, True
+
+
+def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = None,
+               triggers: frozenset[int] = frozenset()) -> Slot:
+    """The places from token `start` on (see the module docstring); never raises."""
+    sent_end = doc.sentence(start)[1] if start < len(doc) else len(doc)
+    lim = min(sent_end, limit if limit is not None else sent_end)
+    r = _Reader(doc, words, lim, triggers)
+    slot = Slot(end=start)
+    i = _quantifier(r, start, slot)
+    kind = ""
+    plural_kind = False
+    pending_unknown: list[Item] = []
+    while i < lim and len(slot.items) < MAX_ITEMS:
+        t = doc.tokens[i]
+        if not t.is_word:
+            if t.text in ("،", ",", ":", "(", ")", "\"", "“", "”", "«", "»", "'", "-", "/", "&"):
+                if t.text == "(":
+                    close = next((k for k in range(i + 1, min(lim, i + 8))
+                                  if doc.tokens[k].text == ")"), None)
+                    if close is not None and slot.items:
+                        i = close + 1
+                        continue
+                i += 1
+                continue
+            break
+        n = t.norm
+        if n in ("and", "و", "ثم", "or", "او"):
+            i += 1
+            continue
+        if slot.items and n in ("وعلي", "علي", "ومن", "وفي", "والي") and i + 1 < lim and (
+                i not in doc.name_at):
+            i += 1  # the preposition repeated before the next item
+            continue
+        k = r.is_(i, "list_intro")
+        if k:
+            i += k
+            if i < lim and doc.tokens[i].norm in ("الي", "to", "ل"):
+                i += 1
+            continue
+        # an "و" glued to the next item
+        waw = 1 if (not t.latin and n.startswith("و") and len(n) > 3 and slot.items
+                    and i not in doc.name_at and not r.is_(i, "kind")) else 0
+        if waw:
+            rest = n[1:]
+            if words.is_a(rest, "kind") or words.is_a(rest, "landmark") or words.is_a(
+                    rest, "anaphor") or words.is_a(rest, "partial") or words.is_a(rest, "full"):
+                waw = 1
+        k = r.is_(i, "kind")
+        if k:
+            kind = n
+            plural_kind = n.endswith(("ات", "ي", "ين")) or n in _PLURAL_KINDS or (
+                t.latin and n.endswith("s"))
+            j = i + k
+            if j < lim and doc.tokens[j].norm in ("of", "من") and t.latin:
+                j += 1
+            if j < lim and doc.tokens[j].norm in ("the",):
+                j += 1
+            i = j
+            continue
+        if r.is_(i, "anaphor") and not (i + 1 < lim and i + 1 in doc.name_at):
+            slot.items.append(Item(i, i, doc.surface(i, i), False, True, "", anaphor=True))
+            j = i
+            while j + 1 < lim and doc.tokens[j + 1].is_word and (
+                    _is_nisba(doc.tokens[j + 1].norm) or doc.tokens[j + 1].norm in _DESCRIPTIVE):
+                j += 1  # "والمدينة الأثرية"
+            i = _after_item(r, j)
+            if i < 0:
+                break
+            continue
+        if t.latin and n == "it" and not slot.items:
+            slot.items.append(Item(i, i, "it", False, True, "", anaphor=True))
+            i += 1
+            break
+        if t.latin and (n in ("the", "a", "nearby") or (
+                n in _LATIN_DESCRIPTORS and i + 1 < lim and (r.is_(i + 1, "kind") or (
+                    doc.tokens[i + 1].norm in _LATIN_DESCRIPTORS)))):
+            i += 1
+            continue
+        if r.is_(i, "partial") or r.is_(i, "full"):
+            i = _quantifier(r, i, slot)
+            continue
+        landmark = r.is_(i, "landmark")
+        first = i
+        after_landmark = i + landmark
+        use_head = bool(landmark) and after_landmark < lim and doc.tokens[
+            after_landmark].is_word and not r.blocked(after_landmark) and not r.is_(
+            after_landmark, "nonplace") and not r.is_(after_landmark, "kind") and not (
+            first in doc.name_at and doc.name_at[first].last > first)
+        if landmark and not use_head and not t.latin and first not in doc.name_at and (
+                n.startswith("ال") or n[1:].startswith("ال")):
+            break  # "التلة المطلة على ...": a landmark named by description only
+        r.latin_start = -1
+        got = _name_at(r, after_landmark if use_head else i,
+                       lead_kind=bool(kind) or bool(landmark))
+        if got is None:
+            break
+        if r.latin_start >= 0 and not use_head:
+            first = r.latin_start  # lowercase adjectives before the name are not the name
+        last, pre, known, licensed = got
+        if waw and not known and not use_head:
+            pre = 1  # "والمقرز": the و joins the list, it is not the name
+        if use_head:
+            pre = _proclitic_len(doc, first, doc.name_at[first].value.start) \
+                if first in doc.name_at else (1 if waw else 0)
+        if not known and not kind and (r.is_(first, "title") or (
+                first > 0 and r.is_(first - 1, "title"))):
+            break
+        text = _surface(doc, first, last, pre)
+        item = Item(first, last, text, known, known or licensed or bool(kind) or bool(landmark),
+                    kind=kind)
+        if not item.licensed:
+            break  # a word the gazetteer lacks, with nothing saying it is a place
+        slot.items.append(item)
+        if not plural_kind:
+            kind = ""
+        nxt = _after_item(r, last)
+        if nxt < 0:
+            break
+        i = nxt
+    # a name the gazetteer lacks counts only after a kind word or a landmark head
+    slot.items = [it for it in slot.items if it.licensed]
+    slot.end = i
+    return slot
+
+
+def _after_item(r: _Reader, last: int) -> int:
+    """The token after item `last` where the next item may begin, or -1 at the slot's end."""
+    d = r.doc
+    j = last + 1
+    if j >= r.limit:
+        return -1
+    t = d.tokens[j]
+    if not t.is_word:
+        if t.text in ("،", ",", "/", "&"):
+            return j
+        if t.text == "(":
+            close = next((k for k in range(j + 1, min(r.limit, j + 8))
+                          if d.tokens[k].text == ")"), None)
+            return -1 if close is None else _after_item(r, close)
+        if t.text in ("\"", "“", "”", "«", "»", "'", ")"):
+            return _after_item(r, j)
+        return -1
+    n = t.norm
+    if t.latin and (r.is_(j, "kind") or r.is_(j, "landmark")) and not r.is_(j, "stop"):
+        return _after_item(r, j)  # "Afrin city and ...", "Matli villages"
+    if r.is_(j, "full") or n in ("تماما", "كاملا"):
+        return _after_item(r, j + r.is_(j, "full") - 1 if r.is_(j, "full") else j)
+    if n in ("and", "و", "ثم", "&", "or", "او"):
+        return j
+    if not t.latin and n.startswith("و") and len(n) > 2:
+        return j  # "وX": the next item, if it is one
+    if r.is_(j, "list_intro"):
+        return j
+    return -1
+
+
+def parse_before(doc: Doc, end: int, words: WordClasses, *,
+                 triggers: frozenset[int] = frozenset()) -> Slot:
+    """The place (or list of places) that ends just before token `end` ("P fell to X")."""
+    s0, _ = doc.sentence(max(0, end - 1)) if end else (0, 0)
+    j = end - 1
+    while j >= s0 and not doc.tokens[j].is_word and doc.tokens[j].text in (
+            "،", ",", "\"", "”", "»", ")", "'"):
+        j -= 1
+    if j < s0:
+        return Slot(end=end)
+    # walk back to the start of the name (or list) that ends at j
+    start = j
+    sp = doc.name_cover.get(j)
+    if sp is not None:
+        start = sp.first
+    else:
+        k = j
+        while k > s0 and j - k < MAX_UNKNOWN_WORDS - 1 and doc.tokens[k - 1].is_word and (
+                k - 1) not in doc.actor_at:
+            k -= 1
+            if words.is_a(doc.tokens[k].norm, "kind") or words.is_a(doc.tokens[k].norm,
+                                                                      "stop"):
+                break
+        start = k
+    # include a list before it: "A و B و C <phrase>", "A, B and C <phrase>"
+    k = start
+    for _ in range(MAX_ITEMS):
+        p = k - 1
+        while p >= s0 and not doc.tokens[p].is_word and doc.tokens[p].text in ("،", ","):
+            p -= 1
+        if p < s0:
+            break
+        prev = doc.name_cover.get(p)
+        joined = doc.tokens[k].norm.startswith("و") or (p >= s0 and doc.tokens[p].norm in (
+            "and", "و")) or (p + 1 < k and doc.tokens[p + 1].text in ("،", ","))
+        if prev is not None and joined:
+            k = prev.first
+            continue
+        if doc.tokens[p].norm in ("and", "و") and p - 1 >= s0 and doc.name_cover.get(p - 1):
+            k = doc.name_cover[p - 1].first
+            continue
+        break
+    # a kind word just before the first name ("قرية X الخاضعة ...")
+    while k - 1 >= s0 and words.is_a(doc.tokens[k - 1].norm, "kind"):
+        k -= 1
+    slot = parse_slot(doc, k, words, limit=j + 1, triggers=triggers)
+    if slot.items and slot.items[-1].last < j - 1 and not (
+            doc.name_cover.get(j) and slot.items[-1].last >= doc.name_cover[j].first):
+        # the list did not reach the phrase: only its end counts
+        slot.items = [it for it in slot.items if it.last >= j - 1]
+    return slot

@@ -1,0 +1,230 @@
+"""Who does what: the actors in the roles of a control phrase.
+
+Roles come from where an actor stands, not from sentence-specific windows:
+
+* ``subject``: the actor right after the trigger (Arabic verb-subject order, or the genitive
+  after a verbal noun: "سيطرة قوات X على"), else the nearest actor before the trigger in its
+  clause (subject-verb order; "X backed by Y" skips Y; an actor after ``ضد``/``من``/"against"
+  is no subject), else a pronoun or dropped subject taken from the previous clause or sentence
+  of the same paragraph (the last actor that was a subject there).
+* ``agent``: the actor after the phrase, through بيد / على يد / من قبل / لصالح / "by" / "to".
+* ``object``: the actor right after the verb and its subject ("طردت القوات التنظيم من").
+* ``from``: the actor after من / "from" / "of" / على حساب once the places are read.
+"""
+
+from __future__ import annotations
+
+from tracker.extract.doc import Doc
+from tracker.extract.words import WordClasses
+
+__all__ = ["Roles", "actor_of"]
+
+#: Tokens between a trigger and an actor right after it (adverbs, dates).
+NEAR_AFTER = 4
+#: Tokens back from a trigger to look for its subject.
+BACK = 30
+#: Generic force nouns that may stand between a verb and the actor's name
+#: ("سيطرت ميليشيا وحدات حماية الشعب", "captured by fighters of the SDF").
+_FORCE_WORDS = frozenset({"ميليشيا", "مليشيا", "ميليشيات", "مليشيات", "قوات", "عناصر", "مقاتلو",
+                          "مقاتلي", "مسلحو", "مسلحي", "فصائل", "فصيل", "وحدات", "كتائب", "خلايا",
+                          "مجموعات", "fighters", "forces", "militants", "troops", "units",
+                          "militia", "militias", "elements", "members", "soldiers"})
+_ADVERBS = frozenset({"اليوم", "امس", "مجددا", "مجدد", "الان", "حاليا", "مؤخرا", "فجر", "صباح",
+                      "مساء", "ليل", "ظهر", "عصر", "يوم", "ليله", "بالكامل", "كاملا", "تماما",
+                      "again", "now", "fully", "completely", "reportedly", "also", "finally",
+                      "today", "yesterday", "recently", "have", "has", "had", "already",
+                      "قد", "لقد", "ايضا", "بدورها", "بدوره", "بشكل", "كامل", "شبه", "عليها",
+                      "عليه", "منها", "منه", "ثانيه", "مره", "اخري"})
+
+
+def actor_of(span_value: object) -> str:
+    return str(getattr(span_value, "actor", "unknown"))
+
+
+class Roles:
+    """Finds the actors of each role in a doc, remembering each paragraph's last subject."""
+
+    def __init__(self, doc: Doc, words: WordClasses) -> None:
+        self.doc = doc
+        self.words = words
+        self._last_subject: dict[int, tuple[int, str]] = {}  # paragraph -> (token, actor)
+
+    # ------------------------------------------------------------------ helpers
+
+    def _clause_start(self, i: int) -> int:
+        s, _ = self.doc.sentence(i)
+        d = self.doc
+        j = i - 1
+        while j >= s and i - j <= BACK:
+            t = d.tokens[j]
+            if t.is_word and self.words.is_a(t.norm, "opener", proclitics=True) and j + 1 < i:
+                return j + 1
+            j -= 1
+        return max(s, i - BACK)
+
+    def _object_position(self, first: int) -> bool:
+        """An actor whose span starts at `first` stands after ضد/من/against/with...?"""
+        d = self.doc
+        p = first - 1
+        while p >= 0 and not d.tokens[p].is_word and d.tokens[p].text in ("\"", "“", "«", "("):
+            p -= 1
+        if p < 0:
+            return False
+        n = d.tokens[p].norm
+        if n in ("التابع", "التابعه", "التابعين", "تابع", "تابعه", "الموالي", "الموالية",
+                 "الموالين", "الموالية", "belonging", "loyal"):
+            return False  # "حرس الحدود التابع لقوات النظام": the force belongs to the actor
+        if self.words.is_a(n, "object", proclitics=False) or self.words.is_a(n, "helper"):
+            return True
+        if n in ("the", "a", "its", "their") and p > 0:
+            n2 = d.tokens[p - 1].norm
+            return self.words.is_a(n2, "object", proclitics=False) or self.words.is_a(
+                n2, "helper")
+        # a preposition glued to the actor's first word: "لقسد", "بالجيش", "ضدها"
+        t = d.tokens[first]
+        if not t.latin and t.norm[:1] in ("ل", "ب") and not t.norm.startswith(("لواء", "لجان")):
+            return True
+        return False
+
+    def _helper_before(self, first: int, lo: int) -> bool:
+        """An actor after "backed by", "بدعم من", "إلى جانب" (within 4 tokens)."""
+        d = self.doc
+        for p in range(max(lo, first - 4), first):
+            if d.tokens[p].is_word and self.words.is_a(d.tokens[p].norm, "helper"):
+                return True
+        return False
+
+    def actors_between(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
+        """``(first, last, actor)`` of actor spans starting in ``[lo, hi)``."""
+        out = []
+        for sp in self.doc.actors:
+            if sp.first >= hi:
+                break
+            if sp.first >= lo:
+                out.append((sp.first, sp.last, actor_of(sp.value)))
+        return out
+
+    def after(self, i: int, *, limit: int, reach: int = NEAR_AFTER) -> tuple[int, int, str] | None:
+        """The actor that begins within `reach` words after token i (adverbs, dates aside)."""
+        d = self.doc
+        j = i + 1
+        seen = 0
+        while j < limit and seen <= reach:
+            sp = d.actor_at.get(j)
+            if sp is not None and sp.first == j:
+                return sp.first, sp.last, actor_of(sp.value)
+            t = d.tokens[j]
+            if j in d.date_at:
+                j = d.date_at[j].last + 1
+                continue
+            if not t.is_word:
+                if t.text in ("\"", "“", "«", "(", "-", "،", ","):
+                    j += 1
+                    continue
+                return None
+            if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or self.words.is_a(
+                    t.norm, "agent", proclitics=False) or (
+                    t.norm in ("the", "قبل", "يد", "ايدي", "by", "to", "of")):
+                j += 1
+                seen += 1
+                continue
+            return None
+        return None
+
+    # ------------------------------------------------------------------ roles
+
+    def subject(self, first: int, last: int, *, pos: str, place_start: int | None,
+                limit: int) -> tuple[str, bool] | None:
+        """``(actor, inferred)``: the subject of the trigger at tokens ``first..last``."""
+        d = self.doc
+        t = d.tokens[first]
+        lo = self._clause_start(first)
+        # verb-subject order / genitive agent: the actor right after the trigger
+        hi = place_start if place_start is not None else limit
+        if not t.latin or pos == "noun":
+            got = self.after(last, limit=min(limit, hi + 1) if hi > last else limit)
+            if got is not None and not self._object_position(got[0]):
+                self._remember(first, got[2])
+                return got[2], False
+        # subject-verb order: the nearest actor before the trigger in its clause
+        cands = [a for a in self.actors_between(lo, first)
+                 if not self._object_position(a[0]) and not self._helper_before(a[0], lo)]
+        if cands:
+            if t.latin:
+                # English: the clause's first actor is the subject ("the army backed by X")
+                actor = cands[0][2]
+            else:
+                actor = cands[-1][2]
+            self._remember(first, actor)
+            return actor, False
+        # English passive with "by" right after: the agent is the subject
+        if t.latin:
+            got = self.after(last, limit=limit, reach=2)
+            if got is not None and d.tokens[got[0] - 1].norm == "by":
+                return got[2], False
+        # dropped or pronoun subject: the paragraph's last subject, else the last actor named
+        inferred = self.antecedent(first)
+        if inferred is not None:
+            return inferred, True
+        return None
+
+    def _remember(self, i: int, actor: str) -> None:
+        self._last_subject[self.doc.para(i)] = (i, actor)
+
+    def antecedent(self, i: int) -> str | None:
+        """The actor a dropped or pronoun subject at token i stands for."""
+        d = self.doc
+        para = d.para(i)
+        s, _ = d.sentence(i)
+        # an actor earlier in the same sentence, not in object position
+        before = [a for a in self.actors_between(s, i) if not self._object_position(a[0])]
+        if before:
+            return before[-1][2]
+        got = self._last_subject.get(para)
+        if got is not None and got[0] < i:
+            return got[1]
+        # the previous sentences of the paragraph (then the one before it)
+        for sp in reversed(d.actors):
+            if sp.first >= s:
+                continue
+            if d.para(sp.first) < para - 1:
+                break
+            if not self._object_position(sp.first):
+                return actor_of(sp.value)
+        return None
+
+    def agent(self, last: int, *, limit: int) -> str | None:
+        """The actor named after the phrase (through بيد / من قبل / by / to ...)."""
+        got = self.after(last, limit=limit, reach=3)
+        if got is not None:
+            return got[2]
+        return None
+
+    def object(self, last: int, subject_end: int | None, *, limit: int) -> str | None:
+        """The actor right after the verb (and after its subject when that follows the verb)."""
+        start = subject_end if subject_end is not None and subject_end > last else last
+        got = self.after(start, limit=limit, reach=2)
+        if got is not None:
+            return got[2]
+        return None
+
+    def source(self, start: int, *, limit: int) -> str | None:
+        """The actor after من / from / of / على حساب, from token `start` to `limit`."""
+        d = self.doc
+        for j in range(start, min(limit, start + 12)):
+            t = d.tokens[j]
+            if not t.is_word:
+                continue
+            if t.norm in ("من", "from", "of", "حساب"):
+                got = self.after(j, limit=limit, reach=2)
+                if got is not None:
+                    return got[2]
+            sp = d.actor_at.get(j)
+            if sp is not None and sp.first == j and t.norm.startswith("من") and len(t.norm) > 3:
+                return actor_of(sp.value)  # "مِنَ التنظيم" written together
+        return None
+
+    def subject_span_after(self, last: int, limit: int) -> int | None:
+        """Last token of an actor right after the trigger (to skip it before the places)."""
+        got = self.after(last, limit=limit)
+        return got[1] if got is not None else None

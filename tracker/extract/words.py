@@ -1,0 +1,177 @@
+"""Word classes of the extractor, read from ``tracker/data/words.csv`` (and ``$TRACKER_WORDS``).
+
+Each row gives a word or phrase, its class (``negation``, ``intent``, ``kind`` ...: the CSV's
+header comment lists them with their meaning), its language and a note. The engine asks
+whether the token at a position begins a word of a class (`WordClasses.match`), so what a
+language says stays in the data file and the code only knows the classes.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+from tracker.arabic import normalize, proclitic_variants
+from tracker.errors import InputError
+
+__all__ = ["CLASSES", "ENV_VAR", "WordClasses", "load_words"]
+
+#: Environment variable naming extra word files (os.pathsep-separated).
+ENV_VAR = "TRACKER_WORDS"
+CLASSES: frozenset[str] = frozenset({
+    "kind", "landmark", "partial", "full", "remainder", "list_intro", "nonplace", "anaphor",
+    "negation", "still", "denial", "intent", "future", "conditional", "fire", "pluperfect",
+    "helper", "object", "agent", "become", "title", "stop", "direction", "people", "opener",
+})
+_COLUMNS = ("word", "class", "lang", "note")
+#: Classes whose words are indefinite: the article is never stripped to find them
+#: ("القريتين" is a town, not the kind word "قريتين"; "المدينة" is an anaphor).
+_DEFINITE = frozenset({"kind"})
+#: Classes whose words never take a proclitic (they are particles themselves).
+_NO_PROCLITIC = frozenset({"stop", "object", "agent", "negation", "list_intro", "conditional"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Entry:
+    words: tuple[str, ...]
+    prefix: bool  # the last word ends in *
+
+
+class WordClasses:
+    """Word classes with lookup at a token position (exact, proclitic, prefix, multi-word)."""
+
+    def __init__(self, rows: Iterable[tuple[str, str]]) -> None:
+        by_first: dict[str, dict[str, list[_Entry]]] = {}
+        prefixes: dict[str, list[tuple[str, _Entry]]] = {}
+        for word, cls in rows:
+            parts = tuple(normalize(w) if w != "*" else w for w in word.split())
+            prefix = word.endswith("*")
+            if prefix:
+                parts = (*parts[:-1], normalize(word.split()[-1].rstrip("*")))
+            parts = tuple(p for p in parts if p)
+            if not parts:
+                continue
+            e = _Entry(parts, prefix)
+            if prefix and len(parts) == 1:
+                prefixes.setdefault(cls, []).append((parts[0], e))
+            else:
+                by_first.setdefault(cls, {}).setdefault(parts[0], []).append(e)
+        self._by_first = by_first
+        self._prefixes = prefixes
+
+    def words_of(self, cls: str) -> frozenset[str]:
+        """The one-word entries of a class (normalised)."""
+        return frozenset(k for k, es in self._by_first.get(cls, {}).items()
+                         if any(len(e.words) == 1 for e in es))
+
+    def is_a(self, word: str, cls: str, *, proclitics: bool | None = None) -> bool:
+        """True when the normalised `word` is a one-word entry of `cls`."""
+        return self.match_words([word], 0, cls, proclitics=proclitics) == 1
+
+    def match_words(self, words: Sequence[str], i: int, cls: str, *,
+                    proclitics: bool | None = None) -> int:
+        """Length (in words) of the longest entry of `cls` starting at ``words[i]``, or 0."""
+        if i >= len(words):
+            return 0
+        table = self._by_first.get(cls, {})
+        allow = (cls not in _NO_PROCLITIC) if proclitics is None else proclitics
+        best = 0
+        for variant in _variants(words[i], allow, cls not in _DEFINITE):
+            for e in table.get(variant, ()):
+                n = len(e.words)
+                if n <= best or i + n > len(words):
+                    continue
+                ok = all(
+                    (words[i + k].startswith(w) if (e.prefix and k == n - 1) else words[i + k] == w)
+                    for k, w in enumerate(e.words[1:], start=1))
+                if ok:
+                    best = n
+            if not best:
+                for pre, _e in self._prefixes.get(cls, ()):
+                    if variant.startswith(pre):
+                        best = max(best, 1)
+                        break
+        return best
+
+
+@lru_cache(maxsize=1 << 16)
+def _variants(word: str, allow: bool, article: bool = True) -> tuple[str, ...]:
+    if not allow:
+        return (word,)
+    out = [v for v, _ in proclitic_variants(word)]
+    if not article:
+        return tuple(v for v in out if not (v.startswith("ال") and not word.startswith("ال")
+                                            and False))
+    # "بالسيطرة" -> "السيطرة" -> "سيطرة": the article goes too
+    more = [v[2:] for v in out if v.startswith("ال") and len(v) > 4]
+    return tuple(dict.fromkeys([*out, *more]))
+
+
+def _parse(text: str, source: str) -> list[tuple[str, str]]:
+    lines = [ln for ln in text.splitlines()]
+    body = [(n, ln) for n, ln in enumerate(lines, 1) if ln.strip() and not ln.startswith("#")]
+    if not body:
+        return []
+    header_line, header = body[0]
+    cols = next(csv.reader([header]))
+    if tuple(c.strip() for c in cols[: len(_COLUMNS)]) != _COLUMNS:
+        msg = (f"{source}:{header_line}: the header must be {','.join(_COLUMNS)} "
+               f"(got {header!r})")
+        raise InputError(msg)
+    out = []
+    for n, ln in body[1:]:
+        try:
+            row = next(csv.reader([ln], strict=True))
+        except csv.Error as err:
+            msg = f"{source}:{n}: not a CSV row ({err}); quote fields that hold commas"
+            raise InputError(msg) from err
+        if len(row) < 2 or not row[0].strip():
+            msg = f"{source}:{n}: a row needs at least a word and a class: {ln!r}"
+            raise InputError(msg)
+        word, cls = row[0].strip(), row[1].strip()
+        if cls != "-" and cls not in CLASSES:
+            msg = (f"{source}:{n}: unknown word class {cls!r}; use one of "
+                   f"{', '.join(sorted(CLASSES))} (or - to remove a word)")
+            raise InputError(msg)
+        out.append((word, cls))
+    return out
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8-sig")
+    except OSError as err:
+        msg = f"{path}: cannot read the word file ({err.strerror or err})"
+        raise InputError(msg) from err
+    except UnicodeDecodeError as err:
+        msg = f"{path}: not UTF-8 text ({err}); save the word file as UTF-8"
+        raise InputError(msg) from err
+
+
+def load_words(extra_paths: Sequence[str | os.PathLike[str]] = ()) -> WordClasses:
+    """The bundled word classes, then ``$TRACKER_WORDS`` files, then `extra_paths`.
+
+    A row of class ``-`` removes its word from every class read so far. A broken file raises
+    `InputError` naming the file and line.
+    """
+    bundled = resources.files("tracker").joinpath("data/words.csv").read_text("utf-8")
+    rows = _parse(bundled, "tracker/data/words.csv")
+    env = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
+    for p in [*env, *extra_paths]:
+        for word, cls in _parse(_read(Path(p)), str(p)):
+            if cls == "-":
+                key = normalize(word)
+                rows = [r for r in rows if normalize(r[0]) != key]
+            else:
+                rows.append((word, cls))
+    return WordClasses(rows)
+
+
+def _unused() -> None:  # pragma: no cover - keeps io imported for type checkers
+    io.StringIO()
