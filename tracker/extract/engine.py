@@ -366,11 +366,9 @@ class _Engine:
             loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
             if gainer is not None and gainer == loser:
                 loser = None
-            fraction = None
-            if status in ("captured", "held") and slot.partial:
-                status, fraction = "contested", slot.fraction
             if status == "held" and f.pos == "phrase" and self._become(t, slot_name):
                 status = "captured"
+            base_status = status
             besieger = None
             if status == "lost":
                 actor, inferred = loser, inf_l
@@ -390,6 +388,9 @@ class _Engine:
                                   published_precision=self.report.published_precision,
                                   words=self.words, clause_start=lo)
             for it in slot.items:
+                status, fraction = base_status, None
+                if status in ("captured", "held") and it.partial:
+                    status, fraction = "contested", it.fraction
                 text, anchor = it.text, it.first
                 if it.anaphor:
                     ante = self._antecedent_place(it, t)
@@ -413,6 +414,21 @@ class _Engine:
             if a and a != besieger and a != "unknown":
                 return a
         return None
+
+    def _weak_name(self, sp: Any) -> bool:
+        """A one-word gazetteer name that is a common word here (an adjective, a verb)."""
+        if sp.first != sp.last:
+            return False
+        d = self.doc
+        n = d.tokens[sp.first].norm
+        if sp.first in self.trigger_tokens or sp.first in d.actor_at:
+            return True
+        if self._kind_before(sp.first):
+            return False
+        w = self.words
+        return (n.startswith("ال") and (n.endswith(("يه", "ي")) or w.is_a(n[2:], "landmark")
+                                       or w.is_a(n[2:], "kind"))) or any(
+            w.is_a(n, c) for c in ("stop", "become", "direction", "nonplace"))
 
     def _kind_before(self, i: int) -> str:
         """The kind word just before token i ("حي" in "في حي الشعار"), normalised, or ""."""
@@ -442,7 +458,10 @@ class _Engine:
         want = _ANAPHOR_KINDS.get(n.removeprefix("ال") if not d.tokens[it.first].latin else n,
                                   frozenset())
         pool: list[tuple[int, str, str]] = list(self.places_seen)
-        pool.extend((sp.first, sp.value.text, self._kind_before(sp.first)) for sp in d.names)
+        pool.extend((sp.first, sp.value.text, self._kind_before(sp.first)) for sp in d.names
+                    if not self._weak_name(sp) and (self._kind_before(sp.first)
+                                                    or sp.last > sp.first
+                                                    or d.tokens[sp.first].latin))
         pool = [p for p in pool if p[0] < it.first and d.para(p[0]) >= d.para(it.first) - 3]
         if not pool:
             return None

@@ -60,8 +60,8 @@ _ADJ_SKIP = 3  # lowercase words an English name may follow ("the prized Nassib 
 _QUALIFIERS = frozenset({"الشرقي", "الغربي", "الشمالي", "الجنوبي", "الشرقيه", "الغربيه",
                          "الشماليه", "الجنوبيه", "فوقاني", "تحتاني", "الفوقاني", "التحتاني",
                          "وسطاني", "الوسطاني", "الكبير", "الصغير", "الكبري", "الصغري",
-                         "الجديد", "الجديده", "القديم", "القديمه", "شرقي", "غربي", "فوقا",
-                         "تحتا", "عربي", "كبير", "صغير"})
+                         "الجديد", "الجديده", "القديم", "القديمه", "فوقا", "تحتا", "عربي",
+                         "كبير", "صغير"})
 #: Adjectives that describe a place without naming it: they end the name
 #: ("قلعة تدمر الأثرية" is the castle of Palmyra, "مطار تدمر العسكري" its airbase).
 _DESCRIPTIVE = frozenset({"الاثريه", "الاثري", "العسكري", "العسكريه", "الدولي", "الدوليه",
@@ -69,7 +69,11 @@ _DESCRIPTIVE = frozenset({"الاثريه", "الاثري", "العسكري", "�
                           "الرئيسيه", "المجاور", "المجاوره", "القريب", "القريبه", "الحيوي",
                           "الحيويه", "الهام", "الهامه", "المهم", "المهمه", "الكبري", "الواقع",
                           "الواقعه", "المحاصر", "المحاصره", "الشهير", "الشهيره", "التاريخي",
-                          "التاريخيه", "الحكومي", "الحكوميه", "المحرره", "المحرر"})
+                          "التاريخيه", "الحكومي", "الحكوميه", "المحرره", "المحرر", "المحيطه",
+                          "المحيط", "المتبقيه", "المتبقي", "الباقيه", "الاخيره", "الاخير",
+                          "السوري", "السوريه", "التركي", "التركيه", "الكردي", "الكرديه",
+                          "العراقي", "العراقيه", "الاردني", "الاردنيه", "اللبناني", "المطل",
+                          "المطله", "المطلين", "المحاذي", "المحاذيه"})
 _WAW = ("و",)
 #: Kind words that stand before a list (plural or dual): every item after them is licensed.
 _PLURAL_KINDS = frozenset(normalize(w) for w in (
@@ -91,6 +95,8 @@ class Item:
     licensed: bool  # a kind word, a landmark head or English capitals say it is a place
     kind: str = ""  # the kind word before it ("حي", "village" ...), normalised
     anaphor: bool = False
+    partial: bool = False  # a quantifier says only part of it ("أجزاء من", "most of")
+    fraction: float | None = None
 
 
 @dataclass(slots=True)
@@ -235,8 +241,9 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
     d = r.doc
     t = d.tokens[i]
     sp = d.name_at.get(i)
-    if sp is not None and sp.first == sp.last and _function_word(r, i):
-        sp = None  # "أصبح", "حتى": a village's name that is mostly a common word here
+    if sp is not None and sp.first == sp.last and (_function_word(r, i) or i in r.triggers or (
+            t.norm in _DESCRIPTIVE) or (not lead_kind and _definite_common(r, i))):
+        sp = None  # "أصبح", "التقدم", "التلة": a village's name that is a common word here
     if sp is not None and sp.last < r.limit:
         pre = _proclitic_len(d, i, sp.value.start)
         return _extend(r, sp.last), pre, True, True
@@ -281,6 +288,22 @@ def _function_word(r: _Reader, i: int) -> bool:
     return any(r.w.is_a(n, c, proclitics=False) for c in _FUNCTION_CLASSES)
 
 
+def _definite(norm: str) -> bool:
+    """The word carries the article (after an optional و/ب/ف)."""
+    return norm.startswith("ال") or (norm[:1] in ("و", "ب", "ف") and norm[1:].startswith("ال"))
+
+
+def _definite_common(r: _Reader, i: int) -> bool:
+    """A definite kind or landmark word ("التلة", "الجبل"): a common noun, not a name."""
+    n = r.doc.tokens[i].norm
+    for v in (n, n[1:]) if n[:1] in ("و", "ب", "ف") else (n,):
+        if v.startswith("ال") and len(v) > 3 and (
+                r.w.is_a(v[2:], "kind", proclitics=False) or r.w.is_a(v[2:], "landmark",
+                                                                      proclitics=False)):
+            return True
+    return False
+
+
 def _is_nisba(norm: str) -> bool:
     """An adjective of relation with the article ("الإسلامية", "الأثري"): part of a name."""
     return norm.startswith("ال") and len(norm) > 4 and norm.endswith(("يه", "ي"))
@@ -295,12 +318,15 @@ def _extend(r: _Reader, last: int) -> int:
         if j >= r.limit or not d.tokens[j].is_word or r.blocked(j) or j in d.actor_at:
             break
         n = d.tokens[j].norm
-        if n in _DESCRIPTIVE:
+        if n in _DESCRIPTIVE or r.is_(j, "full") or r.is_(j, "partial"):
             break
         if n in _QUALIFIERS or (_is_nisba(n) and not r.is_(j, "nonplace")):
             last = j
             continue
         if d.tokens[j].latin:
+            if _cap(d.tokens[j]) and n not in _LATIN_NOT_NAMES and not n.endswith(("'s", "’s")):
+                last = j  # "Sahm Joulan": a known word and the rest of the name
+                continue
             if r.is_(j, "landmark"):
                 last = j  # "Tabqa Dam", "Nasib border crossing"
                 continue
@@ -309,8 +335,9 @@ def _extend(r: _Reader, last: int) -> int:
                 continue
             break
         sp = d.name_at.get(j)
-        if sp is not None and sp.last < r.limit and not n.startswith("و"):
-            last = sp.last
+        if sp is not None and sp.last < r.limit and not n.startswith("و") and (
+                sp.value.start <= d.tokens[j].start):
+            last = sp.last  # "مساكن هنانو": a name glued to a name ("بحمص" is "in Homs")
             continue
         break
     return last
@@ -353,6 +380,8 @@ def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool,
                                                              "az", "at", "an")
     if not cap or r.blocked(j) or j in d.actor_at or first_norm in _LATIN_NOT_NAMES:
         return None
+    if first_norm.endswith(("'s", "’s")):
+        return None  # "Daraa's western countryside": the possessor, not the place
     if skipped and j != i and d.tokens[i].norm in ("the", "a"):
         pass
     last = j
@@ -392,6 +421,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
     i = _quantifier(r, start, slot)
     kind = ""
     plural_kind = False
+    one_off: tuple[bool, float | None] | None = None
     pending_unknown: list[Item] = []
     while i < lim and len(slot.items) < MAX_ITEMS:
         t = doc.tokens[i]
@@ -440,8 +470,19 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 j += 1
             i = j
             continue
+        if r.is_(i, "anaphor") and i + 1 < lim and doc.tokens[i + 1].norm in _QUALIFIERS:
+            # "المدينة القديمة", "الحي الشرقي": a named part, not a pointer back
+            slot.items.append(Item(i, i + 1, _surface(doc, i, i + 1, 1 if waw else 0), False,
+                                   True, "", partial=slot.partial, fraction=slot.fraction))
+            i = _after_item(r, i + 1)
+            if i < 0:
+                break
+            continue
         if r.is_(i, "anaphor") and not (i + 1 < lim and i + 1 in doc.name_at):
-            slot.items.append(Item(i, i, doc.surface(i, i), False, True, "", anaphor=True))
+            slot.items.append(Item(i, i, doc.surface(i, i), False, True, "", anaphor=True,
+                                   partial=slot.partial if one_off is None else one_off[0],
+                                   fraction=slot.fraction if one_off is None else one_off[1]))
+            one_off = None
             j = i
             while j + 1 < lim and doc.tokens[j + 1].is_word and (
                     _is_nisba(doc.tokens[j + 1].norm) or doc.tokens[j + 1].norm in _DESCRIPTIVE):
@@ -460,15 +501,23 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             i += 1
             continue
         if r.is_(i, "partial") or r.is_(i, "full"):
-            i = _quantifier(r, i, slot)
+            # a quantifier inside the list is the next item's own ("A وأجزاء من B")
+            mid = Slot()
+            i = _quantifier(r, i, mid)
+            one_off = (mid.partial, mid.fraction)
             continue
         landmark = r.is_(i, "landmark")
         first = i
         after_landmark = i + landmark
         use_head = bool(landmark) and after_landmark < lim and doc.tokens[
-            after_landmark].is_word and not r.blocked(after_landmark) and not r.is_(
+            after_landmark].is_word and not r.blocked(after_landmark) and not (
+            doc.tokens[after_landmark].norm.startswith("و")
+            and after_landmark not in doc.name_at) and not r.is_(
             after_landmark, "nonplace") and not r.is_(after_landmark, "kind") and not (
-            first in doc.name_at and doc.name_at[first].last > first)
+            first in doc.name_at and (doc.name_at[first].last > first or (
+                _definite(n) and after_landmark not in doc.name_at))) and not r.is_(
+            after_landmark, "full") and not r.is_(after_landmark, "partial") and (
+            doc.tokens[after_landmark].norm not in _DESCRIPTIVE)
         if landmark and not use_head and not t.latin and first not in doc.name_at and (
                 n.startswith("ال") or n[1:].startswith("ال")):
             break  # "التلة المطلة على ...": a landmark named by description only
@@ -493,6 +542,11 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                     kind=kind)
         if not item.licensed:
             break  # a word the gazetteer lacks, with nothing saying it is a place
+        if one_off is not None:
+            item.partial, item.fraction = one_off
+            one_off = None
+        else:
+            item.partial, item.fraction = slot.partial, slot.fraction
         slot.items.append(item)
         if not plural_kind:
             kind = ""

@@ -80,11 +80,13 @@ class Roles:
             n2 = d.tokens[p - 1].norm
             return self.words.is_a(n2, "object", proclitics=False) or self.words.is_a(
                 n2, "helper")
-        # a preposition glued to the actor's first word: "لقسد", "بالجيش", "ضدها"
-        t = d.tokens[first]
-        if not t.latin and t.norm[:1] in ("ل", "ب") and not t.norm.startswith(("لواء", "لجان")):
-            return True
-        return False
+        return self._glued(first)
+
+    def _glued(self, first: int) -> bool:
+        """A preposition glued to the actor's first word: "لقسد", "بالجيش"."""
+        t = self.doc.tokens[first]
+        return not t.latin and t.norm[:1] in ("ل", "ب") and not t.norm.startswith(
+            ("لواء", "لجان"))
 
     def _helper_before(self, first: int, lo: int) -> bool:
         """An actor after "backed by", "بدعم من", "إلى جانب" (within 4 tokens)."""
@@ -143,7 +145,10 @@ class Roles:
         hi = place_start if place_start is not None else limit
         if not t.latin or pos == "noun":
             got = self.after(last, limit=min(limit, hi + 1) if hi > last else limit)
-            if got is not None and not self._object_position(got[0]):
+            if got is not None and (not self._object_position(got[0]) or (
+                    pos == "noun" and got[0] == last + 1 and self._glued(got[0])
+                    and d.tokens[got[0]].norm.startswith("ل"))):
+                # "انسحاب للمسلحين": ل after a verbal noun marks its agent
                 self._remember(first, got[2])
                 return got[2], False
         # subject-verb order: the nearest actor before the trigger in its clause
@@ -177,7 +182,9 @@ class Roles:
         para = d.para(i)
         s, _ = d.sentence(i)
         # an actor earlier in the same sentence, not in object position
-        before = [a for a in self.actors_between(s, i) if not self._object_position(a[0])]
+        lo = self._clause_start(i)
+        before = [a for a in self.actors_between(s, i) if not self._object_position(a[0])
+                  and not self._helper_before(a[0], lo)]
         if before:
             return before[-1][2]
         got = self._last_subject.get(para)
