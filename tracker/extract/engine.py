@@ -43,6 +43,8 @@ _PRONOUN_PREPS = {"عليها": "علي", "عليه": "علي", "عليهما": 
 _OBJ_PRONOUN = re.compile(r"(?:ها|ه|هما|هم)$")
 _PARTISAN_SOURCES = re.compile(r"amaq|sana\.sy|أعماق|سانا|anha|hawar|\bsana\b", re.I)
 _PARTISAN_CUES = frozenset({"اعماق", "سانا", "amaq", "sana"})
+#: Actors that fight on one side: a besieger's allies are not the besieged.
+_SIDES: dict[str, set[str]] = {"turkey": {"sna"}, "sna": {"turkey"}}
 #: Kind words an anaphor prefers for its antecedent ("الحي" -> a place named "حي X").
 _ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "مدينه": frozenset({"مدينه", "city", "town"}), "city": frozenset({"مدينه", "city"}),
@@ -166,6 +168,19 @@ class _Engine:
         subj = self.roles.subject_span_after(t.last, limit)
         if subj is not None:
             j = subj + 1
+            # "دخلت القوات التركية والفصائل الموالية لها مدينة X": more subjects joined by و
+            for _ in range(3):
+                sp = d.actor_at.get(j)
+                if sp is not None and sp.first == j:
+                    j = sp.last + 1
+                    while j < limit and d.tokens[j].is_word and d.tokens[j].norm in (
+                            "لها", "له", "لهم", "معها", "معه"):
+                        j += 1
+                    continue
+                if j < limit and d.tokens[j].norm in ("و", "and") and d.actor_at.get(j + 1):
+                    j += 1
+                    continue
+                break
         for _ in range(8):
             if j >= limit:
                 break
@@ -251,6 +266,14 @@ class _Engine:
                                 end=k + 1)
                 else:
                     slot = parse_slot(d, k, self.words, limit=limit, triggers=self.trigger_tokens)
+            elif name == "front":
+                lo = self.roles._clause_start(t.first)
+                s0 = d.sentence(t.first)[0]
+                for k in range(max(s0, lo), min(t.first, max(s0, lo) + 2)):
+                    if d.tokens[k].is_word and d.tokens[k].norm in preps:
+                        slot = parse_slot(d, k + 1, self.words, limit=t.first,
+                                          triggers=self.trigger_tokens)
+                        break
             elif name == "gap":
                 if t.gap is None or t.gap[1] <= t.gap[0]:
                     continue
@@ -266,9 +289,9 @@ class _Engine:
         """"استعادتها" / "حررها": the suffix is the place (nothing place-like follows)."""
         d = self.doc
         nxt = t.last + 1
-        if nxt < len(d) and (nxt in d.name_at or (d.tokens[nxt].is_word and self.words.is_a(
-                d.tokens[nxt].norm, "kind"))):
-            return False
+        if nxt < len(d) and (nxt in d.name_at or (d.tokens[nxt].is_word and (self.words.is_a(
+                d.tokens[nxt].norm, "kind") or d.tokens[nxt].norm in _CONTROL_NOUNS))):
+            return False  # "استعادتها السيطرة على": the suffix is the agent
         n = d.tokens[t.last].norm
         return t.frame.pos == "verb" or n.endswith(("تها", "ته", "تهما"))
 
@@ -326,6 +349,20 @@ class _Engine:
 
     # ------------------------------------------------------------------ claims
 
+    def _in_proper_name(self, t: Trigger) -> bool:
+        """A capitalised English trigger inside a sentence that is not a headline is a word of
+        a name ("Euphrates Liberation Brigade")."""
+        d = self.doc
+        tok = d.tokens[t.first]
+        if not tok.latin or not tok.upper:
+            return False
+        s, e = d.sentence(t.first)
+        if t.first == s:
+            return False
+        words = [x for x in d.tokens[s:e] if x.is_word and x.latin and len(x.text) > 3]
+        caps = sum(1 for x in words if x.upper)
+        return not (words and caps / len(words) > 0.6)
+
     def _become(self, t: Trigger, slot_name: str) -> bool:
         d = self.doc
         lo = self.roles._clause_start(t.first)
@@ -340,6 +377,8 @@ class _Engine:
         for t in self.triggers:
             f = t.frame
             if f.status == "none" or t.first in self.consumed:
+                continue
+            if self._in_proper_name(t):
                 continue
             s, e = d.sentence(t.first)
             lo = self.roles._clause_start(t.first)
@@ -379,6 +418,10 @@ class _Engine:
                     inferred = True
             elif status == "contested":
                 actor, inferred = (gainer, inf_g) if gainer is not None else (loser, inf_l)
+                if actor is None:
+                    # fighting in P "between X and Y", or with the actors named around it
+                    actor = self._fighting_side(t, e)
+                    inferred = True
             else:
                 actor, inferred = gainer, inf_g
             if actor is None or actor == "unknown":
@@ -403,16 +446,35 @@ class _Engine:
                                 anchor))
         return out
 
-    def _other_side(self, t: Trigger, besieger: str | None) -> str | None:
-        """The besieged side when the report does not name it: the other actor named nearby."""
+    def _fighting_side(self, t: Trigger, end: int) -> str | None:
+        """An actor of a fight: after "بين"/"between", else named in the sentence, else the
+        paragraph's last subject (a contested claim holds for either side)."""
         d = self.doc
-        para = d.para(t.first)
+        s, _ = d.sentence(t.first)
+        for sp in d.actors:
+            if s <= sp.first < end:
+                a = getattr(sp.value, "actor", None)
+                if a and a != "unknown":
+                    return str(a)
+        return self.roles.antecedent(t.first)
+
+    def _other_side(self, t: Trigger, besieger: str | None) -> str | None:
+        """The besieged side when the report does not name it: the first other actor of the
+        sentence (its main subject), else the last one named before it."""
+        d = self.doc
+        s, e = d.sentence(t.first)
+        same = {besieger} | (_SIDES.get(besieger or "", set()))
+        for sp in d.actors:
+            if s <= sp.first < e:
+                a = getattr(sp.value, "actor", None)
+                if a and a not in same and a != "unknown":
+                    return str(a)
         for sp in reversed(d.actors):
-            if d.para(sp.first) > para:
+            if sp.first >= s:
                 continue
             a = getattr(sp.value, "actor", None)
-            if a and a != besieger and a != "unknown":
-                return a
+            if a and a not in same and a != "unknown":
+                return str(a)
         return None
 
     def _weak_name(self, sp: Any) -> bool:
@@ -556,6 +618,33 @@ class _Engine:
         return made, [mentions[k] for k in sorted(mentions)]
 
 
+def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
+    """Within one sentence, the final state wins over the steps to it.
+
+    A withdrawal from P beside another actor's capture of P says the same change once (the
+    capture is kept); fighting in P or part of P beside the same actor's capture of all of P
+    ("took parts of it at noon, then all of it") leaves the capture.
+    """
+    from tracker.arabic import normalize
+
+    def key(r: _Raw) -> tuple[int, str]:
+        return doc.sent_of[r.trig.first], normalize(r.place_text)
+
+    captured: dict[tuple[int, str], set[str]] = {}
+    for r in raw:
+        if r.status in ("captured", "held"):
+            captured.setdefault(key(r), set()).add(r.actor)
+    out = []
+    for r in raw:
+        got = captured.get(key(r), set())
+        if r.status == "lost" and got - {r.actor}:
+            continue
+        if r.status == "contested" and r.actor in got:
+            continue
+        out.append(r)
+    return out
+
+
 def d_pronoun(doc: Doc, t: Trigger) -> bool:
     """The trigger ends in a pronoun suffix ("تحت سيطرتها"): its agent is an antecedent."""
     n = doc.tokens[t.last].norm
@@ -599,7 +688,7 @@ def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon, *,
         inconsistencies). Never raises for odd text.
     """
     eng = _Engine(report, gazetteer, lexicon, grammar or default_grammar())
-    raw = eng.raw_claims()
+    raw = _prune(eng.doc, eng.raw_claims())
     claims, mentions = eng.claims(raw)
     logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
                  len(mentions))

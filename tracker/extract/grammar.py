@@ -31,7 +31,7 @@ _COLUMNS = ("trigger", "forms", "pos", "status", "gainer", "loser", "places", "e
 _STATUSES = frozenset({"captured", "held", "lost", "contested", "besieged", "none"})
 _POS = frozenset({"verb", "noun", "phrase", "participle"})
 _ROLES = frozenset({"subject", "agent", "object", "from"})
-_SLOTS = ("object", "gap", "before", "after")
+_SLOTS = ("object", "gap", "before", "after", "front")
 #: Words a gap (~) in a form may span.
 GAP = 3
 
@@ -82,7 +82,7 @@ def _places(value: str, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
             msg = (f"{where}: unknown place slot {part!r}; use object, gap, before or "
                    "after:<preposition>, several separated by ;")
             raise InputError(msg)
-        if slot == "after" and not preps:
+        if slot in ("after", "front") and not preps:
             msg = f"{where}: after needs a preposition, e.g. after:على or after:from"
             raise InputError(msg)
         out.append((slot, tuple(normalize(p) for p in preps.split("/") if p.strip())))

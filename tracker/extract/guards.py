@@ -97,8 +97,9 @@ def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None
         if words.match_words([x.norm for x in d.tokens[j : j + 3]], 0, "intent") > 1:
             return f"intent {d.tokens[j].text!r}"
     if not t.latin and trig.frame.pos in ("noun", "verb") and t.norm.startswith("ل") and len(
-            t.norm) > 4 and not any(t.norm == form[0] for form in trig.frame.forms):
-        return "purpose ل"
+            t.norm) > 4 and not any(t.norm == form[0] for form in trig.frame.forms) and not (
+            trig.last + 1 < len(d) and d.tokens[trig.last + 1].norm in ("بذلك", "بهذا")):
+        return "purpose ل"  # "لتحرير": in order to (but "لتسيطر بذلك": thereby)
     if t.latin and trig.first > lo:
         prev = d.tokens[trig.first - 1]
         if prev.norm == "to" and t.norm in _EN_BASE:

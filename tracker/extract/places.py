@@ -33,6 +33,12 @@ _PER_CENT_2 = (("في", "المئه"), ("في", "المائه"), ("per", "cent")
 _LATIN_CONNECTORS = frozenset({"al", "el", "ad", "ar", "as", "ash", "at", "az", "an", "ez", "bin",
                                "ibn", "bani", "abu", "umm", "um", "de", "du", "ul", "es", "et",
                                "ed", "of"})
+_NUMBER_WORDS = {normalize(k): v for k, v in {
+    "عشرة": 10, "عشرين": 20, "عشرون": 20, "ثلاثين": 30, "ثلاثون": 30, "أربعين": 40,
+    "أربعون": 40, "خمسين": 50, "خمسون": 50, "ستين": 60, "ستون": 60, "سبعين": 70, "سبعون": 70,
+    "ثمانين": 80, "ثمانون": 80, "تسعين": 90, "تسعون": 90, "ten": 10, "twenty": 20,
+    "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80,
+    "ninety": 90}.items()}
 _FRACTIONS = {"نصف": 0.5, "half": 0.5, "ثلث": 0.33, "ثلثي": 0.67, "ربع": 0.25, "معظم": 0.75,
               "اغلب": 0.75, "غالبيه": 0.75, "most": 0.75, "majority": 0.75, "much": 0.6}
 _LATIN_NOT_NAMES = frozenset({
@@ -47,6 +53,8 @@ _LATIN_NOT_NAMES = frozenset({
     "government", "regime", "army", "forces", "rebels", "militants", "fighters", "troops",
     "sources", "state", "group", "media", "agency", "news", "ministry", "spokesman",
     "commander", "coalition", "sdf", "isis", "isil", "daesh", "ypg", "fsa", "hts", "saa",
+    "sana", "afp", "reuters", "tass", "sputnik", "xinhua", "anadolu", "ap", "bbc", "sohr",
+    "pentagon", "kremlin", "moscow", "washington", "ankara", "damascus-based",
 })
 _LATIN_DESCRIPTORS = frozenset({"stronghold", "strongholds", "bastion", "redoubt", "capital",
                                 "former", "de", "facto", "main", "key", "strategic", "historic",
@@ -160,22 +168,34 @@ class _Reader:
         n = d.tokens[i].norm
         if n.isdigit():
             return True
-        return bool(self.is_(i, "stop") or self.is_(i, "direction") or self.is_(i, "opener"))
+        return bool(self.is_(i, "stop") or self.is_(i, "direction") or self.is_(i, "opener")
+                    or self.is_(i, "verb"))
 
     def percent_at(self, i: int) -> tuple[float, int] | None:
-        """``(share, tokens)`` of "60 %", "60 في المئة", "90 percent" at token i."""
+        """``(share, tokens)`` of "60 %", "62.3%", "60 في المئة", "ثمانين بالمئة", "90 percent"."""
         d = self.doc
-        if i >= self.limit or not _PERCENT.match(d.tokens[i].norm):
+        if i >= self.limit:
             return None
-        try:
-            value = float(d.tokens[i].norm.replace(",", "."))
-        except ValueError:
-            return None
+        n = d.tokens[i].norm
         j = i + 1
+        if n in _NUMBER_WORDS:
+            value = float(_NUMBER_WORDS[n])
+        elif _PERCENT.match(n):
+            try:
+                value = float(n.replace(",", "."))
+            except ValueError:
+                return None
+            # "62.3" and "13,4" come as three tokens
+            if j + 1 < self.limit and d.tokens[j].text in (".", ",", "٫", "،") and (
+                    d.tokens[j + 1].norm.isdigit()) and d.tokens[j].start == d.tokens[i].end:
+                value = float(f"{n}.{d.tokens[j + 1].norm}")
+                j += 2
+        else:
+            return None
         if j < self.limit and d.tokens[j].norm in _PERCENT_WORDS:
-            return value / 100.0, 2
+            return value / 100.0, j + 1 - i
         if j + 1 < self.limit and (d.tokens[j].norm, d.tokens[j + 1].norm) in _PER_CENT_2:
-            return value / 100.0, 3
+            return value / 100.0, j + 2 - i
         return None
 
 
@@ -198,7 +218,9 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
                  "قليل", "القليل") or (n in ("من", "of") and i > 0 and d.tokens[i - 1].norm in (
                      "عدد", "كبير", "العديد", "عشرات", "number", "dozens", "قليل")) or (
                 n.isdigit() and i + 1 < r.limit and r.is_(i + 1, "kind")) or (
-                n in _COUNT_WORDS and i + 1 < r.limit and r.is_(i + 1, "kind")):
+                n in _COUNT_WORDS and i + 1 < r.limit and r.is_(i + 1, "kind")) or (
+                n in ("من", "than", "of") and i > 0 and d.tokens[i - 1].norm in (
+                    "اكثر", "اقل", "نحو", "حوالي", "more", "less")):
             i += 1
             continue
         pct = r.percent_at(i)
@@ -229,9 +251,14 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
             slot.full = True
             i += k
             continue
-        if n in ("of", "من", "منها", "منه", "over", "on") and (slot.partial or slot.full):
+        if n in ("of", "من", "over", "on", "مساحه", "area", "the") and (slot.partial or slot.full):
             i += 1
             continue
+        if n in ("منها", "منه", "it") and (slot.partial or slot.full) and not slot.items:
+            # "أكثر من 80 بالمئة منها": a share of the place named before
+            slot.items.append(Item(i, i, d.tokens[i].text, False, True, anaphor=True,
+                                   partial=slot.partial, fraction=slot.fraction))
+            return i + 1
         return i
     return i
 
@@ -254,7 +281,9 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
         return None
     if r.is_(i, "title"):
         return None
-    skip, _ = _strip_waw(d, i) if False else (0, "")
+    if t.norm.endswith(("ها", "هم", "هما")) and len(t.norm) > 4:
+        return None  # "تلتها": its hill, a noun with a pronoun, not a name
+    skip = 0
     last = i
     j = i + 1
     while j < r.limit and j - i < MAX_UNKNOWN_WORDS:
@@ -271,7 +300,7 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
         if n.startswith(("بال", "لل")) and len(n) > 4:
             break  # "بالطبقة": a place after the name, "in Tabqa"
         if r.is_(j, "kind") or r.is_(j, "nonplace") or r.is_(j, "people") or r.is_(
-                j, "full") or r.is_(j, "partial") or n in _DESCRIPTIVE:
+                j, "full") or r.is_(j, "partial") or _descriptive(n):
             break
         last = j
         j += 1
@@ -304,6 +333,10 @@ def _definite_common(r: _Reader, i: int) -> bool:
     return False
 
 
+def _descriptive(norm: str) -> bool:
+    return norm in _DESCRIPTIVE or norm.startswith(("الواقع", "المتاخم", "المحاذي", "القريب"))
+
+
 def _is_nisba(norm: str) -> bool:
     """An adjective of relation with the article ("الإسلامية", "الأثري"): part of a name."""
     return norm.startswith("ال") and len(norm) > 4 and norm.endswith(("يه", "ي"))
@@ -318,7 +351,7 @@ def _extend(r: _Reader, last: int) -> int:
         if j >= r.limit or not d.tokens[j].is_word or r.blocked(j) or j in d.actor_at:
             break
         n = d.tokens[j].norm
-        if n in _DESCRIPTIVE or r.is_(j, "full") or r.is_(j, "partial"):
+        if _descriptive(n) or r.is_(j, "full") or r.is_(j, "partial"):
             break
         if n in _QUALIFIERS or (_is_nisba(n) and not r.is_(j, "nonplace")):
             last = j
@@ -361,6 +394,14 @@ def _cap(tok: object) -> bool:
     return bool(text) and (text[0].isupper() or bool(_CAP_ARTICLE.match(text)))
 
 
+def last_word_after(d: Doc, j: int, limit: int) -> str:
+    """The first lowercase word after the capitalised run starting at token j."""
+    k = j
+    while k < limit and d.tokens[k].is_word and _cap(d.tokens[k]):
+        k += 1
+    return d.tokens[k].norm if k < limit and d.tokens[k].is_word else ""
+
+
 def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bool] | None:
     d = r.doc
     j = i
@@ -370,7 +411,9 @@ def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool,
            and (not _cap(d.tokens[j]) or d.tokens[j].norm in _LATIN_NOT_NAMES)
            and (d.tokens[j].norm in _LATIN_DESCRIPTORS or not _cap(d.tokens[j]))
            and d.tokens[j].norm not in _LATIN_CONNECTORS and not r.blocked(j)
-           and not r.is_(j, "kind") and not r.is_(j, "landmark")):
+           and not r.is_(j, "kind") and not r.is_(j, "landmark")
+           and not r.is_(j, "nonplace") and d.tokens[j].norm not in ("position", "positions",
+                                                                     "posts", "post")):
         j += 1
         skipped += 1
     if j >= r.limit or not d.tokens[j].is_word:
@@ -382,6 +425,9 @@ def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool,
         return None
     if first_norm.endswith(("'s", "’s")):
         return None  # "Daraa's western countryside": the possessor, not the place
+    nxt = last_word_after(d, j, r.limit)
+    if nxt in ("says", "said", "told", "reported", "reports", "announced", "claimed", "news"):
+        return None  # "..., Turkey says": the speaker
     if skipped and j != i and d.tokens[i].norm in ("the", "a"):
         pass
     last = j
@@ -422,6 +468,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
     kind = ""
     plural_kind = False
     one_off: tuple[bool, float | None] | None = None
+    dual_left = 0
     pending_unknown: list[Item] = []
     while i < lim and len(slot.items) < MAX_ITEMS:
         t = doc.tokens[i]
@@ -459,10 +506,24 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                     rest, "anaphor") or words.is_a(rest, "partial") or words.is_a(rest, "full"):
                 waw = 1
         k = r.is_(i, "kind")
+        if k and not t.latin and n[:1] in ("ب", "ل") and not r.w.is_a(n, "kind",
+                                                                     proclitics=False):
+            break  # "بمنطقة عفرين", "بناحية جنديرس": where the places are, not one of them
+        if k and not slot.items and i + k < lim and doc.tokens[i + k].norm in (
+                "منها", "منه", "فيها", "فيه") and (
+                i + k + 1 >= lim or not doc.tokens[i + k + 1].is_word
+                or r.blocked(i + k + 1)):
+            # "سيطرت على أحياء منها": some of its neighbourhoods, a part of the place
+            slot.items.append(Item(i + k, i + k, doc.tokens[i + k].text, False, True,
+                                   anaphor=True, partial=True, fraction=0.25))
+            break
         if k:
             kind = n
             plural_kind = n.endswith(("ات", "ي", "ين")) or n in _PLURAL_KINDS or (
                 t.latin and n.endswith("s"))
+            # a dual ("قريتي", "بلدتين") names two places
+            dual_left = 2 if (not t.latin and n.endswith(("تي", "تين", "يي", "يين"))
+                              and n not in _PLURAL_KINDS) else 0
             j = i + k
             if j < lim and doc.tokens[j].norm in ("of", "من") and t.latin:
                 j += 1
@@ -522,6 +583,8 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 n.startswith("ال") or n[1:].startswith("ال")):
             break  # "التلة المطلة على ...": a landmark named by description only
         r.latin_start = -1
+        if landmark and not use_head and first not in doc.name_at and not t.latin:
+            break  # "سيطرت على مشفى وشارع": a landmark with no name
         got = _name_at(r, after_landmark if use_head else i,
                        lead_kind=bool(kind) or bool(landmark))
         if got is None:
@@ -548,6 +611,10 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
         else:
             item.partial, item.fraction = slot.partial, slot.fraction
         slot.items.append(item)
+        if dual_left:
+            dual_left -= 1
+            if not dual_left:
+                plural_kind = False
         if not plural_kind:
             kind = ""
         nxt = _after_item(r, last)

@@ -187,6 +187,11 @@ class Roles:
                   and not self._helper_before(a[0], lo)]
         if before:
             return before[-1][2]
+        # "الحملة العسكرية لقوات الأسد، والتي استطاعت ...": a genitive ل-actor of the sentence
+        glued = [a for a in self.actors_between(s, i) if self._glued(a[0])
+                 and d.tokens[a[0]].norm.startswith("ل") and not self._helper_before(a[0], lo)]
+        if glued:
+            return glued[-1][2]
         got = self._last_subject.get(para)
         if got is not None and got[0] < i:
             return got[1]
