@@ -127,6 +127,7 @@ class _Raw:
     date: dating.ClaimDate
     place_text: str
     anchor: int  # token of the item (or of its antecedent)
+    group: str | None = None  # exclusive group of a pocket statement
 
 
 class _Engine:
@@ -153,7 +154,8 @@ class _Engine:
         self.roles = Roles(self.doc, self.words)
         self.triggers = grammar.matcher.find(self.doc)
         self.trigger_tokens = frozenset(
-            i for t in self.triggers for i in range(t.first, t.last + 1))
+            i for t in self.triggers for i in range(t.first, t.last + 1)
+            if t.gap is None or not t.gap[0] <= i < t.gap[1])
         self.spans = [(t.first, t.last) for t in self.triggers if t.frame.status != "none"]
         self.places_seen: list[tuple[int, str, str]] = []  # (token, text, kind) in order
         self.consumed: set[int] = set()  # trigger heads read as another trigger's complement
@@ -332,6 +334,13 @@ class _Engine:
             if got is None and d_pronoun(self.doc, t):
                 return self.roles.antecedent(t.first), True
             return got, False
+        if role == "gap":
+            if t.gap is None:
+                return None, False
+            for sp in self.doc.actors:
+                if t.gap[0] <= sp.first < t.gap[1]:
+                    return str(getattr(sp.value, "actor", "")) or None, False
+            return None, False
         if role == "object":
             subj_end = self.roles.subject_span_after(t.last, limit)
             return self.roles.object(t.last, subj_end, limit=limit), False
@@ -405,6 +414,10 @@ class _Engine:
             loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
             if gainer is not None and gainer == loser:
                 loser = None
+            group = None
+            if status == "pocket":
+                status = "held"
+                group = f"{self.report.report_id}:{t.first}"
             if status == "held" and f.pos == "phrase" and self._become(t, slot_name):
                 status = "captured"
             base_status = status
@@ -443,7 +456,7 @@ class _Engine:
                 else:
                     self.places_seen.append((it.first, it.text, it.kind))
                 out.append(_Raw(t, it, actor, status, fraction, besieger, inferred, date, text,
-                                anchor))
+                                anchor, group))
         return out
 
     def _fighting_side(self, t: Trigger, end: int) -> str | None:
@@ -608,6 +621,7 @@ class _Engine:
                 evidence=Evidence(d.tokens[tf].start, d.tokens[tl].end,
                                   d.evidence(ev_first, ev_last), rc.trig.frame.trigger),
                 fraction=rc.fraction,
+                exclusive_group=rc.group,
                 besieger=rc.besieger,
                 name_ar=place.name_ar if place else "",
                 name_en=place.name_en if place else "",

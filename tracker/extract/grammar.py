@@ -28,12 +28,14 @@ ENV_VAR = "TRACKER_PHRASES"
 #: Version of the bundled grammar (bump when a frame changes meaning).
 GRAMMAR_VERSION = 1
 _COLUMNS = ("trigger", "forms", "pos", "status", "gainer", "loser", "places", "example", "origin")
-_STATUSES = frozenset({"captured", "held", "lost", "contested", "besieged", "none"})
+_STATUSES = frozenset({"captured", "held", "lost", "contested", "besieged", "pocket", "none"})
 _POS = frozenset({"verb", "noun", "phrase", "participle"})
-_ROLES = frozenset({"subject", "agent", "object", "from"})
+_ROLES = frozenset({"subject", "agent", "object", "from", "gap"})
 _SLOTS = ("object", "gap", "before", "after", "front")
 #: Words a gap (~) in a form may span.
 GAP = 3
+#: Words a long gap (~~) may span ("لم يبق تحت سيطرة التنظيم في المدينة سوى").
+LONG_GAP = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +96,13 @@ def _forms(value: str, where: str) -> tuple[tuple[str, ...], ...]:
     for alt in (a.strip() for a in value.split("|") if a.strip()):
         words = []
         for w in alt.split():
-            if w == "~":
-                words.append("~")
+            if w in ("~", "~~"):
+                words.append(w)
             elif w.endswith("*"):
                 words.append(normalize(w[:-1]) + "*")
             else:
                 words.append(normalize(w))
-        if not words or words[0] == "~" or words[-1] == "~":
+        if not words or words[0] in ("~", "~~") or words[-1] in ("~", "~~"):
             msg = f"{where}: form {alt!r} must begin and end with a word (~ only between words)"
             raise InputError(msg)
         out.append(tuple(words))
@@ -253,7 +255,7 @@ class FrameMatcher:
                 if m is None:
                     continue
                 last, gap = m
-                n = sum(1 for w in form if w != "~")
+                n = sum(1 for w in form if w not in ("~", "~~"))
                 if n > best_len or (n == best_len and best is not None and last > best.last):
                     best, best_len = Trigger(frame, i, last, gap, i), n
             if best is not None:
@@ -272,10 +274,11 @@ class FrameMatcher:
         sent_end = doc.sentence(i)[1]
         while k < len(form):
             w = form[k]
-            if w == "~":
+            if w in ("~", "~~"):
                 nxt = form[k + 1]
                 found = None
-                for g in range(j, min(j + GAP + 1, sent_end)):
+                reach = GAP if w == "~" else LONG_GAP
+                for g in range(j, min(j + reach + 1, sent_end)):
                     if toks[g].is_word and _word_ok(nxt, _readings(toks[g].norm, toks[g].latin),
                                                     first=False):
                         found = g

@@ -83,6 +83,11 @@ _DESCRIPTIVE = frozenset({"الاثريه", "الاثري", "العسكري", "�
                           "العراقي", "العراقيه", "الاردني", "الاردنيه", "اللبناني", "المطل",
                           "المطله", "المطلين", "المحاذي", "المحاذيه"})
 _WAW = ("و",)
+#: Verbs between a place and the held phrase after it ("P remains under X control").
+_LINKING_VERBS = frozenset({"remains", "remained", "remain", "stays", "stayed", "still", "is",
+                            "was", "are", "were", "now", "lies", "fully", "firmly", "mostly",
+                            "largely", "entirely", "ما", "لا", "يزال", "تزال", "زال", "زالت",
+                            "بقي", "بقيت", "يبقي", "تبقي", "بات", "باتت", "اصبح", "اصبحت"})
 #: Kind words that stand before a list (plural or dual): every item after them is licensed.
 _PLURAL_KINDS = frozenset(normalize(w) for w in (
     "قرى", "مدن", "نواحي", "أحياء", "مناطق", "الأحياء", "القرى", "البلدات", "مخيمات"))
@@ -376,6 +381,19 @@ def _extend(r: _Reader, last: int) -> int:
     return last
 
 
+def _landmark_proclitic(r: _Reader, i: int) -> int:
+    """Letters of a proclitic on a landmark head ("لحوض", "وجبل"): 0 when there is none."""
+    n = r.doc.tokens[i].norm
+    if r.w.is_a(n, "landmark", proclitics=False):
+        return 0
+    for pre in ("وب", "ول", "وال", "بال", "و", "ب", "ل", "ف"):
+        rest = n[len(pre):]
+        if n.startswith(pre) and rest and (r.w.is_a(rest, "landmark", proclitics=False) or (
+                pre.endswith("ال") and r.w.is_a(rest, "landmark", proclitics=False))):
+            return len(pre) - (2 if pre.endswith("ال") else 0)
+    return 0
+
+
 def _proclitic_len(doc: Doc, i: int, name_start: int) -> int:
     """Letters between the token's start and the name's start (the proclitic)."""
     t = doc.tokens[i]
@@ -484,8 +502,8 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 continue
             break
         n = t.norm
-        if n in ("and", "و", "ثم", "or", "او"):
-            i += 1
+        if n in ("and", "و", "ثم", "or", "او") or (kind and n in _COUNT_WORDS):
+            i += 1  # "حيين اثنين هما ...": the count after a kind word
             continue
         if slot.items and n in ("وعلي", "علي", "ومن", "وفي", "والي") and i + 1 < lim and (
                 i not in doc.name_at):
@@ -596,7 +614,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             pre = 1  # "والمقرز": the و joins the list, it is not the name
         if use_head:
             pre = _proclitic_len(doc, first, doc.name_at[first].value.start) \
-                if first in doc.name_at else (1 if waw else 0)
+                if first in doc.name_at else _landmark_proclitic(r, first)
         if not known and not kind and (r.is_(first, "title") or (
                 first > 0 and r.is_(first - 1, "title"))):
             break
@@ -663,9 +681,10 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
     """The place (or list of places) that ends just before token `end` ("P fell to X")."""
     s0, _ = doc.sentence(max(0, end - 1)) if end else (0, 0)
     j = end - 1
-    while j >= s0 and not doc.tokens[j].is_word and doc.tokens[j].text in (
-            "،", ",", "\"", "”", "»", ")", "'"):
-        j -= 1
+    while j >= s0 and ((not doc.tokens[j].is_word and doc.tokens[j].text in (
+            "،", ",", "\"", "”", "»", ")", "'")) or (doc.tokens[j].is_word and doc.tokens[j].norm in (
+            _LINKING_VERBS))):
+        j -= 1  # "half of Al-Bab remains under IS control": past the linking verb
     if j < s0:
         return Slot(end=end)
     # walk back to the start of the name (or list) that ends at j
@@ -700,8 +719,11 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
             k = doc.name_cover[p - 1].first
             continue
         break
-    # a kind word just before the first name ("قرية X الخاضعة ...")
-    while k - 1 >= s0 and words.is_a(doc.tokens[k - 1].norm, "kind"):
+    # a kind word or a landmark head just before the first name ("قرية X", "حوض X الخاضع")
+    while k - 1 >= s0 and doc.tokens[k - 1].is_word and (
+            words.is_a(doc.tokens[k - 1].norm, "kind") or (
+                words.is_a(doc.tokens[k - 1].norm, "landmark")
+                and not _definite(doc.tokens[k - 1].norm))):
         k -= 1
     slot = parse_slot(doc, k, words, limit=j + 1, triggers=triggers)
     if slot.items and slot.items[-1].last < j - 1 and not (
