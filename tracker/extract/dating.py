@@ -4,9 +4,10 @@ A claim takes the date expression of its own clause: the nearest one in its sent
 other trigger stands closer to (a date belongs to the event it is written with: "captured X
 yesterday and will enter Y next week" dates X by "yesterday" only). A date later than the
 publication date never dates a past event. With none in the sentence, a claim of a
-publication-dated report takes the publication date (the news is of the day), unless its
-clause puts the event before the story ("كان قد سيطر", "had captured", "first"): then it stays
-undated rather than dated by a guess. A weekday alone in an undated report keeps its weekday.
+publication-dated report takes the publication date (the news is of the day), and one of an
+undated report the last day-precise date written in the three sentences before it (the
+story's time), unless its clause puts the event before the story ("كان قد سيطر", "had
+captured", "first"): then it stays undated rather than dated by a guess. A weekday alone in an undated report keeps its weekday.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ __all__ = ["ClaimDate", "date_of"]
 
 #: Days after the publication date a past event's date may lie (time zones, late copy).
 FUTURE_SLACK = 1
+#: Sentences back an undated report's claim looks for the story's date.
+CONTEXT_SENTENCES = 3
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +83,17 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
         if day is None:
             return ClaimDate(None, "unknown", "clause", getattr(best, "weekday", None))
         return ClaimDate(day, str(best.precision), "clause")
-    if published is not None and not _pluperfect(doc, clause_start, first, words):
+    if _pluperfect(doc, clause_start, first, words):
+        return ClaimDate(None, "unknown", "none")
+    if published is not None:
         return ClaimDate(published, published_precision or "day", "published")
+    # an undated report: the story's time is the last date written before the claim
+    for sp in reversed(doc.dates):
+        if sp.first >= s:
+            continue
+        if doc.sent_of[sp.first] < doc.sent_of[first] - CONTEXT_SENTENCES:
+            break
+        day = getattr(sp.value, "date", None)
+        if day is not None and str(sp.value.precision) in ("day", "week"):
+            return ClaimDate(day, str(sp.value.precision), "context")
     return ClaimDate(None, "unknown", "none")

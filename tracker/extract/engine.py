@@ -358,6 +358,13 @@ class _Engine:
 
     # ------------------------------------------------------------------ claims
 
+    def _by_agreement(self, t: Trigger) -> bool:
+        """The sentence says the entry followed an agreement or met no resistance."""
+        d = self.doc
+        s, e = d.sentence(t.first)
+        norms = [x.norm for x in d.tokens[s:e] if x.is_word]
+        return any(self.words.match_words(norms, k, "peaceful") for k in range(len(norms)))
+
     def _in_proper_name(self, t: Trigger) -> bool:
         """A capitalised English trigger inside a sentence that is not a headline is a word of
         a name ("Euphrates Liberation Brigade")."""
@@ -420,6 +427,8 @@ class _Engine:
                 group = f"{self.report.report_id}:{t.first}"
             if status == "held" and f.pos == "phrase" and self._become(t, slot_name):
                 status = "captured"
+            if status == "contested" and f.trigger in ("دخل", "entered") and self._by_agreement(t):
+                status = "captured"  # "entered P after a reconciliation deal": handed over
             base_status = status
             besieger = None
             if status == "lost":
@@ -439,7 +448,8 @@ class _Engine:
                 actor, inferred = gainer, inf_g
             if actor is None or actor == "unknown":
                 continue
-            date = dating.date_of(d, t.first, t.last, triggers=self.spans,
+            date = dating.date_of(d, t.first, t.last,
+                                  triggers=[x for x in self.spans if x[0] not in self.consumed],
                                   published=self.report.published,
                                   published_precision=self.report.published_precision,
                                   words=self.words, clause_start=lo)
@@ -601,7 +611,7 @@ class _Engine:
                 conf -= 0.05
             conf = round(min(0.95, max(0.05, conf)), 3)
             key = (place.place_id if place else _key(rc.place_text), rc.actor, rc.status,
-                   rc.date.date)
+                   rc.date.date, rc.besieger, rc.fraction)
             if key in seen:
                 continue
             seen.add(key)
@@ -645,9 +655,12 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
         return doc.sent_of[r.trig.first], normalize(r.place_text)
 
     captured: dict[tuple[int, str], set[str]] = {}
+    changed: dict[tuple[int, str], set[str]] = {}
     for r in raw:
         if r.status in ("captured", "held"):
             captured.setdefault(key(r), set()).add(r.actor)
+        if r.status in ("captured", "contested", "besieged", "lost"):
+            changed.setdefault(key(r), set()).add(r.actor)
     out = []
     for r in raw:
         got = captured.get(key(r), set())
@@ -655,6 +668,9 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
             continue
         if r.status == "contested" and r.actor in got:
             continue
+        if r.status == "held" and r.trig.frame.pos == "phrase" and r.group is None and (
+                changed.get(key(r), set()) - {r.actor}):
+            continue  # "entered P, the last stronghold of X": the news is the entry
         out.append(r)
     return out
 
