@@ -36,6 +36,7 @@ PREP_REACH = 8
 _CONTROL_NOUNS = frozenset({"السيطره", "سيطره", "سيطرتها", "سيطرته", "سيطرتهم", "control",
                             "على", "علي", "over", "of", "on", "الكامله", "الكاملة", "التامه",
                             "full", "complete", "total", "back"})
+_EXACT_REASONS = frozenset({"exact", "exact-variant", "stripped", "stripped-variant"})
 _BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
 _PRONOUN_PREPS = {"عليها": "علي", "عليه": "علي", "عليهما": "علي", "عليهم": "علي",
                   "منها": "من", "منه": "من", "فيها": "في", "فيه": "في", "اليها": "الي",
@@ -264,8 +265,8 @@ class _Engine:
                     continue
                 k, pronoun = found
                 if pronoun:
-                    slot = Slot([Item(k, k, d.tokens[k].text, False, True, anaphor=True)],
-                                end=k + 1)
+                    slot = self._relative_list(t, limit) or Slot(
+                        [Item(k, k, d.tokens[k].text, False, True, anaphor=True)], end=k + 1)
                 else:
                     slot = parse_slot(d, k, self.words, limit=limit, triggers=self.trigger_tokens)
             elif name == "front":
@@ -285,6 +286,32 @@ class _Engine:
                 slot = parse_before(d, t.first, self.words, triggers=self.trigger_tokens)
             if slot is not None and slot.items:
                 return slot, name
+        return None
+
+    def _relative_list(self, t: Trigger, limit: int) -> Slot | None:
+        """"القرى التي سيطرت عليها الفصائل ..., وهي قرى A وB": the places are listed after.
+
+        When the pronoun ("عليها") stands for a plural kind noun before a relative pronoun
+        ("القرى التي", "الأحياء التي"), the list that a list opener ("وهي", "هي", ":")
+        introduces later in the sentence names them.
+        """
+        d = self.doc
+        s, _ = d.sentence(t.first)
+        rel = next((j for j in range(t.first - 1, max(s, t.first - 4) - 1, -1)
+                    if d.tokens[j].norm in ("التي", "الذي", "والتي", "اللتين")), None)
+        if rel is None or rel - 1 < s:
+            return None
+        head = d.tokens[rel - 1].norm
+        if not (head.startswith("ال") and self.words.is_a(head[2:], "kind", proclitics=False)):
+            return None
+        for j in range(t.last + 1, limit):
+            tok = d.tokens[j]
+            if tok.is_word and (self.words.is_a(tok.norm, "list_intro", proclitics=False)
+                                or tok.norm in ("وهي", "هي", "وهما", "هما")):
+                slot = parse_slot(d, j, self.words, limit=limit, triggers=self.trigger_tokens)
+                return slot if slot.items else None
+            if j in self.trigger_tokens:
+                return None
         return None
 
     def _pronoun_object(self, t: Trigger) -> bool:
@@ -559,6 +586,20 @@ class _Engine:
 
     # ------------------------------------------------------------------ resolve
 
+    def _settlement(self, text: str, ctx: Any, resolved: list[Any]) -> Any:
+        """The one best settlement (not an admin unit) of the name, near the report's places."""
+        cands = getattr(self.gaz, "candidates", None)
+        if cands is None:
+            return None
+        c = ctx.with_near(resolved[-8:]) if resolved and hasattr(ctx, "with_near") else ctx
+        got = [x for x in cands(text, c, limit=5)
+               if x.place.kind not in NON_TARGET_KINDS and x.reason in _EXACT_REASONS]
+        if not got:
+            return None
+        if len(got) > 1 and got[1].score >= got[0].score - 0.01:
+            return None  # two equally good: leave it unresolved rather than guess
+        return got[0].place
+
     def claims(self, raw: list[_Raw]) -> tuple[list[ControlClaim], list[Mention]]:
         d = self.doc
         report = self.report
@@ -589,9 +630,14 @@ class _Engine:
         for rc in raw:
             res = resolve(rc.place_text)
             place = res.place if res.status == "resolved" else None
-            if place is not None and place.kind in NON_TARGET_KINDS and rc.item.kind in (
-                    "ناحيه", "منطقه", "ريف", "district", "region", "subdistrict", "area"):
-                continue
+            if place is None or place.kind in NON_TARGET_KINDS:
+                # "ناحية راجو", "مركز ناحية جنديرس": the town that seats the unit, when the
+                # gazetteer has one of that name; an area itself is no place of a claim
+                town = self._settlement(rc.place_text, ctx, resolved)
+                if town is not None:
+                    place = town
+                elif place is not None:
+                    place = None
             start = d.tokens[rc.item.first].start
             end = d.tokens[rc.item.last].end
             if not rc.item.anaphor:

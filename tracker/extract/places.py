@@ -173,6 +173,10 @@ class _Reader:
         n = d.tokens[i].norm
         if n.isdigit():
             return True
+        if not d.tokens[i].latin and n[:1] in ("ب", "ل") and len(n) > 3 and (
+                self.w.is_a(n[1:], "stop", proclitics=False)
+                or self.w.is_a(n[1:], "direction", proclitics=False)):
+            return True  # "بريف درعا", "بمحيط": where, not what
         return bool(self.is_(i, "stop") or self.is_(i, "direction") or self.is_(i, "opener")
                     or self.is_(i, "verb"))
 
@@ -487,15 +491,17 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
     plural_kind = False
     one_off: tuple[bool, float | None] | None = None
     dual_left = 0
+    kind_end = -1
     pending_unknown: list[Item] = []
     while i < lim and len(slot.items) < MAX_ITEMS:
         t = doc.tokens[i]
         if not t.is_word:
             if t.text in ("،", ",", ":", "(", ")", "\"", "“", "”", "«", "»", "'", "-", "/", "&"):
-                if t.text == "(":
+                if t.text == "(" and slot.items and i == slot.items[-1].last + 1:
+                    # a remark in brackets right after an item: "الصفصافة (حلب القديمة)"
                     close = next((k for k in range(i + 1, min(lim, i + 8))
                                   if doc.tokens[k].text == ")"), None)
-                    if close is not None and slot.items:
+                    if close is not None:
                         i = close + 1
                         continue
                 i += 1
@@ -547,7 +553,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 j += 1
             if j < lim and doc.tokens[j].norm in ("the",):
                 j += 1
-            i = j
+            i = kind_end = j
             continue
         if r.is_(i, "anaphor") and i + 1 < lim and doc.tokens[i + 1].norm in _QUALIFIERS:
             # "المدينة القديمة", "الحي الشرقي": a named part, not a pointer back
@@ -585,7 +591,8 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             i = _quantifier(r, i, mid)
             one_off = (mid.partial, mid.fraction)
             continue
-        landmark = r.is_(i, "landmark")
+        # "حي الثكنة": right after a kind word, a landmark word is the name itself
+        landmark = 0 if (kind and i == kind_end) else r.is_(i, "landmark")
         first = i
         after_landmark = i + landmark
         use_head = bool(landmark) and after_landmark < lim and doc.tokens[
@@ -637,7 +644,10 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             kind = ""
         nxt = _after_item(r, last)
         if nxt < 0:
-            break
+            nxt = _past_locative(r, last)
+            if nxt < 0:
+                break
+            kind, plural_kind = "", False  # a new item must name its own kind
         i = nxt
     # a name the gazetteer lacks counts only after a kind word or a landmark head
     slot.items = [it for it in slot.items if it.licensed]
@@ -674,6 +684,64 @@ def _after_item(r: _Reader, last: int) -> int:
     if r.is_(j, "list_intro"):
         return j
     return -1
+
+
+#: Tokens a locative phrase after an item may span before the list goes on.
+LOCATIVE_REACH = 8
+_LOCATIVE_HEADS = frozenset({"التابعه", "التابع", "التابعتين", "التابعين", "الواقعه", "الواقع",
+                             "الواقعتين", "في", "ب", "قرب", "بالقرب", "شمال", "جنوب", "شرق",
+                             "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "in", "near", "north",
+                             "south", "east", "west", "of", "on"})
+
+
+def _past_locative(r: _Reader, last: int) -> int:
+    """After "P التابعة لناحية X" / "P جنوبي المدينة" / "P in the west": where the list goes
+    on ("وقرية Q", "وعلى قريتي ...", "و Q غربيها", "and Q"), or -1.
+
+    Only a next item that names its kind (a kind word or landmark head) or is a known name
+    is taken, so the locative's own names are never read as items.
+    """
+    d = r.doc
+    j = last + 1
+    if j >= r.limit:
+        return -1
+    t = d.tokens[j]
+    n = t.norm
+    if not (t.text == "(" or n in _LOCATIVE_HEADS or (
+            not t.latin and n[:1] in ("ب", "ل") and len(n) > 3) or r.is_(j, "direction")):
+        return -1
+    for k in range(j + 1, min(r.limit, j + LOCATIVE_REACH)):
+        tk = d.tokens[k]
+        if not tk.is_word:
+            if tk.text in (".", ";", "؛", ":", "!", "?", "؟"):
+                return -1
+            continue
+        if k in d.actor_at or k in r.triggers:
+            return -1
+        kn = tk.norm
+        if kn in ("and",) and k + 1 < r.limit and (
+                d.tokens[k + 1].upper or r.is_(k + 1, "kind")):
+            return k + 1
+        if not tk.latin and kn.startswith("و") and len(kn) > 2:
+            rest = kn[1:]
+            if rest in ("علي", "في") and k + 1 < r.limit:
+                return k + 1  # "... وعلى قريتي"
+            if r.w.is_a(rest, "kind", proclitics=False) or r.w.is_a(
+                    rest, "landmark", proclitics=False) or (k in d.name_at and d.tokens[
+                        k + 1 if k + 1 < r.limit else k].norm not in ("", )
+                        and _after_is_locative(r, d.name_at[k].last)):
+                return k
+    return -1
+
+
+def _after_is_locative(r: _Reader, last: int) -> bool:
+    """The name ending at `last` is itself followed by a locative ("واليرموك غربيها")."""
+    j = last + 1
+    if j >= r.limit:
+        return True
+    n = r.doc.tokens[j].norm
+    return not r.doc.tokens[j].is_word or r.is_(j, "direction") or n in _LOCATIVE_HEADS or (
+        n.startswith(("غربي", "شرقي", "شمالي", "جنوبي")))
 
 
 def parse_before(doc: Doc, end: int, words: WordClasses, *,

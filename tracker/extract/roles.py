@@ -190,11 +190,15 @@ class Roles:
         # "الحملة العسكرية لقوات الأسد، والتي استطاعت ...": a genitive ل-actor of the sentence
         glued = [a for a in self.actors_between(s, i) if self._glued(a[0])
                  and d.tokens[a[0]].norm.startswith("ل") and not self._helper_before(a[0], lo)]
-        if glued:
+        relative = any(d.tokens[j].norm in ("التي", "الذي", "والتي", "والذي")
+                       for j in range(max(s, i - 5), i))
+        if glued and relative:
             return glued[-1][2]
         got = self._last_subject.get(para)
         if got is not None and got[0] < i:
             return got[1]
+        if glued:
+            return glued[-1][2]
         # the previous sentences of the paragraph (then the one before it)
         for sp in reversed(d.actors):
             if sp.first >= s:
