@@ -60,6 +60,7 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
     """The date of the claim whose trigger spans tokens ``first..last`` (see module doc)."""
     s, e = doc.sentence(first)
     me = (first, last)
+    triggers = [t for t in triggers if s <= t[0] < e]
     best = None
     best_d = 10**9
     for sp in doc.dates:

@@ -142,7 +142,10 @@ class _Engine:
         self.words = grammar.words
         text = report.text
         title = report.title if report.title and report.title not in text else ""
-        actors = lexicon.find(text, context=title)
+        try:
+            actors = lexicon.find(text, context=title, published=report.published)
+        except TypeError:  # a lexicon without dated rows
+            actors = lexicon.find(text, context=title)
         try:
             dates = find_dates(text, report.published)
         except Exception:  # noqa: BLE001 - one odd date never stops a report
@@ -153,7 +156,9 @@ class _Engine:
         self.warnings = [f"date {d.text!r} at {d.start}: {d.warning}" for d in dates
                          if getattr(d, "warning", None)]
         self.roles = Roles(self.doc, self.words)
-        self.triggers = grammar.matcher.find(self.doc)
+        # a trigger word inside an actor's name is no trigger ("هيئة تحرير الشام")
+        self.triggers = [t for t in grammar.matcher.find(self.doc)
+                         if t.first not in self.doc.actor_at]
         self.trigger_tokens = frozenset(
             i for t in self.triggers for i in range(t.first, t.last + 1)
             if t.gap is None or not t.gap[0] <= i < t.gap[1])
