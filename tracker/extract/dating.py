@@ -54,9 +54,18 @@ def _pluperfect(doc: Doc, lo: int, first: int, words: WordClasses) -> bool:
     return t.latin and t.norm in ("first",)
 
 
+def _since(doc: Doc, i: int) -> bool:
+    """The date at token i stands in a "since ..." phrase ("منذ بدء الحملة في أيلول")."""
+    for j in range(max(0, i - 5), i + 1):
+        n = doc.tokens[j].norm
+        if n in ("منذ", "since", "ومنذ"):
+            return True
+    return False
+
+
 def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, int]],
             published: dt.date | None, published_precision: str, words: WordClasses,
-            clause_start: int) -> ClaimDate:
+            clause_start: int, status: str = "captured") -> ClaimDate:
     """The date of the claim whose trigger spans tokens ``first..last`` (see module doc)."""
     s, e = doc.sentence(first)
     me = (first, last)
@@ -73,6 +82,8 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
         if day is not None and published is not None and (
                 day - published).days > FUTURE_SLACK:
             continue  # a date after the news cannot date a past event
+        if status != "held" and _since(doc, sp.first):
+            continue  # "منذ بدء الحملة في أيلول": the start of a span, not the event's day
         d = _distance(me, (sp.first, sp.last))
         # a date belongs to the trigger nearest to it
         if any(_distance(t, (sp.first, sp.last)) < d for t in triggers if t != me):

@@ -147,7 +147,11 @@ class _Engine:
         except TypeError:  # a lexicon without dated rows
             actors = lexicon.find(text, context=title)
         try:
-            dates = find_dates(text, report.published)
+            try:
+                dates = find_dates(text, report.published,
+                                   published_precision=report.published_precision)
+            except TypeError:  # an older date grammar
+                dates = find_dates(text, report.published)
         except Exception:  # noqa: BLE001 - one odd date never stops a report
             logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
             dates = []
@@ -422,6 +426,15 @@ class _Engine:
     def raw_claims(self) -> list[_Raw]:
         d = self.doc
         out: list[_Raw] = []
+        # where each trigger's claim reaches (its slot), so a date goes to the nearest claim
+        self._reach: dict[int, tuple[int, int]] = {}
+        for t in self.triggers:
+            if t.frame.status == "none":
+                continue
+            got = self._slot(t, d.sentence(t.first)[1])
+            if got is not None:
+                self._reach[t.first] = (t.first, max(t.last, *(it.last for it in got[0].items)))
+        self.consumed.clear()
         for t in self.triggers:
             f = t.frame
             if f.status == "none" or t.first in self.consumed:
@@ -449,6 +462,14 @@ class _Engine:
             subject = self.roles.subject(t.first, t.last, pos=f.pos,
                                          place_start=first_item if first_item > t.last else None,
                                          limit=e)
+            if "object" in f.loser and subject is not None and not d.tokens[t.first].latin:
+                # "قسد ... وتحاصر التنظيم في P": with a subject before the verb, the actor
+                # right after it is the object
+                before = self.roles.subject_before(t.first)
+                after = self.roles.after(t.last, limit=e)
+                if before is not None and after is not None and after[2] == subject[0] and (
+                        before != subject[0]):
+                    subject = (before, False)
             gainer, inf_g = self._first_role(f.gainer, t, slot, slot_name, e, subject)
             loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
             if gainer is not None and gainer == loser:
@@ -480,11 +501,13 @@ class _Engine:
                 actor, inferred = gainer, inf_g
             if actor is None or actor == "unknown":
                 continue
-            date = dating.date_of(d, t.first, t.last,
-                                  triggers=[x for x in self.spans if x[0] not in self.consumed],
+            reach = max(t.last, max(it.last for it in slot.items))
+            date = dating.date_of(d, t.first, reach,
+                                  triggers=[self._reach.get(x[0], x) for x in self.spans
+                                            if x[0] not in self.consumed],
                                   published=self.report.published,
                                   published_precision=self.report.published_precision,
-                                  words=self.words, clause_start=lo)
+                                  words=self.words, clause_start=lo, status=status)
             for it in slot.items:
                 status, fraction = base_status, None
                 if status in ("captured", "held") and it.partial:

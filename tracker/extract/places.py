@@ -712,6 +712,8 @@ def _past_locative(r: _Reader, last: int) -> int:
         return -1
     for k in range(j + 1, min(r.limit, j + LOCATIVE_REACH)):
         tk = d.tokens[k]
+        if tk.is_word and tk.norm in ("بين", "between"):
+            return -1  # "الواقعة بين A و B": the names locate it, they are no items
         if not tk.is_word:
             if tk.text in (".", ";", "؛", ":", "!", "?", "؟"):
                 return -1

@@ -124,6 +124,10 @@ class Roles:
                     j += 1
                     continue
                 return None
+            if t.norm in ("ما", "تبقي") or (t.norm == "من" and j > 0 and d.tokens[j - 1].norm in (
+                    "تبقي", "بقيه", "فلول")):
+                j += 1  # "ما تبقى من عناصر التنظيم"
+                continue
             if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or self.words.is_a(
                     t.norm, "agent", proclitics=False) or (
                     t.norm in ("the", "قبل", "يد", "ايدي", "by", "to", "of")):
@@ -171,6 +175,21 @@ class Roles:
         inferred = self.antecedent(first)
         if inferred is not None:
             return inferred, True
+        return None
+
+    def subject_before(self, first: int) -> str | None:
+        """The nearest subject-position actor before the trigger in its clause, or for a verb
+        joined by و, the clause before's subject."""
+        d = self.doc
+        lo = self._clause_start(first)
+        cands = [a for a in self.actors_between(lo, first)
+                 if not self._object_position(a[0]) and not self._helper_before(a[0], lo)]
+        if cands:
+            return cands[-1][2]
+        if d.tokens[first].norm.startswith("و"):
+            got = self._last_subject.get(d.para(first))
+            if got is not None and got[0] < first:
+                return got[1]
         return None
 
     def _remember(self, i: int, actor: str) -> None:
