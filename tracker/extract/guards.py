@@ -23,21 +23,36 @@ __all__ = ["NEGATION_REACH", "check", "conditional", "denied", "fire_only", "fut
            "intended", "negated"]
 
 #: Words back from a trigger (or its modal) a negation may stand.
-NEGATION_REACH = 3
+NEGATION_REACH = 4
 #: Words back from a trigger an intent or condition may stand (within the clause).
 INTENT_REACH = 6
 _MODALS = ("تمكن", "استطاع", "يستطيع", "تستطيع", "نجح", "نجحت", "قدر", "able", "managed",
            "succeeded")
+#: Particles after which a present verb is subjunctive (not an event that happened).
+_SUBJUNCTIVE = frozenset({"ان", "كي", "لكي", "حتي", "لن", "ولن", "لئلا"})
 _EN_BASE = frozenset({"capture", "take", "retake", "seize", "recapture", "liberate", "regain",
                       "control", "clear", "storm", "enter", "besiege", "encircle", "hold",
                       "secure", "overrun", "drive", "expel", "push"})
 
 
 def _words_before(doc: Doc, i: int, n: int, lo: int) -> list[int]:
+    """Up to n word tokens before i (an actor's name counts as one word), back to lo."""
     out = []
     j = i - 1
     while j >= lo and len(out) < n:
         t = doc.tokens[j]
+        sp = doc.actor_at.get(j)
+        if sp is not None:
+            # an actor's name, and its alias in brackets or quotes beside it, is one word
+            k = sp.first - 1
+            while k >= lo and (not doc.tokens[k].is_word or (
+                    doc.actor_at.get(k) is not None)):
+                if doc.actor_at.get(k) is not None:
+                    k = doc.actor_at[k].first
+                k -= 1
+            out.append(sp.first)
+            j = k
+            continue
         if t.is_word:
             out.append(j)
         elif t.text in (".", "؟", "?", "!", ";", "؛"):
@@ -119,6 +134,18 @@ def future(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
         n = d.tokens[j].norm
         if words.is_a(n, "future") and n not in ("المقبل", "المقبله", "القادم", "القادمه"):
             return f"future {d.tokens[j].text!r}"
+    # "قبل أن تتمكن قسد من السيطرة", "حتى تسيطر": a present verb after a subjunctive
+    # particle is not (yet) an event
+    for j in _words_before(d, trig.first, 6, lo):
+        n = d.tokens[j].norm
+        if n in _SUBJUNCTIVE and j + 1 < len(d) and not (
+                j > 0 and d.tokens[j - 1].norm in ("بعد", "وبعد", "منذ")):
+            nxt = d.tokens[j + 1].norm
+            # a present verb ("تتمكن", "يسيطر", "تستعيد"), not a past one of the same
+            # shape ("تمكن", "تقدم")
+            if not d.tokens[j + 1].latin and len(nxt) > 3 and (
+                    nxt[:1] == "ي" or nxt.startswith(("تت", "تست", "نت", "نست"))):
+                return f"subjunctive {d.tokens[j].text!r}"
     # "... قريبا", "... next week": a future time word later in the clause
     _, e = d.sentence(trig.first)
     for j in range(trig.last + 1, min(e, trig.last + 12)):

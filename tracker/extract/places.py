@@ -626,6 +626,8 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 first > 0 and r.is_(first - 1, "title"))):
             break
         text = _surface(doc, first, last, pre)
+        if text.endswith(("'s", "’s")):
+            text = text[:-2]  # "parts of Hajin's eastern neighbourhoods": Hajin
         item = Item(first, last, text, known, known or licensed or bool(kind) or bool(landmark),
                     kind=kind)
         if not item.licensed:
