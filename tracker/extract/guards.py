@@ -109,6 +109,10 @@ def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None
         n = d.tokens[j].norm
         if words.is_a(n, "intent"):
             return f"intent {d.tokens[j].text!r}"
+    s, _ = d.sentence(trig.first)
+    for j in range(s, trig.first):
+        if d.tokens[j].is_word and words.is_a(d.tokens[j].norm, "expect"):
+            return f"expectation {d.tokens[j].text!r}"  # "يتوقع ناشطون أن ... قبل أن تسيطر"
         if words.match_words([x.norm for x in d.tokens[j : j + 3]], 0, "intent") > 1:
             return f"intent {d.tokens[j].text!r}"
     if not t.latin and trig.frame.pos in ("noun", "verb") and t.norm.startswith("ل") and len(
@@ -139,7 +143,7 @@ def future(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
     for j in _words_before(d, trig.first, 6, lo):
         n = d.tokens[j].norm
         if n in _SUBJUNCTIVE and j + 1 < len(d) and not (
-                j > 0 and d.tokens[j - 1].norm in ("بعد", "وبعد", "منذ")):
+                j > 0 and d.tokens[j - 1].norm in ("بعد", "وبعد", "منذ", "قبل", "وقبل")):
             nxt = d.tokens[j + 1].norm
             # a present verb ("تتمكن", "يسيطر", "تستعيد"), not a past one of the same
             # shape ("تمكن", "تقدم")
