@@ -41,7 +41,7 @@ _BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
 _PRONOUN_PREPS = {"عليها": "علي", "عليه": "علي", "عليهما": "علي", "عليهم": "علي",
                   "منها": "من", "منه": "من", "فيها": "في", "فيه": "في", "اليها": "الي",
                   "اليه": "الي"}
-_OBJ_PRONOUN = re.compile(r"(?:ها|ه|هما|هم)$")
+_OBJ_PRONOUN = re.compile(r"(?:ها|ه|هما|هم)$")  # on the surface: a ة is no pronoun
 _PARTISAN_SOURCES = re.compile(r"amaq|sana\.sy|أعماق|سانا|anha|hawar|\bsana\b", re.I)
 _PARTISAN_CUES = frozenset({"اعماق", "سانا", "amaq", "sana"})
 #: Actors that fight on one side: a besieger's allies are not the besieged.
@@ -169,6 +169,7 @@ class _Engine:
         self.spans = [(t.first, t.last) for t in self.triggers if t.frame.status != "none"]
         self.places_seen: list[tuple[int, str, str]] = []  # (token, text, kind) in order
         self.consumed: set[int] = set()  # trigger heads read as another trigger's complement
+        self.sieges: dict[int, str] = {}  # sentence -> the actor of a siege word in it
         self.partisan = bool(_PARTISAN_SOURCES.search(
             f"{report.publisher} {report.source_url}"))
 
@@ -257,7 +258,8 @@ class _Engine:
             if name == "object":
                 head = d.tokens[t.first]
                 if not head.latin and t.frame.pos in ("verb", "noun") and _OBJ_PRONOUN.search(
-                        d.tokens[t.last].norm) and t.last == t.first and self._pronoun_object(t):
+                        _bare(d.tokens[t.last].text)) and t.last == t.first and (
+                        self._pronoun_object(t)):
                     slot = Slot([Item(t.last, t.last, d.tokens[t.last].text, False, True,
                                       anaphor=True)], end=t.last + 1)
                 else:
@@ -356,6 +358,11 @@ class _Engine:
         if role.startswith("actor:"):
             return role.split(":", 1)[1], False
         if role == "subject":
+            if t.gap is not None and f_pos_verbal(t) and slot_name != "gap":
+                # "فرضت قسد سيطرتها على": the subject stands inside the phrase
+                for sp in self.doc.actors:
+                    if t.gap[0] <= sp.first < t.gap[1]:
+                        return str(getattr(sp.value, "actor", "")) or None, False
             if slot_name == "passive":
                 return self.roles.agent(slot.end if slot.end > t.last else t.last,
                                         limit=limit), False
@@ -393,6 +400,15 @@ class _Engine:
         return None, False
 
     # ------------------------------------------------------------------ claims
+
+    def _used_to(self, t: Trigger, lo: int) -> bool:
+        """A past-continuous holding ("كان داعش يسيطر", "had controlled", "used to hold")."""
+        d = self.doc
+        for j in range(max(lo, t.first - 5), t.first):
+            n = d.tokens[j].norm
+            if n in ("كان", "كانت", "كانوا", "وكان", "وكانت", "used", "had"):
+                return True
+        return False
 
     def _by_agreement(self, t: Trigger) -> bool:
         """The sentence says the entry followed an agreement or met no resistance."""
@@ -455,10 +471,19 @@ class _Engine:
                     continue
                 status = "contested"  # "did not take the whole of P": part of it
             got = self._slot(t, e)
+            if f.status == "besieged":
+                # who besieges, even when the place is a pocket named elsewhere in the sentence
+                before = self.roles.subject_before(t.first)
+                subj = (before, False) if before else self.roles.subject(
+                    t.first, t.last, pos=f.pos, place_start=None, limit=e)
+                if subj is not None:
+                    self.sieges.setdefault(d.sent_of[t.first], subj[0])
             if got is None:
                 continue
             slot, slot_name = got
             first_item = slot.items[0].first
+            if slot.items[0].anaphor and first_item <= t.last + 1:
+                first_item = t.last  # "سيطرت عليها قسد": the subject comes after the pronoun
             subject = self.roles.subject(t.first, t.last, pos=f.pos,
                                          place_start=first_item if first_item > t.last else None,
                                          limit=e)
@@ -474,11 +499,14 @@ class _Engine:
             loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
             if gainer is not None and gainer == loser:
                 loser = None
+            if status == "held" and f.pos == "verb" and self._used_to(t, lo):
+                continue  # "التي كان داعش يسيطر عليها": who held it before, not news
             group = None
             if status == "pocket":
                 status = "held"
                 group = f"{self.report.report_id}:{t.first}"
-            if status == "held" and f.pos == "phrase" and self._become(t, slot_name):
+            if status == "held" and f.pos == "phrase" and group is None and self._become(
+                    t, slot_name):
                 status = "captured"
             if status == "contested" and f.trigger in ("دخل", "entered") and self._by_agreement(t):
                 status = "captured"  # "entered P after a reconciliation deal": handed over
@@ -522,7 +550,55 @@ class _Engine:
                     self.places_seen.append((it.first, it.text, it.kind))
                 out.append(_Raw(t, it, actor, status, fraction, besieger, inferred, date, text,
                                 anchor, group))
+                if status == "contested" and f.status == "contested":
+                    for other in self._between(t, e):
+                        if other != actor:
+                            out.append(_Raw(t, it, other, status, fraction, None, True, date,
+                                            text, anchor, group))
+        out.extend(self._holder_adjectives())
+        _pocket_besiegers(d, out, self.sieges)
         return out
+
+    def _holder_adjectives(self) -> list[_Raw]:
+        """"ISIS-held Hajin", "regime-held Maskanah": the actor's adjective holds the place."""
+        d = self.doc
+        out: list[_Raw] = []
+        for sp in d.actors:
+            surface = d.surface(sp.first, sp.last).lower()
+            if not surface.endswith(("-held", "-controlled", " held", " controlled")):
+                continue
+            actor = str(getattr(sp.value, "actor", ""))
+            if not actor or actor == "unknown":
+                continue
+            slot = parse_slot(d, sp.last + 1, self.words, triggers=self.trigger_tokens)
+            if not slot.items:
+                continue
+            trig = Trigger(_HELD_ADJECTIVE, sp.first, sp.last, None, sp.first)
+            lo = self.roles._clause_start(sp.first)
+            date = dating.date_of(d, sp.first, slot.items[-1].last, triggers=[],
+                                  published=self.report.published,
+                                  published_precision=self.report.published_precision,
+                                  words=self.words, clause_start=lo, status="held")
+            for it in slot.items:
+                if it.anaphor:
+                    continue
+                out.append(_Raw(trig, it, actor, "held", None, None, False, date, it.text,
+                                it.first))
+        return out
+
+    def _between(self, t: Trigger, end: int) -> list[str]:
+        """The actors of "بين X و Y" / "between X and Y" after a fighting word."""
+        d = self.doc
+        for j in range(t.last + 1, end):
+            if d.tokens[j].is_word and d.tokens[j].norm in ("بين", "between"):
+                got = []
+                for sp in d.actors:
+                    if j < sp.first < min(end, j + 12):
+                        a = str(getattr(sp.value, "actor", ""))
+                        if a and a != "unknown" and a not in got:
+                            got.append(a)
+                return got[:2]
+        return []
 
     def _fighting_side(self, t: Trigger, end: int) -> str | None:
         """An actor of a fight: after "بين"/"between", else named in the sentence, else the
@@ -716,6 +792,36 @@ class _Engine:
         return made, [mentions[k] for k in sorted(mentions)]
 
 
+_HELD_ADJECTIVE = Frame("X-held", (("-held",),), "phrase", "held", ("agent",), (),
+                        (("object", ()),), "en", "Shelling hit rebel-held Examplia.",
+                        "issue 9 (holder adjectives)")
+
+
+def _pocket_besiegers(doc: Doc, raw: list[_Raw], sieges: dict[int, str]) -> None:
+    """A pocket's besieger: who besieges it in the sentence, else who takes ground around it
+    in the sentence or the one before ("X took Y. With this advance, IS holds only P, Q")."""
+    groups: dict[str, list[_Raw]] = {}
+    for r in raw:
+        if r.group and r.besieger is None:
+            groups.setdefault(r.group, []).append(r)
+    for members in groups.values():
+        owner = members[0].actor
+        sent = doc.sent_of[members[0].trig.first]
+        para = doc.para_of_sent[sent]
+        siege = [r for r in raw if r.status == "besieged" and doc.sent_of[r.trig.first] == sent
+                 and r.besieger and r.besieger != owner]
+        takers = [r for r in raw if r.status == "captured" and r.actor != owner and not r.group
+                  and doc.sent_of[r.trig.first] in (sent, sent - 1)
+                  and doc.para_of_sent[doc.sent_of[r.trig.first]] == para]
+        besieger = siege[0].besieger if siege else None
+        if besieger is None and sieges.get(sent) not in (None, owner):
+            besieger = sieges[sent]  # "تمكنت قوات النظام من محاصرة داعش في آخر جيب له"
+        if besieger is None and takers:
+            besieger = takers[-1].actor
+        for r in members:
+            r.besieger = besieger
+
+
 def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     """Within one sentence, the final state wins over the steps to it.
 
@@ -749,9 +855,19 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     return out
 
 
+def f_pos_verbal(t: Trigger) -> bool:
+    """A verb or verbal-noun frame (its subject may stand inside a gapped phrase)."""
+    return t.frame.pos in ("verb", "noun")
+
+
+def _bare(surface: str) -> str:
+    """The surface without diacritics and tatweel (a ة stays a ة)."""
+    return re.sub("[\u064b-\u065f\u0640]", "", surface)
+
+
 def d_pronoun(doc: Doc, t: Trigger) -> bool:
     """The trigger ends in a pronoun suffix ("تحت سيطرتها"): its agent is an antecedent."""
-    n = doc.tokens[t.last].norm
+    n = _bare(doc.tokens[t.last].text)
     return not doc.tokens[t.last].latin and bool(_OBJ_PRONOUN.search(n)) and len(n) > 5
 
 

@@ -28,6 +28,8 @@ NEGATION_REACH = 4
 INTENT_REACH = 6
 _MODALS = ("تمكن", "استطاع", "يستطيع", "تستطيع", "نجح", "نجحت", "قدر", "able", "managed",
            "succeeded")
+#: Verbs whose ل-complement happened ("اضطر داعش للانسحاب": was forced to withdraw).
+_FORCED = ("اضطر", "واضطر", "اجبر", "واجبر", "دفع", "ودفع", "ارغم")
 #: Particles after which a present verb is subjunctive (not an event that happened).
 _SUBJUNCTIVE = frozenset({"ان", "كي", "لكي", "حتي", "لن", "ولن", "لئلا"})
 _EN_BASE = frozenset({"capture", "take", "retake", "seize", "recapture", "liberate", "regain",
@@ -115,9 +117,11 @@ def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None
             return f"expectation {d.tokens[j].text!r}"  # "يتوقع ناشطون أن ... قبل أن تسيطر"
         if words.match_words([x.norm for x in d.tokens[j : j + 3]], 0, "intent") > 1:
             return f"intent {d.tokens[j].text!r}"
+    forced = any(d.tokens[j].norm.startswith(_FORCED) for j in _words_before(d, trig.first, 3, lo))
     if not t.latin and trig.frame.pos in ("noun", "verb") and t.norm.startswith("ل") and len(
             t.norm) > 4 and not any(t.norm == form[0] for form in trig.frame.forms) and not (
-            trig.last + 1 < len(d) and d.tokens[trig.last + 1].norm in ("بذلك", "بهذا")):
+            trig.last + 1 < len(d) and d.tokens[trig.last + 1].norm in ("بذلك", "بهذا")
+            ) and not forced:
         return "purpose ل"  # "لتحرير": in order to (but "لتسيطر بذلك": thereby)
     if t.latin and trig.first > lo:
         prev = d.tokens[trig.first - 1]

@@ -612,6 +612,14 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             break  # "سيطرت على مشفى وشارع": a landmark with no name
         got = _name_at(r, after_landmark if use_head else i,
                        lead_kind=bool(kind) or bool(landmark))
+        if got is None and plural_kind and not slot.items:
+            # "السيطرة على 4 قرى خلال يومين، وهي A وB": the list comes after a short phrase
+            ahead = next((k for k in range(i, min(lim, i + 8)) if doc.tokens[k].is_word
+                          and r.is_(k, "list_intro")), None)
+            if ahead is not None and not any(
+                    x in r.triggers or x in doc.actor_at for x in range(i, ahead)):
+                i = ahead
+                continue
         if got is None:
             break
         if r.latin_start >= 0 and not use_head:
