@@ -6,8 +6,9 @@ yesterday and will enter Y next week" dates X by "yesterday" only). A date later
 publication date never dates a past event. With none in the sentence, a claim of a
 publication-dated report takes the publication date (the news is of the day), and one of an
 undated report the last day-precise date written in the three sentences before it (the
-story's time), unless its clause puts the event before the story ("كان قد سيطر", "had
-captured", "first"): then it stays undated rather than dated by a guess. A weekday alone in an undated report keeps its weekday.
+story's time). When its clause puts the event before the story ("كان قد سيطر", "had
+captured", "first") and gives no date, it takes the publication date at month precision
+(some time before the news), or stays undated in an undated report. A weekday alone in an undated report keeps its weekday.
 """
 
 from __future__ import annotations
@@ -65,7 +66,7 @@ def _since(doc: Doc, i: int) -> bool:
 
 def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, int]],
             published: dt.date | None, published_precision: str, words: WordClasses,
-            clause_start: int, status: str = "captured") -> ClaimDate:
+            clause_start: int, status: str = "captured", past_verb: bool = False) -> ClaimDate:
     """The date of the claim whose trigger spans tokens ``first..last`` (see module doc)."""
     s, e = doc.sentence(first)
     me = (first, last)
@@ -90,22 +91,36 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
             continue
         if d < best_d:
             best, best_d = dm, d
+    if best is None and past_verb:
+        # "سيطرت قسد يوم الاثنين على هجين، ثم حاصرت ...": a past verb with no date of its own
+        # keeps the date of its sentence
+        for sp in doc.dates:
+            if s <= sp.first < e and getattr(sp.value, "date", None) is not None and not (
+                    published is not None and (sp.value.date - published).days > FUTURE_SLACK):
+                best = sp.value
+                break
     if best is not None:
         day = getattr(best, "date", None)
         if day is None:
             return ClaimDate(None, "unknown", "clause", getattr(best, "weekday", None))
         return ClaimDate(day, str(best.precision), "clause")
     if _pluperfect(doc, clause_start, first, words):
+        # "وكانت قسد سيطرت على هجين": before the story's time, when is not said
+        if published is not None:
+            return ClaimDate(published, "month", "published")
         return ClaimDate(None, "unknown", "none")
-    if published is not None:
-        return ClaimDate(published, published_precision or "day", "published")
-    # an undated report: the story's time is the last date written before the claim
+    # the story's time: the last day-precise date written in the sentences just before
     for sp in reversed(doc.dates):
         if sp.first >= s:
             continue
         if doc.sent_of[sp.first] < doc.sent_of[first] - CONTEXT_SENTENCES:
             break
+        if doc.para(sp.first) != doc.para(first) and published is not None:
+            break
         day = getattr(sp.value, "date", None)
-        if day is not None and str(sp.value.precision) in ("day", "week"):
+        if day is not None and str(sp.value.precision) in ("day", "week") and (
+                published is None or (day - published).days <= FUTURE_SLACK):
             return ClaimDate(day, str(sp.value.precision), "context")
+    if published is not None:
+        return ClaimDate(published, published_precision or "day", "published")
     return ClaimDate(None, "unknown", "none")

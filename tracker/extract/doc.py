@@ -230,18 +230,37 @@ def build_doc(text: str, *, actors: Sequence[Any] = (), dates: Sequence[Any] = (
     return doc
 
 
+#: A sentence longer than this (in tokens) is also cut before its clause openers.
+LONG_SENTENCE = 30
+_CLAUSE_OPENERS = frozenset(normalize(w) for w in (
+    "حيث", "فيما", "بينما", "في", "كما", "وذلك", "إذ", "while", "as", "where", "whereas"))
+
+
 def split_sentences(text: str) -> list[tuple[int, int, int, int]]:
     """Cut a text into chunks ``(start, end, sentence_no, paragraph_no)`` (character spans).
 
     Sentences end at ``. ! ? ؟ ; ؛ …`` and line breaks; a run of more than `MAX_SENTENCE`
-    tokens without one is cut at a comma (or at the limit), so no chunk is unbounded.
+    tokens without one is cut at a comma (or at the limit), so no chunk is unbounded. A
+    sentence longer than `LONG_SENTENCE` tokens is further cut before a comma followed by a
+    clause opener ("، حيث", "، فيما", "، في حين", ", while"): its chunks keep its number.
     """
     doc = build_doc(text)
     out = []
     for n, (a, z) in enumerate(doc.sent_bounds):
-        s, e = doc.tokens[a].start, doc.tokens[z - 1].end
-        while e > s and text[e - 1] in ".!?؟؛;…":
-            e -= 1
-        if e - s >= 2:
-            out.append((s, e, n, doc.para_of_sent[n]))
+        cuts = [a]
+        if z - a > LONG_SENTENCE:
+            for k in range(a + 1, z - 1):
+                t = doc.tokens[k]
+                if t.text in ("،", ",") and doc.tokens[k + 1].norm in _CLAUSE_OPENERS and (
+                        k - cuts[-1] >= 8 and z - k >= 4):
+                    cuts.append(k + 1)
+        cuts.append(z)
+        for x, y in zip(cuts, cuts[1:]):
+            if y <= x:
+                continue
+            s_, e_ = doc.tokens[x].start, doc.tokens[y - 1].end
+            while e_ > s_ and text[e_ - 1] in ".!?؟؛;…،,":
+                e_ -= 1
+            if e_ - s_ >= 2:
+                out.append((s_, e_, n, doc.para_of_sent[n]))
     return out

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
-from tracker.extract import dating, guards
+from tracker.extract import dating, guards, pockets
 from tracker.extract.doc import Doc, build_doc
 from tracker.extract.grammar import Frame, FrameMatcher, Trigger, load_frames
 from tracker.extract.places import Item, Slot, parse_before, parse_slot
@@ -129,6 +129,7 @@ class _Raw:
     place_text: str
     anchor: int  # token of the item (or of its antecedent)
     group: str | None = None  # exclusive group of a pocket statement
+    scope: str | None = None  # what a pocket or an end of presence covers
 
 
 class _Engine:
@@ -401,6 +402,19 @@ class _Engine:
 
     # ------------------------------------------------------------------ claims
 
+    def _past_verb(self, t: Trigger) -> bool:
+        """A finite verb in the past ("حاصرت", "took"), not a participle or present state."""
+        d = self.doc
+        tok = d.tokens[t.first]
+        if t.frame.pos != "verb" or t.frame.status == "held":
+            return False
+        if tok.latin:
+            prev = d.tokens[t.first - 1].norm if t.first else ""
+            return tok.norm.endswith(("ed", "ook", "ok", "an", "ew")) and prev not in (
+                "are", "is", "remain", "remains", "being")
+        n = tok.norm[1:] if tok.norm[:1] in ("و", "ف", "ث") and len(tok.norm) > 4 else tok.norm
+        return not n.startswith(("ي", "ت", "م", "ا")) or n.startswith(("تم", "تقدم"))
+
     def _used_to(self, t: Trigger, lo: int) -> bool:
         """A past-continuous holding ("كان داعش يسيطر", "had controlled", "used to hold")."""
         d = self.doc
@@ -529,13 +543,16 @@ class _Engine:
                 actor, inferred = gainer, inf_g
             if actor is None or actor == "unknown":
                 continue
+            if actor == "coalition" and status in ("captured", "held") and f.pos != "verb":
+                continue  # "أعلن التحالف السيطرة على P": it announces, its partner holds
             reach = max(t.last, max(it.last for it in slot.items))
             date = dating.date_of(d, t.first, reach,
                                   triggers=[self._reach.get(x[0], x) for x in self.spans
                                             if x[0] not in self.consumed],
                                   published=self.report.published,
                                   published_precision=self.report.published_precision,
-                                  words=self.words, clause_start=lo, status=status)
+                                  words=self.words, clause_start=lo, status=status,
+                                  past_verb=self._past_verb(t))
             for it in slot.items:
                 status, fraction = base_status, None
                 if status in ("captured", "held") and it.partial:
@@ -557,6 +574,47 @@ class _Engine:
                                             text, anchor, group))
         out.extend(self._holder_adjectives())
         _pocket_besiegers(d, out, self.sieges)
+        out.extend(self._ends_of_presence(out))
+        find_admin = getattr(self.gaz, "find_admin", None)
+        scopes: dict[int, str | None] = {}
+        for r in out:
+            if r.group and r.scope is None:
+                sent = d.sent_of[r.trig.first]
+                if sent not in scopes:
+                    scopes[sent] = pockets.scope_of(d, sent, find_admin=find_admin)
+                r.scope = scopes[sent]
+        return out
+
+    def _ends_of_presence(self, raw: list[_Raw]) -> list[_Raw]:
+        """Each place just taken, when the sentence says it ends an actor's presence there,
+        is a loss of that actor in one exclusive group (see `tracker.extract.pockets`)."""
+        d = self.doc
+        out: list[_Raw] = []
+        find_admin = getattr(self.gaz, "find_admin", None)
+        for end in pockets.find_ends(d, self.words):
+            para = d.para_of_sent[end.sentence]
+            taken = [r for r in raw if r.status == "captured" and not r.group
+                     and d.sent_of[r.trig.first] == end.sentence]
+            if not taken and end.result and end.sentence > 0 and (
+                    d.para_of_sent[end.sentence - 1] in (para, para - 1)):
+                taken = [r for r in raw if r.status == "captured" and not r.group
+                         and d.sent_of[r.trig.first] == end.sentence - 1]
+            ended = end.ended
+            if not taken or ended is None:
+                continue
+            ender = taken[-1].actor
+            if ended == ender:
+                continue
+            scope = pockets.scope_of(d, end.sentence, find_admin=find_admin)
+            trig = Trigger(_END_FRAME, end.first, end.last, None, end.first)
+            group = f"{self.report.report_id}:end:{end.first}"
+            seen: set[str] = set()
+            for r in taken:
+                if r.place_text in seen:
+                    continue
+                seen.add(r.place_text)
+                out.append(_Raw(trig, r.item, ended, "lost", None, ender, False, r.date,
+                                r.place_text, r.anchor, group, scope))
         return out
 
     def _holder_adjectives(self) -> list[_Raw]:
@@ -729,6 +787,7 @@ class _Engine:
             res = resolve(sp.value.text)
             mentions[(sp.value.start, sp.value.end)] = _mention(sp.value.text, sp.value.start,
                                                                 sp.value.end, res)
+        _check_scopes(raw, resolve, getattr(self.gaz, "bank_of", None))
         made: list[ControlClaim] = []
         seen: set[tuple[Any, ...]] = set()
         for rc in raw:
@@ -778,11 +837,12 @@ class _Engine:
                 date=rc.date.date,
                 date_precision=rc.date.precision if rc.date.date else "unknown",
                 confidence=conf,
-                evidence=Evidence(d.tokens[tf].start, d.tokens[tl].end,
+                evidence=Evidence(d.tokens[ev_first].start, d.tokens[ev_last].end,
                                   d.evidence(ev_first, ev_last), rc.trig.frame.trigger),
                 fraction=rc.fraction,
                 exclusive_group=rc.group,
                 besieger=rc.besieger,
+                scope=rc.scope,
                 name_ar=place.name_ar if place else "",
                 name_en=place.name_en if place else "",
                 lat=place.lat if place else None,
@@ -792,6 +852,9 @@ class _Engine:
         return made, [mentions[k] for k in sorted(mentions)]
 
 
+_END_FRAME = Frame(pockets.END_RULE, (("وجود",),), "phrase", "lost", (), ("object",),
+                   (("object", ()),), "ar", "سيطرت القوات على بلدة المثال، لينتهي بذلك وجود "
+                   "التنظيم في المنطقة.", "GLOSSARY (end of presence)")
 _HELD_ADJECTIVE = Frame("X-held", (("-held",),), "phrase", "held", ("agent",), (),
                         (("object", ()),), "en", "Shelling hit rebel-held Examplia.",
                         "issue 9 (holder adjectives)")
@@ -822,6 +885,38 @@ def _pocket_besiegers(doc: Doc, raw: list[_Raw], sieges: dict[int, str]) -> None
             r.besieger = besieger
 
 
+def _check_scopes(raw: list[_Raw], resolve: Any, bank_of: Any) -> None:
+    """A group's scope must contain its places: an admin unit that none of them lies in, or
+    a bank some of them are not on, is no scope of the statement ("... ending IS presence in
+    Hama countryside" after taking a village of Deir ez-Zor)."""
+    groups: dict[str, list[_Raw]] = {}
+    for r in raw:
+        if r.group and r.scope:
+            groups.setdefault(r.group, []).append(r)
+    for members in groups.values():
+        scope = members[0].scope or ""
+        ok = True
+        for r in members:
+            res = resolve(r.place_text)
+            place = res.place if res.status == "resolved" else None
+            if place is None:
+                continue
+            if scope.startswith("adm:"):
+                code = scope[4:]
+                ok = code in place.admin_pcodes or place.place_id == scope
+            elif scope.startswith("bank:") and bank_of is not None:
+                try:
+                    got = bank_of(place.place_id)
+                except Exception:  # noqa: BLE001 - a place without a bank
+                    got = None
+                ok = got is None or got == scope[5:]
+            if not ok:
+                break
+        if not ok:
+            for r in members:
+                r.scope = None
+
+
 def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     """Within one sentence, the final state wins over the steps to it.
 
@@ -844,7 +939,7 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     out = []
     for r in raw:
         got = captured.get(key(r), set())
-        if r.status == "lost" and got - {r.actor}:
+        if r.status == "lost" and r.group is None and got - {r.actor}:
             continue
         if r.status == "contested" and r.actor in got:
             continue

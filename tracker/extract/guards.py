@@ -30,6 +30,8 @@ _MODALS = ("تمكن", "استطاع", "يستطيع", "تستطيع", "نجح",
            "succeeded")
 #: Verbs whose ل-complement happened ("اضطر داعش للانسحاب": was forced to withdraw).
 _FORCED = ("اضطر", "واضطر", "اجبر", "واجبر", "دفع", "ودفع", "ارغم")
+#: English verbs after which an infinitive happened ("managed to take").
+_EN_ACHIEVED = frozenset({"managed", "succeeded", "able", "went", "proceeded", "used", "moved"})
 #: Particles after which a present verb is subjunctive (not an event that happened).
 _SUBJUNCTIVE = frozenset({"ان", "كي", "لكي", "حتي", "لن", "ولن", "لئلا"})
 _EN_BASE = frozenset({"capture", "take", "retake", "seize", "recapture", "liberate", "regain",
@@ -70,6 +72,21 @@ def _modal_start(doc: Doc, i: int, lo: int) -> int:
         if any(m in n for m in _MODALS):
             return j
     return i
+
+
+def _present_main_verb(doc: Doc, lo: int, hi: int) -> bool:
+    """The clause before `hi` is led by a present verb ("وتدور اشتباكات ... قبل أن"), so a
+    "before" after it looks ahead; after a past one ("وأرغم ... قبل أن") it tells what
+    happened next."""
+    for j in range(lo, min(hi, lo + 4)):
+        t = doc.tokens[j]
+        if not t.is_word or t.latin:
+            continue
+        n = t.norm[1:] if t.norm[:1] in ("و", "ف") and len(t.norm) > 3 else t.norm
+        if n[:1] in ("ي", "ت") and len(n) >= 4 and not n.startswith(("تم", "تقدم", "تراجع")):
+            return True
+        return False
+    return False
 
 
 def negated(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
@@ -125,8 +142,9 @@ def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None
         return "purpose ل"  # "لتحرير": in order to (but "لتسيطر بذلك": thereby)
     if t.latin and trig.first > lo:
         prev = d.tokens[trig.first - 1]
-        if prev.norm == "to" and t.norm in _EN_BASE:
-            return "infinitive"
+        before = d.tokens[trig.first - 2].norm if trig.first - 2 >= lo else ""
+        if prev.norm == "to" and t.norm in _EN_BASE and before not in _EN_ACHIEVED:
+            return "infinitive"  # "to capture" (but "managed to take": it happened)
     return None
 
 
@@ -146,14 +164,19 @@ def future(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
     # particle is not (yet) an event
     for j in _words_before(d, trig.first, 6, lo):
         n = d.tokens[j].norm
+        after_before = j > 0 and d.tokens[j - 1].norm in ("قبل", "وقبل")
         if n in _SUBJUNCTIVE and j + 1 < len(d) and not (
-                j > 0 and d.tokens[j - 1].norm in ("بعد", "وبعد", "منذ", "قبل", "وقبل")):
+                j > 0 and d.tokens[j - 1].norm in ("بعد", "وبعد", "منذ")) and not (
+                after_before and not _present_main_verb(d, lo, j - 1)):
             nxt = d.tokens[j + 1].norm
             # a present verb ("تتمكن", "يسيطر", "تستعيد"), not a past one of the same
-            # shape ("تمكن", "تقدم")
+            # shape ("تمكن", "تقدم"); the trigger itself when its frame is a present one
             if not d.tokens[j + 1].latin and len(nxt) > 3 and (
-                    nxt[:1] == "ي" or nxt.startswith(("تت", "تست", "نت", "نست"))):
+                    nxt[:1] == "ي" or nxt.startswith(("تت", "تست", "نت", "نست")) or (
+                        j + 1 == trig.first and trig.frame.status == "held")):
                 return f"subjunctive {d.tokens[j].text!r}"
+        if n in ("قد", "وقد") and j + 1 == trig.first and trig.frame.status == "held":
+            return "possibility 'قد'"  # "وقد تسيطر قسد": may take
     # "... قريبا", "... next week": a future time word later in the clause
     _, e = d.sentence(trig.first)
     for j in range(trig.last + 1, min(e, trig.last + 12)):

@@ -61,7 +61,9 @@ _LATIN_DESCRIPTORS = frozenset({"stronghold", "strongholds", "bastion", "redoubt
                                 "ancient", "last", "remaining", "major", "nearby", "prized",
                                 "besieged", "rebel-held", "group's", "state's", "isis's",
                                 "northern", "southern", "eastern", "western", "city's",
-                                "important", "small", "large", "big"})
+                                "important", "small", "large", "big", "border", "frontier",
+                                "desert", "riverside", "oil-rich", "rebel", "key", "hilltop",
+                                "mountain", "coastal", "nearby", "neighbouring", "neighboring"})
 _LATIN_PRE_LANDMARK = frozenset({"oil", "gas", "border", "air", "military", "water", "grain",
                                  "national", "municipal", "old", "new", "power", "sugar"})
 _ADJ_SKIP = 3  # lowercase words an English name may follow ("the prized Nassib crossing")
@@ -87,7 +89,9 @@ _WAW = ("و",)
 _LINKING_VERBS = frozenset({"remains", "remained", "remain", "stays", "stayed", "still", "is",
                             "was", "are", "were", "now", "lies", "fully", "firmly", "mostly",
                             "largely", "entirely", "ما", "لا", "يزال", "تزال", "زال", "زالت",
-                            "بقي", "بقيت", "يبقي", "تبقي", "بات", "باتت", "اصبح", "اصبحت"})
+                            "بقي", "بقيت", "يبقي", "تبقي", "بات", "باتت", "اصبح", "اصبحت",
+                            "تزالان", "يزالان", "التي", "الذي", "اللتين", "اللذين", "اللتان",
+                            "اللذان", "which", "that"})
 #: Kind words that stand before a list (plural or dual): every item after them is licensed.
 _PLURAL_KINDS = frozenset(normalize(w) for w in (
     "قرى", "مدن", "نواحي", "أحياء", "مناطق", "الأحياء", "القرى", "البلدات", "مخيمات"))
@@ -580,6 +584,13 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             slot.items.append(Item(i, i, "it", False, True, "", anaphor=True))
             i += 1
             break
+        if t.latin and _cap(t) and not slot.items:
+            k = i
+            while k < lim and doc.tokens[k].is_word and _cap(doc.tokens[k]) and k - i < 3:
+                k += 1
+            if k + 1 < lim and r.is_(k, "kind") and doc.tokens[k + 1].norm == "of":
+                i = k  # "the Euphrates town of al-Mayadin": the capitals describe the town
+                continue
         if t.latin and (n in ("the", "a", "nearby") or (
                 n in _LATIN_DESCRIPTORS and i + 1 < lim and (r.is_(i + 1, "kind") or (
                     doc.tokens[i + 1].norm in _LATIN_DESCRIPTORS)))):
@@ -767,6 +778,9 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
         j -= 1  # "half of Al-Bab remains under IS control": past the linking verb
     if j < s0:
         return Slot(end=end)
+    if doc.tokens[j].is_word and words.match_words([doc.tokens[j].norm], 0, "anaphor"):
+        # "لا تزال المدينة تحت سيطرة X": the town named before
+        return Slot([Item(j, j, doc.tokens[j].text, False, True, anaphor=True)], end=end)
     # walk back to the start of the name (or list) that ends at j
     start = j
     sp = doc.name_cover.get(j)
@@ -805,6 +819,10 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
                 words.is_a(doc.tokens[k - 1].norm, "landmark")
                 and not _definite(doc.tokens[k - 1].norm))):
         k -= 1
+    if k - 1 >= s0 and doc.tokens[k - 1].is_word and doc.tokens[k - 1].norm in (
+            "في", "ب", "in", "at", "of", "من", "بين", "near", "قرب", "محافظه", "ريف", "باديه",
+            "ناحيه", "بمحافظه", "بريف", "province", "countryside"):
+        return Slot(end=end)  # "عدة قرى في محافظة حماة تحت سيطرة X": where, not what
     slot = parse_slot(doc, k, words, limit=j + 1, triggers=triggers)
     if slot.items and slot.items[-1].last < j - 1 and not (
             doc.name_cover.get(j) and slot.items[-1].last >= doc.name_cover[j].first):

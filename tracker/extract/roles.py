@@ -160,6 +160,8 @@ class Roles:
         # subject-verb order: the nearest actor before the trigger in its clause
         cands = [a for a in self.actors_between(lo, first)
                  if not self._object_position(a[0]) and not self._helper_before(a[0], lo)]
+        if cands and not t.latin and self._unknown_group_before(first, cands[-1][1] + 1):
+            return None  # "تقدمت قسد، ما اضطر عناصر الفصيل للانسحاب": another, unnamed group
         if cands:
             if t.latin:
                 # English: the clause's first actor is the subject ("the army backed by X")
@@ -173,6 +175,10 @@ class Roles:
             got = self.after(last, limit=limit, reach=2)
             if got is not None and d.tokens[got[0] - 1].norm == "by":
                 return got[2], False
+        # a group the lexicon does not know stands in the subject's place ("ما اضطر عناصر
+        # الفصيل للانسحاب"): no actor rather than a wrong one
+        if self._unknown_group_before(first, lo):
+            return None
         # dropped or pronoun subject: the paragraph's last subject, else the last actor named
         inferred = self.antecedent(first)
         if inferred is not None:
@@ -193,6 +199,21 @@ class Roles:
             if got is not None and got[0] < first:
                 return got[1]
         return None
+
+    def _unknown_group_before(self, first: int, lo: int) -> bool:
+        """A force word ("عناصر", "مقاتلو", "fighters") with no actor named after it stands
+        within the few words before the trigger."""
+        d = self.doc
+        for j in range(max(lo, first - 4), first):
+            t = d.tokens[j]
+            if not t.is_word or t.norm not in _FORCE_WORDS or j in d.actor_at:
+                continue
+            if any(k in d.actor_at for k in range(j + 1, min(first, j + 3))):
+                continue
+            if t.norm in ("اخر", "آخر", "تنظيم", "جماعه", "قوات", "forces", "troops"):
+                continue
+            return True
+        return False
 
     def _remember(self, i: int, actor: str) -> None:
         self._last_subject[self.doc.para(i)] = (i, actor)
