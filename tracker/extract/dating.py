@@ -49,7 +49,7 @@ def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
 def _pluperfect(doc: Doc, lo: int, first: int, words: WordClasses) -> bool:
     for j in range(max(lo, first - 6), first):
         t = doc.tokens[j]
-        if t.is_word and words.is_a(t.norm, "pluperfect", proclitics=False):
+        if t.is_word and words.is_a(t.norm, "pluperfect"):
             return True
     t = doc.tokens[first]
     return t.latin and t.norm in ("first",)

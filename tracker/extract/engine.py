@@ -206,7 +206,8 @@ class _Engine:
                 j += 1
                 continue
             if tok.is_word and (tok.norm in _CONTROL_NOUNS or tok.norm in (
-                    "اليوم", "امس", "مجددا", "again", "back", "fully")):
+                    "اليوم", "امس", "مجددا", "again", "back", "fully", "متبقيتين", "متبقيين",
+                    "المتبقيه", "متبقيه", "له", "لها", "لهم", "للتنظيم")):
                 # "استعاد ... السيطرة على": the noun is this verb's complement, not a trigger
                 self.consumed.add(j)
                 j += 1
@@ -378,6 +379,10 @@ class _Engine:
             if got is None and d_pronoun(self.doc, t):
                 return self.roles.antecedent(t.first), True
             return got, False
+        if role == "near":
+            s0, _ = self.doc.sentence(t.first)
+            got = self.roles.actors_between(s0, t.first)
+            return (got[-1][2], True) if got else (None, False)
         if role == "gap":
             if t.gap is None:
                 return None, False
@@ -401,6 +406,23 @@ class _Engine:
         return None, False
 
     # ------------------------------------------------------------------ claims
+
+    def _record_siege(self, t: Trigger, end: int) -> None:
+        d = self.doc
+        f = t.frame
+        by = None
+        nxt = d.tokens[t.last + 1].norm if t.last + 1 < end else ""
+        if f.pos == "participle" or nxt in ("by", "قبل") or (
+                nxt == "من" and t.last + 2 < end and d.tokens[t.last + 2].norm == "قبل"):
+            by = self.roles.agent(t.last, limit=end)  # "المحاصر من قبل قسد", "surrounded by"
+        if by is None and f.pos != "participle":
+            by = self.roles.subject_before(t.first)
+            if by is None:
+                got = self.roles.subject(t.first, t.last, pos=f.pos, place_start=None,
+                                         limit=end)
+                by = got[0] if got else None
+        if by is not None:
+            self.sieges.setdefault(d.sent_of[t.first], by)
 
     def _past_verb(self, t: Trigger) -> bool:
         """A finite verb in the past ("حاصرت", "took"), not a participle or present state."""
@@ -487,11 +509,7 @@ class _Engine:
             got = self._slot(t, e)
             if f.status == "besieged":
                 # who besieges, even when the place is a pocket named elsewhere in the sentence
-                before = self.roles.subject_before(t.first)
-                subj = (before, False) if before else self.roles.subject(
-                    t.first, t.last, pos=f.pos, place_start=None, limit=e)
-                if subj is not None:
-                    self.sieges.setdefault(d.sent_of[t.first], subj[0])
+                self._record_siege(t, e)
             if got is None:
                 continue
             slot, slot_name = got
@@ -573,6 +591,10 @@ class _Engine:
                             out.append(_Raw(t, it, other, status, fraction, None, True, date,
                                             text, anchor, group))
         out.extend(self._holder_adjectives())
+        for sp in d.actors:
+            if d.surface(sp.first, sp.last).lower().endswith(("-besieged", "-encircled",
+                                                             "-surrounded")):
+                self.sieges.setdefault(d.sent_of[sp.first], str(sp.value.actor))
         _pocket_besiegers(d, out, self.sieges)
         out.extend(self._ends_of_presence(out))
         find_admin = getattr(self.gaz, "find_admin", None)
@@ -769,11 +791,29 @@ class _Engine:
         resolved: list[Any] = []
         cache: dict[str, Any] = {}
 
+        from tracker.arabic import normalize
+
+        names = {normalize(sp.value.text): sp.value.text for sp in d.names}
+
+        def fuller(text: str) -> str | None:
+            """The one longer name of the report that begins with this one ("الباغوز" in a
+            report that also says "الباغوز فوقاني")."""
+            short = normalize(text)
+            longer = {v for k, v in names.items() if k.startswith(short + " ")}
+            return longer.pop() if len(longer) == 1 else None
+
         def resolve(text: str) -> Any:
             key = text
             if key not in cache:
                 c = ctx.with_near(resolved[-8:]) if resolved and hasattr(ctx, "with_near") else ctx
-                res = self.gaz.resolve(text, c)
+                res = None
+                full = fuller(text)
+                if full is not None:
+                    res = self.gaz.resolve(full, c)
+                    if res.status != "resolved":
+                        res = None
+                if res is None:
+                    res = self.gaz.resolve(text, c)
                 cache[key] = res
                 if res.status == "resolved" and res.place is not None:
                     resolved.append(res.place)
@@ -886,12 +926,12 @@ def _pocket_besiegers(doc: Doc, raw: list[_Raw], sieges: dict[int, str]) -> None
 
 
 def _check_scopes(raw: list[_Raw], resolve: Any, bank_of: Any) -> None:
-    """A group's scope must contain its places: an admin unit that none of them lies in, or
-    a bank some of them are not on, is no scope of the statement ("... ending IS presence in
-    Hama countryside" after taking a village of Deir ez-Zor)."""
+    """An end of presence's scope must contain its places: an admin unit that they do not
+    lie in, or a bank some of them are not on, is no scope of the statement ("... ending IS
+    presence in Hama countryside" after taking a village of Deir ez-Zor)."""
     groups: dict[str, list[_Raw]] = {}
     for r in raw:
-        if r.group and r.scope:
+        if r.group and r.scope and r.trig.frame.trigger == pockets.END_RULE:
             groups.setdefault(r.group, []).append(r)
     for members in groups.values():
         scope = members[0].scope or ""

@@ -30,7 +30,7 @@ GRAMMAR_VERSION = 1
 _COLUMNS = ("trigger", "forms", "pos", "status", "gainer", "loser", "places", "example", "origin")
 _STATUSES = frozenset({"captured", "held", "lost", "contested", "besieged", "pocket", "none"})
 _POS = frozenset({"verb", "noun", "phrase", "participle"})
-_ROLES = frozenset({"subject", "agent", "object", "from", "gap"})
+_ROLES = frozenset({"subject", "agent", "object", "from", "gap", "near"})
 _SLOTS = ("object", "gap", "before", "after", "front")
 #: Words a gap (~) in a form may span.
 GAP = 3

@@ -91,7 +91,8 @@ _LINKING_VERBS = frozenset({"remains", "remained", "remain", "stays", "stayed", 
                             "largely", "entirely", "ما", "لا", "يزال", "تزال", "زال", "زالت",
                             "بقي", "بقيت", "يبقي", "تبقي", "بات", "باتت", "اصبح", "اصبحت",
                             "تزالان", "يزالان", "التي", "الذي", "اللتين", "اللذين", "اللتان",
-                            "اللذان", "which", "that"})
+                            "اللذان", "which", "that", "منها", "منه", "القريبه", "القريب",
+                            "المجاوره", "المجاور"})
 #: Kind words that stand before a list (plural or dual): every item after them is licensed.
 _PLURAL_KINDS = frozenset(normalize(w) for w in (
     "قرى", "مدن", "نواحي", "أحياء", "مناطق", "الأحياء", "القرى", "البلدات", "مخيمات"))
@@ -795,9 +796,20 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
                                                                       "stop"):
                 break
         start = k
-    # include a list before it: "A و B و C <phrase>", "A, B and C <phrase>"
+    # include a list before it: "A و B و C <phrase>", "A, B and C <phrase>", "قرية A وقرية B"
     k = start
+
+    def kind_before(x: int) -> int:
+        """`x` moved back over a kind word or landmark head just before it."""
+        while x - 1 >= s0 and doc.tokens[x - 1].is_word and (
+                words.is_a(doc.tokens[x - 1].norm, "kind") or (
+                    words.is_a(doc.tokens[x - 1].norm, "landmark")
+                    and not _definite(doc.tokens[x - 1].norm))):
+            x -= 1
+        return x
+
     for _ in range(MAX_ITEMS):
+        k = kind_before(k)
         p = k - 1
         while p >= s0 and not doc.tokens[p].is_word and doc.tokens[p].text in ("،", ","):
             p -= 1
@@ -820,8 +832,7 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
                 and not _definite(doc.tokens[k - 1].norm))):
         k -= 1
     if k - 1 >= s0 and doc.tokens[k - 1].is_word and doc.tokens[k - 1].norm in (
-            "في", "ب", "in", "at", "of", "من", "بين", "near", "قرب", "محافظه", "ريف", "باديه",
-            "ناحيه", "بمحافظه", "بريف", "province", "countryside"):
+            "محافظه", "ريف", "باديه", "ناحيه", "بمحافظه", "بريف", "province", "countryside"):
         return Slot(end=end)  # "عدة قرى في محافظة حماة تحت سيطرة X": where, not what
     slot = parse_slot(doc, k, words, limit=j + 1, triggers=triggers)
     if slot.items and slot.items[-1].last < j - 1 and not (

@@ -75,7 +75,7 @@ def scope_of(doc: Doc, sentence: int, *, find_admin: Callable[[str], Any] | None
     names += [m.group(1) for m in _ADMIN_EN.finditer(text)
               if re.search(r"province|governorate|countryside", m.group(0))]
     for name in names:
-        words = name.split()
+        words = re.sub(r"[^\w\s'-]", " ", name).split()
         for n in range(len(words), 0, -1):
             place = find_admin(" ".join(words[:n]))
             pid = str(getattr(place, "place_id", "")) if place is not None else ""

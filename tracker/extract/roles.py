@@ -59,7 +59,7 @@ class Roles:
         j = i - 1
         while j >= s and i - j <= BACK:
             t = d.tokens[j]
-            if t.is_word and self.words.is_a(t.norm, "opener", proclitics=True) and j + 1 < i:
+            if t.is_word and self.words.is_a(t.norm, "opener", proclitics=True) and j + 1 <= i:
                 return j + 1
             j -= 1
         return max(s, i - BACK)
@@ -127,7 +127,8 @@ class Roles:
                     continue
                 return None
             if t.norm in ("ما", "تبقي") or (t.norm == "من" and j > 0 and d.tokens[j - 1].norm in (
-                    "تبقي", "بقيه", "فلول")):
+                    "تبقي", "بقيه", "فلول")) or (t.norm == "من" and j + 1 < limit
+                                                and d.tokens[j + 1].norm == "قبل"):
                 j += 1  # "ما تبقى من عناصر التنظيم"
                 continue
             if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or self.words.is_a(
