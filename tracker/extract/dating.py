@@ -91,12 +91,13 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
             continue
         if d < best_d:
             best, best_d = dm, d
-    if best is None and past_verb:
+    if best is None and past_verb and not _pluperfect(doc, clause_start, first, words):
         # "سيطرت قسد يوم الاثنين على هجين، ثم حاصرت ...": a past verb with no date of its own
         # keeps the date of its sentence
         for sp in doc.dates:
             if s <= sp.first < e and getattr(sp.value, "date", None) is not None and not (
-                    published is not None and (sp.value.date - published).days > FUTURE_SLACK):
+                    published is not None and (sp.value.date - published).days > FUTURE_SLACK
+            ) and not _since(doc, sp.first):
                 best = sp.value
                 break
     if best is not None:

@@ -26,13 +26,16 @@ from tracker.arabic import normalize
 __all__ = ["MAX_EVIDENCE", "MAX_SENTENCE", "Doc", "Span", "Token", "build_doc", "split_sentences"]
 
 #: Longest sentence, in tokens, before it is cut into chunks.
-MAX_SENTENCE = 120
+MAX_SENTENCE = 250
 #: Longest evidence sentence stored with a claim, in characters (cut around the claim).
 MAX_EVIDENCE = 600
 
 _WORD = r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]+"
 _TOKEN_RE = re.compile(rf"{_WORD}(?:['’\-]{_WORD})*|[^\s\w]", re.UNICODE)
 _SENT_END = frozenset(".!?؟;؛…")
+#: Words after a comma that carry the sentence's list on: no chunk ends before them.
+_LIST_GOES_ON = frozenset({"وهي", "هي", "وهما", "هما", "منها", "ومنها", "including", "namely",
+                           "وابرزها", "ابرزها", "بينها", "اضافه", "بالاضافه"})
 _WORD_START = re.compile(r"[\w\u0610-\u061a\u064b-\u065f\u0670\u0640]")
 _NEWLINE = re.compile(r"\n")
 
@@ -161,8 +164,8 @@ def _sentences(text: str, toks: Sequence[Token]) -> tuple[list[int], list[tuple[
                 newline_before[k] = True
                 close(k)
                 para += 1  # a line of news copy is a paragraph
-        if t.text in ("،", ","):
-            last_comma = k
+        if t.text in ("،", ",") and k + 1 < len(toks) and toks[k + 1].norm not in _LIST_GOES_ON:
+            last_comma = k  # a comma where a chunk may end (not "، وهي ..." before a list)
         if not t.is_word and t.text in _SENT_END:
             # "U.S." and decimal points are not sentence ends
             nxt = toks[k + 1] if k + 1 < len(toks) else None

@@ -44,6 +44,10 @@ _PRONOUN_PREPS = {"عليها": "علي", "عليه": "علي", "عليهما": 
 _OBJ_PRONOUN = re.compile(r"(?:ها|ه|هما|هم)$")  # on the surface: a ة is no pronoun
 _PARTISAN_SOURCES = re.compile(r"amaq|sana\.sy|أعماق|سانا|anha|hawar|\bsana\b", re.I)
 _PARTISAN_CUES = frozenset({"اعماق", "سانا", "amaq", "sana"})
+_RELATIVES = frozenset({"التي", "الذي", "والتي", "والذي", "اللتين", "اللذين", "اللتان",
+                        "اللذان", "which", "that"})
+#: Kind words of areas: a name after them is a region, no antecedent of "the town".
+_REGION_KINDS = frozenset({"ريف", "محافظه", "باديه", "ناحيه", "province", "countryside"})
 #: Actors that fight on one side: a besieger's allies are not the besieged.
 _SIDES: dict[str, set[str]] = {"turkey": {"sna"}, "sna": {"turkey"}}
 #: Kind words an anaphor prefers for its antecedent ("الحي" -> a place named "حي X").
@@ -574,7 +578,8 @@ class _Engine:
             for it in slot.items:
                 status, fraction = base_status, None
                 if status in ("captured", "held") and it.partial:
-                    status, fraction = "contested", it.fraction
+                    # part of a place; in a pocket, the part the owner still holds
+                    status, fraction = ("held" if group else "contested"), it.fraction
                 text, anchor = it.text, it.first
                 if it.anaphor:
                     ante = self._antecedent_place(it, t)
@@ -734,7 +739,7 @@ class _Engine:
             return ""
         n = d.tokens[j].norm
         for v in (n, n[1:] if n[:1] in ("و", "ب", "ف", "ل") else n):
-            if self.words.is_a(v, "kind", proclitics=False):
+            if self.words.is_a(v, "kind", proclitics=False) or v in _REGION_KINDS:
                 return v
         return ""
 
@@ -758,7 +763,14 @@ class _Engine:
                     if not self._weak_name(sp) and (self._kind_before(sp.first)
                                                     or sp.last > sp.first
                                                     or d.tokens[sp.first].latin))
-        pool = [p for p in pool if p[0] < it.first and d.para(p[0]) >= d.para(it.first) - 3]
+        pool = [p for p in pool if p[0] < it.first and d.para(p[0]) >= d.para(it.first) - 3
+                and p[2] not in _REGION_KINDS]
+        rel = self._relative_head(it, t)
+        if rel is not None:
+            # "البادية التي تسيطر عليها X": the pronoun is the noun before the relative
+            hit = [p for p in pool if p[0] <= rel < p[0] + 6 and (rel in d.name_cover and (
+                d.name_cover[rel].first == p[0]) or p[0] == rel)]
+            return (hit[-1][0], hit[-1][1]) if hit else None
         if not pool:
             return None
         pool.sort()
@@ -766,7 +778,21 @@ class _Engine:
             typed = [p for p in pool if p[2] in want]
             if typed:
                 return typed[-1][0], typed[-1][1]
+        if n.removeprefix("ال") in ("منطقه", "area", "جيب", "pocket"):
+            return None  # "المنطقة" is a place only when one was named "منطقة X"
         return pool[-1][0], pool[-1][1]
+
+    def _relative_head(self, it: Item, t: Trigger) -> int | None:
+        """The last token of the noun a relative pronoun before the trigger refers to."""
+        d = self.doc
+        s, _ = d.sentence(t.first)
+        for j in range(t.first - 1, max(s, t.first - 5) - 1, -1):
+            if d.tokens[j].norm in _RELATIVES:
+                k = j - 1
+                while k >= s and not d.tokens[k].is_word:
+                    k -= 1
+                return k if k >= s else None
+        return None
 
     # ------------------------------------------------------------------ resolve
 
@@ -970,10 +996,12 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
         return doc.sent_of[r.trig.first], normalize(r.place_text)
 
     captured: dict[tuple[int, str], set[str]] = {}
+    captured_on: dict[tuple[int, str, str], set[Any]] = {}
     changed: dict[tuple[int, str], set[str]] = {}
     for r in raw:
         if r.status in ("captured", "held"):
             captured.setdefault(key(r), set()).add(r.actor)
+            captured_on.setdefault((*key(r), r.actor), set()).add(r.date.date)
         if r.status in ("captured", "contested", "besieged", "lost"):
             changed.setdefault(key(r), set()).add(r.actor)
     out = []
@@ -981,8 +1009,9 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
         got = captured.get(key(r), set())
         if r.status == "lost" and r.group is None and got - {r.actor}:
             continue
-        if r.status == "contested" and r.actor in got:
-            continue
+        if r.status == "contested" and r.actor in got and (
+                r.date.source != "clause" or r.date.date in captured_on[(*key(r), r.actor)]):
+            continue  # the steps to a capture told with it (an entry dated apart stays)
         if r.status == "held" and r.trig.frame.pos == "phrase" and r.group is None and (
                 changed.get(key(r), set()) - {r.actor}):
             continue  # "entered P, the last stronghold of X": the news is the entry

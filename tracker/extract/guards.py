@@ -95,6 +95,11 @@ def negated(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
         before = _words_before(d, start, NEGATION_REACH, lo)
         for k, j in enumerate(before):
             n = d.tokens[j].norm
+            verb = d.tokens[j + 1] if j + 1 < start else None
+            if verb is not None and not verb.latin and n in ("لم", "ولم", "لن", "ولن") and (
+                    j + 1 not in d.actor_at) and not any(m in verb.norm for m in _MODALS) and (
+                    verb.norm[:1] in ("ي", "ت", "ن")):
+                continue  # "لم تمض ساعات على سيطرة ...": the negation is of another verb
             if words.is_a(n, "negation", proclitics=False) or (
                     not d.tokens[j].latin and n[:1] in ("و", "ف")
                     and words.is_a(n[1:], "negation", proclitics=False)):

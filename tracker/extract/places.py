@@ -27,6 +27,8 @@ __all__ = ["Item", "Slot", "parse_before", "parse_slot"]
 MAX_UNKNOWN_WORDS = 4
 #: Items a list may hold.
 MAX_ITEMS = 40
+#: Tokens between a plural kind word and the list opener that names its places.
+LIST_AHEAD = 30
 _PERCENT = re.compile(r"^\d{1,3}(?:[.,]\d+)?$")
 _PERCENT_WORDS = frozenset({"%", "٪", "بالمئه", "بالمائه", "percent", "pct", "بالمئة"})
 _PER_CENT_2 = (("في", "المئه"), ("في", "المائه"), ("per", "cent"))
@@ -297,6 +299,10 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
         return None
     if t.norm.endswith(("ها", "هم", "هما")) and len(t.norm) > 4:
         return None  # "تلتها": its hill, a noun with a pronoun, not a name
+    if not t.norm.startswith("ال") and t.norm.endswith(("ي", "يه")) and len(t.norm) > 3 and (
+            i + 1 >= r.limit or r.blocked(i + 1) or not d.tokens[i + 1].is_word) and (
+            i > 0 and r.is_(i - 1, "kind")):
+        return None  # "تجمع سكني": an adjective after the kind word, not a name
     skip = 0
     last = i
     j = i + 1
@@ -547,9 +553,11 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                                    anaphor=True, partial=True, fraction=0.25))
             break
         if k:
+            was_plural = plural_kind and not slot.items
             kind = n
-            plural_kind = n.endswith(("ات", "ي", "ين")) or n in _PLURAL_KINDS or (
-                t.latin and n.endswith("s"))
+            plural_kind = was_plural or n.endswith(("ات", "ي", "ين")) or n in _PLURAL_KINDS or (
+                t.latin and n.endswith("s")) or (i > 0 and (doc.tokens[i - 1].norm.isdigit() or (
+                    doc.tokens[i - 1].norm in _COUNT_WORDS)))
             # a dual ("قريتي", "بلدتين") names two places
             dual_left = 2 if (not t.latin and n.endswith(("تي", "تين", "يي", "يين"))
                               and n not in _PLURAL_KINDS) else 0
@@ -626,7 +634,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                        lead_kind=bool(kind) or bool(landmark))
         if got is None and plural_kind and not slot.items:
             # "السيطرة على 4 قرى خلال يومين، وهي A وB": the list comes after a short phrase
-            ahead = next((k for k in range(i, min(lim, i + 8)) if doc.tokens[k].is_word
+            ahead = next((k for k in range(i, min(lim, i + LIST_AHEAD)) if doc.tokens[k].is_word
                           and r.is_(k, "list_intro")), None)
             if ahead is not None and not any(
                     x in r.triggers or x in doc.actor_at for x in range(i, ahead)):

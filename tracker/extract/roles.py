@@ -211,6 +211,8 @@ class Roles:
                 continue
             if any(k in d.actor_at for k in range(j + 1, min(first, j + 3))):
                 continue
+            if j + 1 < first and d.tokens[j + 1].norm in ("الاخير", "الاخيره", "الاخيرين"):
+                continue  # "مقاتلي الأخير": the latter, named before
             if t.norm in ("اخر", "آخر", "تنظيم", "جماعه", "قوات", "forces", "troops"):
                 continue
             return True
