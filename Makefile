@@ -5,7 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 SHARED ?= ../shared
 
-.PHONY: install demo test bench lint system-test-deps test-assets clean
+# `make eval`: the extractor scored on the shared corpus (../shared/corpus), per folder.
+.PHONY: install demo test bench lint eval system-test-deps test-assets clean
 
 install: $(STAMP)
 
@@ -36,6 +37,9 @@ demo: install
 
 test: install system-test-deps test-assets
 	$(BIN)/python -m pytest -n 2 -q
+
+eval: install
+	$(BIN)/tracker evaluate $(SHARED)/corpus --summary
 
 bench: install
 	$(BIN)/python -m benchmarks

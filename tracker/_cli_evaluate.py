@@ -41,7 +41,7 @@ def _short(text: str) -> str:
 
 
 def _details(s: Any) -> list[str]:
-    out = [f"", f"== {s.folder}: {len(s.misses)} missed truth rows"]
+    out = ["", f"== {s.folder}: {len(s.misses)} missed truth rows"]
     for r in s.misses:
         date = r.date.isoformat() if r.date else "undated"
         out.append(f"  MISS {r.report[:3]} line {r.line}: {r.place_en} / {r.place_ar}  "

@@ -8,7 +8,8 @@ publication-dated report takes the publication date (the news is of the day), an
 undated report the last day-precise date written in the three sentences before it (the
 story's time). When its clause puts the event before the story ("كان قد سيطر", "had
 captured", "first") and gives no date, it takes the publication date at month precision
-(some time before the news), or stays undated in an undated report. A weekday alone in an undated report keeps its weekday.
+(some time before the news), or stays undated in an undated report. A weekday alone in an
+undated report keeps its weekday.
 """
 
 from __future__ import annotations

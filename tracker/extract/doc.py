@@ -15,6 +15,7 @@ work per sentence stays bounded and the cost of a report grows linearly with its
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -258,7 +259,7 @@ def split_sentences(text: str) -> list[tuple[int, int, int, int]]:
                         k - cuts[-1] >= 8 and z - k >= 4):
                     cuts.append(k + 1)
         cuts.append(z)
-        for x, y in zip(cuts, cuts[1:]):
+        for x, y in itertools.pairwise(cuts):
             if y <= x:
                 continue
             s_, e_ = doc.tokens[x].start, doc.tokens[y - 1].end

@@ -8,7 +8,6 @@ then resolve every place with the report's context and make the claims.
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import re
@@ -157,7 +156,7 @@ class _Engine:
                                    published_precision=report.published_precision)
             except TypeError:  # an older date grammar
                 dates = find_dates(text, report.published)
-        except Exception:  # noqa: BLE001 - one odd date never stops a report
+        except Exception:
             logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
             dates = []
         names = gazetteer.spot(text)
@@ -376,8 +375,7 @@ class _Engine:
                 return None, False
             return subject
         if role == "agent":
-            start = t.last if slot_name in ("gap", "before", "passive") else t.last
-            got = self.roles.agent(start, limit=limit)
+            got = self.roles.agent(t.last, limit=limit)
             if got is None and slot_name in ("gap",) and t.gap is not None:
                 got = self.roles.agent(t.last, limit=limit)
             if got is None and d_pronoun(self.doc, t):
@@ -497,7 +495,7 @@ class _Engine:
                 continue
             if self._in_proper_name(t):
                 continue
-            s, e = d.sentence(t.first)
+            _, e = d.sentence(t.first)
             lo = self.roles._clause_start(t.first)
             why = guards.check(d, t, self.words, lo)
             status = f.status
@@ -768,8 +766,8 @@ class _Engine:
         rel = self._relative_head(it, t)
         if rel is not None:
             # "البادية التي تسيطر عليها X": the pronoun is the noun before the relative
-            hit = [p for p in pool if p[0] <= rel < p[0] + 6 and (rel in d.name_cover and (
-                d.name_cover[rel].first == p[0]) or p[0] == rel)]
+            hit = [p for p in pool if p[0] <= rel < p[0] + 6 and ((rel in d.name_cover and (
+                d.name_cover[rel].first == p[0])) or p[0] == rel)]
             return (hit[-1][0], hit[-1][1]) if hit else None
         if not pool:
             return None
@@ -973,7 +971,7 @@ def _check_scopes(raw: list[_Raw], resolve: Any, bank_of: Any) -> None:
             elif scope.startswith("bank:") and bank_of is not None:
                 try:
                     got = bank_of(place.place_id)
-                except Exception:  # noqa: BLE001 - a place without a bank
+                except Exception:
                     got = None
                 ok = got is None or got == scope[5:]
             if not ok:
@@ -1077,7 +1075,3 @@ def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon, *,
     logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
                  len(mentions))
     return Extraction(report, tuple(claims), tuple(mentions), tuple(eng.warnings))
-
-
-def _unused(_: dt.date) -> None:  # pragma: no cover
-    return None

@@ -264,7 +264,8 @@ class FrameMatcher:
         return out
 
     @staticmethod
-    def _match(doc: Doc, i: int, form: tuple[str, ...]) -> tuple[int, tuple[int, int] | None] | None:
+    def _match(doc: Doc, i: int, form: tuple[str, ...]
+               ) -> tuple[int, tuple[int, int] | None] | None:
         toks = doc.tokens
         if not _word_ok(form[0], _readings(toks[i].norm, toks[i].latin), first=True):
             return None

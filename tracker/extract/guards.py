@@ -83,9 +83,7 @@ def _present_main_verb(doc: Doc, lo: int, hi: int) -> bool:
         if not t.is_word or t.latin:
             continue
         n = t.norm[1:] if t.norm[:1] in ("و", "ف") and len(t.norm) > 3 else t.norm
-        if n[:1] in ("ي", "ت") and len(n) >= 4 and not n.startswith(("تم", "تقدم", "تراجع")):
-            return True
-        return False
+        return n[:1] in ("ي", "ت") and len(n) >= 4 and not n.startswith(("تم", "تقدم", "تراجع"))
     return False
 
 

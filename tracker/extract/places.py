@@ -64,8 +64,8 @@ _LATIN_DESCRIPTORS = frozenset({"stronghold", "strongholds", "bastion", "redoubt
                                 "besieged", "rebel-held", "group's", "state's", "isis's",
                                 "northern", "southern", "eastern", "western", "city's",
                                 "important", "small", "large", "big", "border", "frontier",
-                                "desert", "riverside", "oil-rich", "rebel", "key", "hilltop",
-                                "mountain", "coastal", "nearby", "neighbouring", "neighboring"})
+                                "desert", "riverside", "oil-rich", "rebel", "hilltop",
+                                "mountain", "coastal", "neighbouring", "neighboring"})
 _LATIN_PRE_LANDMARK = frozenset({"oil", "gas", "border", "air", "military", "water", "grain",
                                  "national", "municipal", "old", "new", "power", "sugar"})
 _ADJ_SKIP = 3  # lowercase words an English name may follow ("the prized Nassib crossing")
@@ -503,7 +503,6 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
     one_off: tuple[bool, float | None] | None = None
     dual_left = 0
     kind_end = -1
-    pending_unknown: list[Item] = []
     while i < lim and len(slot.items) < MAX_ITEMS:
         t = doc.tokens[i]
         if not t.is_word:
@@ -782,8 +781,8 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
     s0, _ = doc.sentence(max(0, end - 1)) if end else (0, 0)
     j = end - 1
     while j >= s0 and ((not doc.tokens[j].is_word and doc.tokens[j].text in (
-            "،", ",", "\"", "”", "»", ")", "'")) or (doc.tokens[j].is_word and doc.tokens[j].norm in (
-            _LINKING_VERBS))):
+            "،", ",", "\"", "”", "»", ")", "'")) or (
+            doc.tokens[j].is_word and doc.tokens[j].norm in _LINKING_VERBS)):
         j -= 1  # "half of Al-Bab remains under IS control": past the linking verb
     if j < s0:
         return Slot(end=end)

@@ -121,8 +121,8 @@ def find_ends(doc: Doc, words: WordClasses) -> list[EndOfPresence]:
             ended = _actor_near(doc, k + 1, i)
             result = toks[k].norm == "ending"
             out.append(EndOfPresence(doc.sent_of[i], k, i, ended, result))
-        elif t.latin and n.endswith("-held") and i > s and toks[i - 1].norm == "last" and i + 1 < e \
-                and words.is_a(toks[i + 1].norm, "kind"):
+        elif (t.latin and n.endswith("-held") and i > s and toks[i - 1].norm == "last"
+              and i + 1 < e and words.is_a(toks[i + 1].norm, "kind")):
             ended = _actor_near(doc, i, i)
             out.append(EndOfPresence(doc.sent_of[i], i - 1, i + 1, ended, False))
     return out

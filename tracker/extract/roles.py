@@ -164,11 +164,8 @@ class Roles:
         if cands and not t.latin and self._unknown_group_before(first, cands[-1][1] + 1):
             return None  # "تقدمت قسد، ما اضطر عناصر الفصيل للانسحاب": another, unnamed group
         if cands:
-            if t.latin:
-                # English: the clause's first actor is the subject ("the army backed by X")
-                actor = cands[0][2]
-            else:
-                actor = cands[-1][2]
+            # the nearest actor before the verb ("backed by X" and "against Y" are skipped)
+            actor = cands[-1][2]
             self._remember(first, actor)
             return actor, False
         # English passive with "by" right after: the agent is the subject

@@ -9,7 +9,6 @@ language says stays in the data file and the code only knows the classes.
 from __future__ import annotations
 
 import csv
-import io
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -172,7 +171,3 @@ def load_words(extra_paths: Sequence[str | os.PathLike[str]] = ()) -> WordClasse
             else:
                 rows.append((word, cls))
     return WordClasses(rows)
-
-
-def _unused() -> None:  # pragma: no cover - keeps io imported for type checkers
-    io.StringIO()
