@@ -20,7 +20,7 @@ from tracker import export as ex
 from tracker._io import FORMULA_STARTS, csv_safe, csv_unsafe
 from tracker.cli import main
 from tracker.corrections import corrections_from_text
-from tracker.errors import InputError
+from tracker.errors import InputError, OutputError
 from tracker.gazetteer import Gazetteer
 from tracker.model import Place
 from tracker.store import Store
@@ -198,3 +198,29 @@ def test_an_exported_corrections_csv_reads_back_without_the_guard():
     assert "'=not a formula" in text
     (c,) = corrections_from_text(text, gaz, source="back.csv").claims
     assert c.evidence.sentence == "=not a formula, an analyst's note"
+
+
+def test_leaflet_assets_replace_other_files_only_with_overwrite(tmp_path):
+    import tarfile
+
+    def package(path: Path, js: str) -> Path:
+        with tarfile.open(path, "w:gz") as tar:
+            for name, body in (("package/package.json",
+                                json.dumps({"version": ex.leaflet_version()})),
+                               ("package/dist/leaflet.js", js),
+                               ("package/dist/leaflet.css", "/* css */")):
+                data = body.encode()
+                info = tarfile.TarInfo(name)
+                info.size = len(data)
+                tar.addfile(info, io.BytesIO(data))
+        return path
+
+    assets = tmp_path / "assets"
+    ex.write_leaflet_assets(package(tmp_path / "a.tgz", "/* js */"), assets)
+    ex.write_leaflet_assets(package(tmp_path / "b.tgz", "/* js */"), assets)  # same: fine
+    (assets / "leaflet.css").write_text("/* the analyst's own css */")
+    with pytest.raises(OutputError, match=r"leaflet\.css.*--overwrite"):
+        ex.write_leaflet_assets(package(tmp_path / "c.tgz", "/* js */"), assets)
+    assert (assets / "leaflet.css").read_text() == "/* the analyst's own css */"
+    ex.write_leaflet_assets(package(tmp_path / "d.tgz", "/* js */"), assets, overwrite=True)
+    assert (assets / "leaflet.css").read_text() == "/* css */"

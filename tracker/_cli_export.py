@@ -159,7 +159,7 @@ def html_export(
     js = css = None
     if assets is not None:
         package = _leaflet_source(assets, assets_from)
-        js_path, css_path = ex.write_leaflet_assets(package, assets)
+        js_path, css_path = ex.write_leaflet_assets(package, assets, overwrite=overwrite)
         js, css = ex.relative_url(Path(js_path), out), ex.relative_url(Path(css_path), out)
     document = ex.html_document(data, tiles=tiles, leaflet_js=js, leaflet_css=css)
     return ex.write_html(document, out, overwrite=overwrite)

@@ -1234,11 +1234,15 @@ def find_leaflet_package(candidates: Sequence[Path]) -> Path:
     raise InputError(msg)
 
 
-def write_leaflet_assets(source: Path, dest: Path) -> tuple[str, str]:
+def write_leaflet_assets(
+    source: Path, dest: Path, *, overwrite: bool = False
+) -> tuple[str, str]:
     """Copy Leaflet's ``dist/`` files from a local npm package into `dest`.
 
     The package must be the version folium references (`leaflet_version`), so the page
-    behaves as the CDN one would.
+    behaves as the CDN one would. A file already in `dest` with the same bytes is left as
+    it is; one with other bytes is replaced only with `overwrite` (checked before any
+    file is written).
 
     Parameters
     ----------
@@ -1257,7 +1261,8 @@ def write_leaflet_assets(source: Path, dest: Path) -> tuple[str, str]:
     InputError
         On a wrong version or an unreadable package.
     OutputError
-        When `dest` cannot be written.
+        When `dest` cannot be written, or holds other files of those names and
+        `overwrite` is False.
     """
     want = leaflet_version()
     version, files = _read_leaflet_dist(Path(source))
@@ -1272,6 +1277,12 @@ def write_leaflet_assets(source: Path, dest: Path) -> tuple[str, str]:
         msg = f"{source}: the package lacks dist/{', dist/'.join(missing)}"
         raise InputError(msg)
     dest = Path(dest)
+    differ = [n for n, content in sorted(files.items())
+              if (dest / n).is_file() and (dest / n).read_bytes() != content]
+    if differ and not overwrite:
+        msg = (f"{dest} already holds {', '.join(differ[:3])} with other content; pass "
+               "--overwrite to replace them, or pick another --assets folder")
+        raise OutputError(msg)
     try:
         dest.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=".leaflet.", dir=dest))
