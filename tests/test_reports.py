@@ -389,12 +389,17 @@ def test_utf16_and_utf32_with_a_bom_are_decoded(tmp_path, codec):
     assert r.published == D(2018, 12, 14)
 
 
-def test_utf16_without_a_bom_is_recognised_by_its_zero_bytes(tmp_path):
+@pytest.mark.parametrize(("codec", "body"), [
+    ("utf-16-le", "The road reopened today."),
+    ("utf-16-le", "أعادت البلدية فتح الطريق اليوم بعد إغلاقه أسبوعاً كاملاً."),
+    ("utf-16-be", "أعادت البلدية فتح الطريق اليوم بعد إغلاقه أسبوعاً كاملاً."),
+])
+def test_utf16_without_a_bom_is_recognised_by_its_zero_bytes(tmp_path, codec, body):
     f = tmp_path / "u16.txt"
-    f.write_bytes("published: 2018-12-14\n---\nThe road reopened today.\n".encode("utf-16-le"))
+    f.write_bytes(f"published: 2018-12-14\n---\n{body}\n".encode(codec))
     (r,), problems = read_all(f)
     assert problems == []
-    assert r.text == "The road reopened today."
+    assert r.text == body
 
 
 def test_a_nul_past_the_first_8_kb_is_refused_with_its_place(tmp_path):

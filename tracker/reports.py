@@ -359,15 +359,20 @@ def _utf16_without_bom(data: bytes) -> str | None:
         return None
     even, odd = head[0::2].count(0), head[1::2].count(0)
     half = len(head) // 2
-    if max(even, odd) < 0.3 * half or min(even, odd) > 0.05 * half:
+    # ASCII characters (spaces, digits, Latin text) put a zero in every other byte; Arabic
+    # letters (U+06xx) put none, so Arabic text shows only its spaces and digits.
+    if max(even, odd) < 0.05 * half or min(even, odd) > 0.01 * half:
         return None
     codec = "utf-16-le" if odd > even else "utf-16-be"
     try:
         text = data.decode(codec)
     except UnicodeDecodeError:
         return None
-    if any(ord(c) in _BINARY_CHARS for c in text[:4096]):
+    sample = text[:4096]
+    if any(ord(c) in _BINARY_CHARS for c in sample):
         return None
+    if sum(c.isalpha() or c.isspace() for c in sample) < 0.6 * len(sample):
+        return None  # decodes, but not to text
     return text
 
 
