@@ -215,7 +215,8 @@ def test_cue_that_no_candidate_meets_does_not_hurt(gaz: Gazetteer) -> None:
 
 def test_context_validation_and_merge() -> None:
     with pytest.raises(ValueError, match="bank"):
-        Context(bank="north")
+        Context(bank="upstream")
+    assert Context(bank="north", river="yarmouk").river == "yarmouk"
     a = Context(admin_pcodes=("SY09",))
     b = Context(admin_pcodes=("SY05", "SY09"), bank="east")
     m = a.merge(b)
@@ -435,10 +436,22 @@ def test_bundled_files_are_small_and_valid() -> None:
     admin = BUNDLED_GAZETTEER_DIR / "admin.geojson"
     assert admin.stat().st_size < 2_000_000
     layers = gio.load_context_layers(BUNDLED_GAZETTEER_DIR)
-    assert set(layers) == {"euphrates", "syria_iraq_border"}
+    assert set(layers) == {"euphrates", "tigris", "khabur", "orontes", "yarmouk", "lake_assad",
+                           "syria_border", "syria_iraq_border"}
     assert layers["euphrates"].length > 3  # degrees: the Syrian course of the river
     # the border passes by Abu Kamal / al-Qaim
-    assert layers["syria_iraq_border"].distance(__import__("shapely").Point(40.92, 34.45)) < 0.1
+    assert layers["syria_iraq_border"].distance(Point(40.92, 34.45)) < 0.1
+    # each river passes the towns on its banks (points of the bundled gazetteer)
+    g = gio.load_gazetteer(Settings(cache_dir=BUNDLED_GAZETTEER_DIR / "no-cache",
+                                    gazetteer_dir=BUNDLED_GAZETTEER_DIR))
+    for key, towns in {"khabur": ("ocha:C4360", "ocha:C4988"),   # Hasakah, Ras al-Ain
+                       "orontes": ("ocha:C2987", "ocha:C2528"),  # Hama, Homs
+                       "euphrates": ("ocha:C5086", "ocha:C5167"),  # Deir ez-Zor, Abu Kamal
+                       "lake_assad": ("ocha:C8745",)}.items():  # Tabqa
+        for pid in towns:
+            p = g.get(pid)
+            assert layers[key].distance(Point(p.lon, p.lat)) < 0.05, (key, pid)
+    assert set(g.rivers) == {"euphrates", "tigris", "khabur", "orontes", "yarmouk"}
 
 
 def test_load_gazetteer_falls_back_to_bundled(tmp_path: Path) -> None:

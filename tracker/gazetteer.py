@@ -22,7 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -42,6 +42,15 @@ from tracker.arabic import (
     strip_article,
     tokens,
 )
+from tracker.banks import (
+    BANKS,
+    banks_of_all,
+    load_rivers,
+    river_labels,
+    river_segments,
+)
+from tracker.banks import bank_of as _bank_of_point
+from tracker.cues import AR_CUE_KINDS, AdminPhrase, admin_phrases, bank_cue, unit_phrase
 from tracker.errors import AmbiguousPlaceError, UnknownPlaceError
 from tracker.geo import distance_km
 from tracker.model import ADMIN_KINDS, Place
@@ -60,9 +69,7 @@ __all__ = [
 _ADMIN_RANK = {"governorate": 0, "district": 1, "subdistrict": 2, "country": 3}
 #: Admin kinds that a context cue may name: Arabic (exact keys), English (governorates and
 #: districts; sub-districts only when the text says "sub-district").
-_AR_CUE_KINDS: frozenset[str] = frozenset({"governorate", "district", "subdistrict"})
-_EN_CUE_KINDS: frozenset[str] = frozenset({"governorate", "district"})
-_EN_CUE_KINDS_SUB: frozenset[str] = _AR_CUE_KINDS
+_AR_CUE_KINDS = AR_CUE_KINDS
 #: Two Latin spellings with the same skeleton are the same name when this alike
 #: (rapidfuzz ratio of the article-less letters) or of the same vowel shape.
 _LATIN_SPELLING_MIN = 80.0
@@ -86,8 +93,6 @@ NEAR_MAX_KM = 40.0
 #: (`Gazetteer._anchors`) lie outside every unit it names ("reinforcements from the Hasakah
 #: countryside" in a report about Deir ez-Zor villages).
 ANCHORS_TO_OVERRULE = 2
-#: A point further than this from the river has no bank.
-BANK_MAX_KM = 25.0
 
 #: Matches scored against the context, at most (the best by match score).
 _MAX_CANDIDATES = 40
@@ -136,25 +141,6 @@ _LATIN_NOISE = frozenset(
     }
 )
 _LATIN_FEATURE_PREFIX = frozenset({"village", "town", "city", "camp", "of", "the"})
-#: A word before a name that makes it the admin unit, not the town it seats, with the
-#: levels it may mean, in order of preference (منطقة = a district, ناحية = a sub-district).
-UNIT_WORDS_AR: dict[str, tuple[str, ...]] = {
-    normalize(w): kinds for w, kinds in (
-        ("محافظة", ("governorate",)),
-        ("منطقة", ("district", "subdistrict")),
-        ("قضاء", ("district",)),
-        ("ناحية", ("subdistrict",)),
-        ("ريف", ("governorate", "district", "subdistrict")),
-    )
-}
-#: The same in English, after the name ("Afrin district") or before "of" ("district of").
-UNIT_WORDS_EN: dict[str, tuple[str, ...]] = {
-    "governorate": ("governorate",), "province": ("governorate",),
-    "district": ("district", "subdistrict"), "region": ("district", "subdistrict"),
-    "area": ("district", "subdistrict"), "sub-district": ("subdistrict",),
-    "subdistrict": ("subdistrict",), "nahiya": ("subdistrict",),
-    "countryside": ("governorate", "district", "subdistrict"),
-}
 
 #: Words that are also the names of some village but are far more often something else
 #: (function words, news vocabulary, actor names). `spot` never reports them alone.
@@ -267,18 +253,23 @@ class Context:
     bbox
         A theatre ``(min_lon, min_lat, max_lon, max_lat)``; places inside win.
     bank
-        ``"east"`` or ``"west"`` of the Euphrates; places on that bank win (needs the
-        river line given to `Gazetteer`).
+        ``"east"``, ``"west"``, ``"north"`` or ``"south"``: places on that bank of `river`
+        win (needs the river lines given to `Gazetteer`).
+    river
+        The river of `bank` (an id of `tracker.banks.load_rivers`: ``euphrates``,
+        ``khabur``, ``orontes`` ...); None: each candidate's nearest river.
     """
 
     admin_pcodes: tuple[str, ...] = ()
     near: tuple[tuple[float, float], ...] = ()
     bbox: tuple[float, float, float, float] | None = None
     bank: str | None = None
+    river: str | None = None
 
     def __post_init__(self) -> None:
-        if self.bank not in (None, "east", "west"):
-            msg = f"Context.bank must be 'east', 'west' or None, got {self.bank!r}"
+        if self.bank is not None and self.bank not in BANKS:
+            msg = (f"Context.bank must be one of {', '.join(sorted(BANKS))} or None, "
+                   f"got {self.bank!r}")
             raise ValueError(msg)
 
     @property
@@ -295,12 +286,13 @@ class Context:
             near=(*self.near, *other.near),
             bbox=other.bbox or self.bbox,
             bank=other.bank or self.bank,
+            river=other.river if other.bank else self.river,
         )
 
     def with_near(self, places: Iterable[Place]) -> Context:
         """This context plus the positions of `places` as `near` cues."""
         pts = tuple((p.lat, p.lon) for p in places)
-        return Context(self.admin_pcodes, (*self.near, *pts), self.bbox, self.bank)
+        return Context(self.admin_pcodes, (*self.near, *pts), self.bbox, self.bank, self.river)
 
 
 @dataclass(frozen=True, slots=True)
@@ -353,96 +345,8 @@ class NameSpan:
 haversine_km = distance_km
 
 
-def _as_lines(river: Any) -> list[list[tuple[float, float]]]:
-    """Coordinate lists of a LineString / MultiLineString / list of (lon, lat) sequences."""
-    if river is None:
-        return []
-    geoms = getattr(river, "geoms", None)
-    if geoms is not None:
-        return [list(g.coords) for g in geoms]
-    coords = getattr(river, "coords", None)
-    if coords is not None:
-        return [list(coords)]
-    seq = list(river)
-    if seq and isinstance(seq[0][0], int | float):
-        return [[(float(x), float(y)) for x, y in seq]]
-    return [[(float(x), float(y)) for x, y in part] for part in seq]
-
-
-def _river_segments(river: Any) -> np.ndarray:
-    """``(n, 4)`` array of segments ``x1, y1, x2, y2`` oriented west to east per part."""
-    segs = []
-    for line in _as_lines(river):
-        if len(line) < 2:
-            continue
-        if line[0][0] > line[-1][0]:
-            line = line[::-1]
-        arr = np.asarray(line, dtype=float)[:, :2]
-        segs.append(np.hstack([arr[:-1], arr[1:]]))
-    return np.vstack(segs) if segs else np.zeros((0, 4))
-
-
-def bank_of(lat: float, lon: float, river: Any, *, max_km: float = BANK_MAX_KM) -> str | None:
-    """``"east"``/``"west"``: the side of a south-eastward-flowing river a point lies on.
-
-    The river is oriented so that it runs from west to east overall (true of the Euphrates
-    from Turkey to Iraq); the left bank going downstream is the east bank (الجزيرة), the
-    right bank the west (الشامية). Returns None further than `max_km` from the river.
-    `river` may also be the array of `_river_segments` (faster when called often).
-    """
-    segs = river if isinstance(river, np.ndarray) else _river_segments(river)
-    if segs.size == 0:
-        return None
-    coslat = math.cos(math.radians(lat))
-    x1, y1, x2, y2 = segs[:, 0], segs[:, 1], segs[:, 2], segs[:, 3]
-    ax, ay = (x2 - x1) * coslat, y2 - y1
-    px, py = (lon - x1) * coslat, lat - y1
-    seg2 = ax * ax + ay * ay
-    with np.errstate(invalid="ignore", divide="ignore"):
-        t = np.where(seg2 > 0, (px * ax + py * ay) / np.where(seg2 > 0, seg2, 1.0), 0.0)
-    t = np.clip(t, 0.0, 1.0)
-    dx, dy = px - t * ax, py - t * ay
-    d2 = dx * dx + dy * dy
-    k = int(np.argmin(d2))
-    qx, qy = x1[k] + t[k] * (x2[k] - x1[k]), y1[k] + t[k] * (y2[k] - y1[k])
-    if distance_km(lat, lon, float(qy), float(qx)) > max_km:
-        return None
-    cross = float(ax[k] * py[k] - ay[k] * px[k])
-    if cross == 0:
-        return None
-    return "east" if cross > 0 else "west"
-
-
-def _banks_of_all(places: Sequence[Place], segs: np.ndarray, *,
-                  max_km: float = BANK_MAX_KM, chunk: int = 512) -> list[str | None]:
-    """`bank_of` for every place at once (vectorised over places and segments)."""
-    out: list[str | None] = []
-    if segs.size == 0:
-        return [None] * len(places)
-    x1, y1, x2, y2 = (segs[:, j][None, :] for j in range(4))
-    for start in range(0, len(places), chunk):
-        part = places[start : start + chunk]
-        lat = np.array([p.lat for p in part])[:, None]
-        lon = np.array([p.lon for p in part])[:, None]
-        coslat = np.cos(np.radians(lat))
-        ax, ay = (x2 - x1) * coslat, np.broadcast_to(y2 - y1, (len(part), segs.shape[0]))
-        px, py = (lon - x1) * coslat, lat - y1
-        seg2 = ax * ax + ay * ay
-        t = np.clip(np.divide(px * ax + py * ay, seg2, out=np.zeros_like(seg2),
-                              where=seg2 > 0), 0.0, 1.0)
-        dx, dy = px - t * ax, py - t * ay
-        k = np.argmin(dx * dx + dy * dy, axis=1)
-        rows = np.arange(len(part))
-        tk = t[rows, k]
-        qx = x1[0, k] + tk * (x2[0, k] - x1[0, k])
-        qy = y1[0, k] + tk * (y2[0, k] - y1[0, k])
-        cross = ax[rows, k] * py[rows, k] - ay[rows, k] * px[rows, k]
-        for j, p in enumerate(part):
-            if cross[j] == 0 or distance_km(p.lat, p.lon, float(qy[j]), float(qx[j])) > max_km:
-                out.append(None)
-            else:
-                out.append("east" if cross[j] > 0 else "west")
-    return out
+#: The bank of a point against one river line (re-exported from `tracker.banks`).
+bank_of = _bank_of_point
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -650,13 +554,17 @@ class Gazetteer:
         The entries. Ids must be unique (a later duplicate id is ignored).
     river
         Optional Euphrates line (shapely LineString/MultiLineString or ``(lon, lat)``
-        sequences) used to decide `Context.bank`. Without it the bank cue is ignored.
+        sequences); the same as ``rivers={"euphrates": river}``.
+    rivers
+        River lines by id of the river table (`tracker.banks.load_rivers`), used to decide
+        `Context.bank` and `bank_of`. Without any, bank cues are ignored.
     description
         What this index is (shown by ``tracker gazetteer info``).
     """
 
     def __init__(
-        self, places: Iterable[Place], *, river: Any = None, description: str = ""
+        self, places: Iterable[Place], *, river: Any = None,
+        rivers: Mapping[str, Any] | None = None, description: str = ""
     ) -> None:
         self._places: list[Place] = []
         self._by_id: dict[str, int] = {}
@@ -665,7 +573,16 @@ class Gazetteer:
                 continue
             self._by_id[p.place_id] = len(self._places)
             self._places.append(p)
-        self.river = river
+        lines = dict(rivers or {})
+        if river is not None:
+            lines.setdefault("euphrates", river)
+        table = load_rivers()
+        #: River lines with banks, by id (a lake or an unknown id has none).
+        self.rivers: dict[str, Any] = {k: v for k, v in lines.items() if v is not None and (
+            k not in table or table[k].has_banks)}
+        self._river_labels = {k: river_labels(table.get(k)) for k in self.rivers}
+        self._river_flow = {k: (table[k].downstream if k in table else "SE")
+                            for k in self.rivers}
         self.description = description
         self._ar: dict[str, dict[int, float]] = {}
         self._lat: dict[str, dict[int, float]] = {}
@@ -692,7 +609,9 @@ class Gazetteer:
             head, n_words = k.split(" ", 1)[0], k.count(" ") + 1
             if n_words > self._spot_first.get(head, 0):
                 self._spot_first[head] = n_words
-        self._banks: list[str | None] | None = None  # computed on the first bank cue
+        # bank of every place for each river, and its distance to it: on the first bank cue
+        self._banks: dict[str, list[str | None]] | None = None
+        self._river_km: dict[str, np.ndarray] = {}
         self._tiers = _prominence(self._places)
         self._nbhd_cities = self._neighbourhood_words()
         self._reset_caches()
@@ -724,11 +643,15 @@ class Gazetteer:
             return True
         return any(f" {city} " in joined for city in self._nbhd_cities[key])
 
+    @property
+    def river(self) -> Any:
+        """The Euphrates line (None when the index has none)."""
+        return self.rivers.get("euphrates")
+
     def precompute(self) -> None:
         """Compute what is otherwise computed on first use (the river bank of every place),
         so that a pickled index carries it."""
-        if self.river is not None and self._places:
-            self._bank(0)
+        self._ensure_banks()
 
     def _reset_caches(self) -> None:
         """(Re)create the memo tables that are not part of the index itself."""
@@ -818,16 +741,17 @@ class Gazetteer:
             raise UnknownPlaceError(place_id)
         return self._places[i]
 
-    def bank_of(self, place_id: str) -> str | None:
-        """``"east"`` or ``"west"``: the bank of the Euphrates a place lies on, or None.
+    def bank_of(self, place_id: str, river: str | None = "euphrates") -> str | None:
+        """The bank of a river a place lies on: ``"east"``/``"west"`` (``"north"``/
+        ``"south"`` for a river flowing west or east), or None.
 
         The bank of the place's point (for an admin unit, its representative point)
-        against the river line given to the index (`load_gazetteer` passes the bundled
-        Euphrates): the left bank going downstream is ``"east"`` (الجزيرة, شرق الفرات),
-        the right bank ``"west"`` (الشامية). None when the index has no river line or the
-        place lies more than `BANK_MAX_KM` from the river. Computed for every place at
-        once on the first call, then a list look-up. Use it to scope statements such as
-        "the last pocket east of the Euphrates" to the places of one bank.
+        against the line of `river` (an id of the river table; default the Euphrates,
+        whose left bank going downstream is ``"east"``, الجزيرة, and right bank
+        ``"west"``, الشامية); ``river=None``: the nearest river. None when the index has
+        no such line or the place lies more than `BANK_MAX_KM` from it. Computed for every
+        place at once on the first call, then a list look-up. Use it to scope statements
+        such as "the last pocket east of the Euphrates" to the places of one bank.
 
         Raises
         ------
@@ -837,9 +761,9 @@ class Gazetteer:
         i = self._by_id.get(place_id)
         if i is None:
             raise UnknownPlaceError(place_id)
-        if self.river is None:
+        if not self.rivers:
             return None
-        return self._bank(i)
+        return self._bank(i, river)
 
     def is_known_name(self, name: str) -> bool:
         """True when `name` (Arabic, normalised any way) is an indexed key."""
@@ -1002,10 +926,24 @@ class Gazetteer:
 
     # ------------------------------------------------------------------ scoring
 
-    def _bank(self, i: int) -> str | None:
+    def _ensure_banks(self) -> dict[str, list[str | None]]:
         if self._banks is None:
-            self._banks = _banks_of_all(self._places, _river_segments(self.river))
-        return self._banks[i]
+            pts = [(p.lat, p.lon) for p in self._places]
+            self._banks = {}
+            for key, line in self.rivers.items():
+                banks, km = banks_of_all(pts, river_segments(line, self._river_flow[key]),
+                                         labels=self._river_labels[key])
+                self._banks[key], self._river_km[key] = banks, km
+        return self._banks
+
+    def _bank(self, i: int, river: str | None = "euphrates") -> str | None:
+        """The bank of place `i` of `river` (None: of the nearest river)."""
+        banks = self._ensure_banks()
+        if river is not None:
+            got = banks.get(river)
+            return got[i] if got is not None else None
+        near = min(banks, key=lambda k: self._river_km[k][i], default=None)
+        return banks[near][i] if near is not None else None
 
     def _in_admin(self, p: Place, pcodes: Sequence[str]) -> bool:
         own = [c for c in p.admin_pcodes if c]
@@ -1037,7 +975,7 @@ class Gazetteer:
             in_admin = [bool(ctx.admin_pcodes) and self._in_admin(p, ctx.admin_pcodes)
                         for p, *_ in cands]
             in_bbox = [ctx.bbox is not None and _in_bbox(p, ctx.bbox) for p, *_ in cands]
-            banks = [self._bank(i) if ctx.bank and self.river is not None else None
+            banks = [self._bank(i, ctx.river) if ctx.bank and self.rivers else None
                      for *_, i in cands]
             use_admin, use_bbox = any(in_admin), any(in_bbox)
             use_bank = ctx.bank is not None and ctx.bank in banks
@@ -1239,30 +1177,18 @@ class Gazetteer:
         "Afrin district", "Idlib province"): the word before or after the name says which
         level (`UNIT_WORDS_AR` / `UNIT_WORDS_EN`); () when the query is no such phrase or
         no unit of that level has the name (then it is looked up as a place name)."""
-        kinds: tuple[str, ...] = ()
-        rest: list[str] = []
-        if is_arabic(q):
-            words = q.split()
-            if len(words) > 1:
-                for variant, _n in proclitic_variants(words[0]):
-                    if variant in UNIT_WORDS_AR:
-                        kinds, rest = UNIT_WORDS_AR[variant], words[1:]
-                        break
+        got = unit_phrase(name)
+        if got is None:
+            return ()
+        kinds, unit = got
+        if is_arabic(unit):
+            rest = unit.split()
             while len(rest) > 1 and rest[-1] in _DIRECTIONS_AR:
                 rest = rest[:-1]
-            found = [i for key in name_keys(" ".join(rest)) for i in self._admin_ar.get(key, ())
-                     ] if rest else []
+            found = [i for key in name_keys(" ".join(rest)) for i in self._admin_ar.get(key, ())]
         else:
-            words = [w for w in re.split(r"[\s,]+", name.strip().lower()) if w]
-            if len(words) > 1 and words[-1] in UNIT_WORDS_EN:
-                kinds, rest = UNIT_WORDS_EN[words[-1]], words[:-1]
-            elif len(words) > 2 and words[0] in UNIT_WORDS_EN and words[1] == "of":
-                kinds, rest = UNIT_WORDS_EN[words[0]], words[2:]
-            rest = [w for w in rest if w not in ("the", "sub")]
-            query = " ".join(rest)
-            found = [i for i in self._admin_lat.get(latin_key(query), ())
-                     if any(_latin_spelling_close(query, n)
-                            for n in self._latin_parts.get(i, ()))] if rest else []
+            found = [i for i in self._admin_lat.get(latin_key(unit), ())
+                     if any(_latin_spelling_close(unit, n) for n in self._latin_parts.get(i, ()))]
         ranked = sorted({i for i in found if self._places[i].kind in kinds},
                         key=lambda i: (kinds.index(self._places[i].kind),
                                        self._places[i].place_id))
@@ -1467,7 +1393,11 @@ class Gazetteer:
 
     def context_from_text(self, text: str) -> Context:
         """Admin and river-bank cues in a text ("ريف دير الزور الشرقي", "شرق الفرات",
-        "محافظة دير الزور", "eastern Deir ez-Zor", "east of the Euphrates") as a Context.
+        "غرب العاصي", "محافظة دير الزور", "eastern Deir ez-Zor", "west bank of the Khabur")
+        as a Context, with the text's own villages as `near` cues.
+
+        The phrases are found by `tracker.cues` (`admin_phrases`, `bank_cue`, for any
+        river of the river table).
 
         Arabic cues are a feature word (ريف، محافظة، ناحية، مدينة، منطقة، بادية) before an
         admin unit's name. English cues are a governorate or district named in an explicit
@@ -1478,25 +1408,23 @@ class Gazetteer:
         sub-district Sur), and never crosses a line break or a comma. Never raises."""
         if not isinstance(text, str) or not text:
             return Context()
-        pcodes: list[str] = []
-        norm = normalize(text)
-        for m in _AR_ADMIN_CUE.finditer(norm):
-            pcodes.extend(self._admin_in_words(m.group("name").split()))
-        for m in _EN_ADMIN_CUE.finditer(text):
-            name = m.group("a") or m.group("b") or m.group("c") or ""
-            kinds = (_EN_CUE_KINDS_SUB if m.group("sub") or m.group("sub2")
-                     else _EN_CUE_KINDS)
-            pcodes.extend(self._admin_in_words(name.replace("-", " - ").split(), kinds))
-        east = len(_AR_EAST.findall(norm)) + len(_EN_EAST.findall(text))
-        west = len(_AR_WEST.findall(norm)) + len(_EN_WEST.findall(text))
-        bank = "east" if east > west else "west" if west > east else None
+        pcodes = [code for ph in admin_phrases(text) for code in self.admin_codes_in(ph)]
+        cue = bank_cue(text)
+        river, bank = cue if cue is not None else (None, None)
         codes = tuple(dict.fromkeys(p for p in pcodes if p))
         anchors = self._anchors(text)
         if codes and len(anchors) >= ANCHORS_TO_OVERRULE and not any(
                 self._in_admin(a, codes) for a in anchors):
             codes = ()  # "تعزيزات من ريف الحسكة" in a report whose villages are all elsewhere
         return Context(admin_pcodes=codes, near=tuple((a.lat, a.lon) for a in anchors),
-                       bank=bank)
+                       bank=bank, river=river)
+
+    def admin_codes_in(self, phrase: AdminPhrase) -> list[str]:
+        """P-code of the admin unit an admin phrase of `tracker.cues.admin_phrases` names
+        (or nothing)."""
+        words = phrase.name.split() if is_arabic(phrase.name) else (
+            phrase.name.replace("-", " - ").split())
+        return self._admin_in_words(words, phrase.kinds)
 
     def _anchors(self, text: str) -> list[Place]:
         """The settlements of a text that need no context: spotted names that match one
@@ -1610,41 +1538,6 @@ def _pcode_of(place: Place) -> str:
         return place.place_id[4:]
     codes = [c for c in place.admin_pcodes if c]
     return codes[-1] if codes else ""
-
-
-_AR_ADMIN_CUE = re.compile(
-    r"(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+"
-    r"(?:محافظه\s+)?(?P<name>\S+(?:\s+\S+){0,2})"
-)
-#: An English admin name: capitalised words, or Latin articles joined by a hyphen/space
-#: ("Deir ez-Zor", "Abu Kamal", "al-Bukamal"); never across a line break or punctuation.
-_EN_ART = r"(?:al|el|as|ash|ad|ar|az|at|an|ez|es|ed|er|et)"
-_EN_WORD = r"(?:[A-Z][\w'\u2019]*|" + _EN_ART + r"(?=[ \t]*-?[ \t]*[A-Z]))"
-_EN_NAME = (r"(?:" + _EN_ART + r"-)?[A-Z][\w'\u2019]*"
-            r"(?:(?:[ \t]*-[ \t]*|[ \t]+)" + _EN_WORD + r"){0,2}")
-_EN_ADMIN_CUE = re.compile(
-    r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?[ \t]+)"
-    r"(?P<a>" + _EN_NAME + ")"
-    r"|(?i:\b(?:countryside|province|governorate|outskirts|(?P<sub>sub-?district))"
-    r"[ \t]+of[ \t]+)(?:the[ \t]+)?"
-    r"(?P<b>" + _EN_NAME + ")"
-    r"|(?P<c>" + _EN_NAME + r")(?i:[ \t]+(?:province|governorate|countryside"
-    r"|(?P<sub2>sub-?district)))\b"
-)
-_AR_EAST = re.compile(
-    r"(?:شرق|شرقي|بشرق|وشرق)\s+(?:نهر\s+)?الفرات"
-    r"|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الشرقيه|الجزيره السوريه"
-)
-_AR_WEST = re.compile(
-    r"(?:غرب|غربي|بغرب|وغرب)\s+(?:نهر\s+)?الفرات"
-    r"|(?:الضفاف|الضفه|ضفاف|ضفه)\s+(?:نهر\s+الفرات\s+)?الغربيه"
-)
-_EN_EAST = re.compile(
-    r"(?i)east\s+of\s+the\s+euphrates|east(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?"
-)
-_EN_WEST = re.compile(
-    r"(?i)west\s+of\s+the\s+euphrates|west(?:ern)?\s+bank(?:\s+of\s+the\s+euphrates)?"
-)
 
 
 def context_from_places(places: Iterable[Place], base: Context | None = None) -> Context:

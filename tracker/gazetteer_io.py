@@ -1484,8 +1484,10 @@ def load_bundled(directory: str | os.PathLike[str]) -> list[Place]:
 def load_context_layers(directory: str | os.PathLike[str]) -> dict[str, Any]:
     """The map context lines of the bundled gazetteer as shapely geometries (lon/lat).
 
-    Returns ``{"euphrates": MultiLineString, "syria_iraq_border": LineString}`` (a key is
-    missing when its feature is); an empty dict when ``context.geojson`` does not exist.
+    Returns ``{key: geometry}``: the rivers by their id in the river table
+    (``euphrates``, ``tigris``, ``khabur``, ``orontes``, ``yarmouk``), ``lake_assad``,
+    ``syria_border`` and ``syria_iraq_border`` (a key is missing when its feature is);
+    an empty dict when ``context.geojson`` does not exist.
     """
     path = Path(directory) / BUNDLED_CONTEXT
     if not path.is_file():
@@ -1494,18 +1496,28 @@ def load_context_layers(directory: str | os.PathLike[str]) -> dict[str, Any]:
         doc = json.loads(path.read_text(encoding="utf-8"))
         out: dict[str, Any] = {}
         for f in doc["features"]:
-            kind = f["properties"]["kind"]
-            key = {"river": "euphrates", "border": "syria_iraq_border"}.get(kind, kind)
+            props = f["properties"]
+            kind = props.get("kind", "")
+            key = props.get("key") or {"river": "euphrates",
+                                       "border": "syria_iraq_border"}.get(kind, kind)
             out[key] = shapely.geometry.shape(f["geometry"])
         return out
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise _fail(path, f"not a valid context GeoJSON ({exc})", _HINT_BUNDLED) from None
 
 
+def river_lines(layers: Mapping[str, Any]) -> dict[str, Any]:
+    """The context lines that are rivers with banks (ids of `tracker.banks.load_rivers`)."""
+    from tracker.banks import known_rivers
+
+    return {k: layers[k] for k in known_rivers(layers)}
+
+
 #: Bump when the compiled (pickled) index changes in a way the hashed files do not show.
 _COMPILED_VERSION = 1
 #: Modules whose code shapes the built index: a change to any of them recompiles it.
-_INDEX_CODE = ("gazetteer.py", "arabic.py", "model.py", "gazetteer_io.py")
+_INDEX_CODE = ("gazetteer.py", "arabic.py", "model.py", "gazetteer_io.py", "banks.py",
+               "data/rivers.csv")
 _COMPILED_DIR = ".cache"
 _COMPILED_KEEP = 3
 
@@ -1604,7 +1616,7 @@ def _build_index(settings: Any) -> tuple[Gazetteer, str]:
     if gaz is not None:
         return gaz, key
     national = load_cached(settings.cache_dir)
-    river = load_context_layers(gdir).get("euphrates")
+    rivers = river_lines(load_context_layers(gdir))
     if national:
         places = list(national)
         alias_path = gdir / BUNDLED_ALIASES
@@ -1614,7 +1626,7 @@ def _build_index(settings: Any) -> tuple[Gazetteer, str]:
     else:
         places = load_bundled(gdir)
         desc = f"bundled national gazetteer {gdir} ({len(places)} places)"
-    gaz = Gazetteer(places, river=river, description=desc)
+    gaz = Gazetteer(places, rivers=rivers, description=desc)
     gaz.precompute()
     _write_compiled(compiled_dirs, key, gaz)
     return gaz, key
@@ -1625,7 +1637,8 @@ def load_gazetteer(settings: Any) -> Gazetteer:
 
     The national index from the cache when `tracker gazetteer import` wrote one (with the
     bundled aliases applied); otherwise the bundled national gazetteer (``gazetteer/``).
-    River lines come from the bundled context layer.
+    River lines (Euphrates, Tigris, Khabur, Orontes, Yarmouk) come from the bundled
+    context layer, for river-bank cues of any of them.
 
     The built index is kept compiled (pickled) under ``gazetteer/.cache/`` (or
     ``<cache_dir>/compiled/`` when that is read-only, and always for an imported index),
@@ -1660,5 +1673,5 @@ def load_gazetteer(settings: Any) -> Gazetteer:
 _GAZETTEER_CACHE: dict[tuple[tuple[str, int, int], ...], Gazetteer] = {}
 
 __all__ += ["apply_aliases", "load_bundled", "load_context_layers", "load_gazetteer",
-            "read_alias_rows"]
+            "read_alias_rows", "river_lines"]
 # ================================================================ end of bundled gazetteer ==
