@@ -171,7 +171,7 @@ def main(argv: list[str] | None = None) -> int:
                 if points:  # the exponent is at least what the limit allows
                     low = slope([points[-1], (mb * 1e6, args.timeout)])
                     bounds[kind] = low
-                    bound = f", so k (step) > {low:.2f}" if low is not None else ""
+                    bound = f", so k (step) > {low:.2f} in wall time" if low is not None else ""
                 print(f"{kind:<14}{mb:>6g}{'> ' + format(args.timeout, 'g'):>10}"
                       f"{'< ' + format(mb / args.timeout, '.3f'):>8}  (over the limit{bound}; "
                       "larger sizes not tried)")
@@ -187,7 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         verdict = ("n/a" if k is None else "linear" if k < 1.25 else
                    "worse than linear" if k < 1.75 else "quadratic or worse")
         low = bounds.get(kind)
-        more = f"; the next size took over the limit: k > {low:.2f} there" if low else ""
+        more = f"; the next size ran over the limit: k > {low:.2f} there (wall time)" if low else ""
         print(f"slope {kind}: k = {'n/a' if k is None else format(k, '.2f')} ({verdict})"
               f"{more}")
     return 0
