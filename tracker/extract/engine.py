@@ -251,6 +251,13 @@ class _Engine:
                     return None  # "تقدم ... لتحتل مواقع في P": another phrase's place
             elif tok.text in (".", ";", "؛", "?", "؟", "!", ":"):
                 return None
+            elif tok.text in ("،", ",") and j + 1 < limit and d.tokens[j + 1].norm in _RELATIVES:
+                # "وسيطرة قسد، التي تضم مقاتلين عرباً، على الطبقة": past the relative clause
+                close = next((k for k in range(j + 2, min(limit, j + 25))
+                              if d.tokens[k].text in ("،", ",")), None)
+                if close is not None:
+                    j = close + 1
+                    continue
             j += 1
             steps += 1
         return None
@@ -375,6 +382,15 @@ class _Engine:
                 return None, False
             return subject
         if role == "agent":
+            if self.doc.tokens[t.first].latin and t.frame.pos in ("verb", "noun") and (
+                    slot_name != "passive"):
+                # English: an agent is named with "by" ("was taken by X"); the actor right
+                # after an active verb is its object ("expelled IS from P")
+                got = self.roles.agent(t.last, limit=limit)
+                ok = got is not None and any(
+                    self.doc.tokens[k].norm in ("by", "to") for k in range(t.last, min(
+                        limit, t.last + 4)))
+                return (got, False) if ok else (None, False)
             got = self.roles.agent(t.last, limit=limit)
             if got is None and slot_name in ("gap",) and t.gap is not None:
                 got = self.roles.agent(t.last, limit=limit)

@@ -175,7 +175,7 @@ class Roles:
                 return got[2], False
         # a group the lexicon does not know stands in the subject's place ("ما اضطر عناصر
         # الفصيل للانسحاب"): no actor rather than a wrong one
-        if self._unknown_group_before(first, lo):
+        if not t.latin and self._unknown_group_before(first, lo):
             return None
         # dropped or pronoun subject: the paragraph's last subject, else the last actor named
         inferred = self.antecedent(first)
