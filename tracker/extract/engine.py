@@ -8,6 +8,7 @@ then resolve every place with the report's context and make the claims.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import re
@@ -49,6 +50,9 @@ _RELATIVES = frozenset({"التي", "الذي", "والتي", "والذي", "ا�
 _REGION_KINDS = frozenset({"ريف", "محافظه", "باديه", "ناحيه", "province", "countryside"})
 #: Actors that fight on one side: a besieger's allies are not the besieged.
 _SIDES: dict[str, set[str]] = {"turkey": {"sna"}, "sna": {"turkey"}}
+_SIDE_OF = {"turkey": "sna"}
+#: Frames of a withdrawal (a loss that names no winner).
+_WITHDRAWALS = frozenset({"انسحب من", "withdrew"})
 #: Kind words an anaphor prefers for its antecedent ("الحي" -> a place named "حي X").
 _ANAPHOR_KINDS: dict[str, frozenset[str]] = {
     "مدينه": frozenset({"مدينه", "city", "town"}), "city": frozenset({"مدينه", "city"}),
@@ -997,6 +1001,36 @@ def _check_scopes(raw: list[_Raw], resolve: Any, bank_of: Any) -> None:
                 r.scope = None
 
 
+def _withdrawals_to_captures(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
+    """A withdrawal in a report whose other side is plain is that side's capture.
+
+    "انسحب التنظيم من البلدة" in a report where only the army takes ground: the army holds the
+    town after it. The other side is the one actor, not the loser nor its ally, that gains
+    ground (captures or fights its way in) elsewhere in the report; with none or several,
+    the claim stays a loss.
+    """
+    gainers: dict[int, set[str]] = {}
+    for r in raw:
+        if r.status in ("captured", "contested", "besieged") and not r.group:
+            who = r.besieger if r.status == "besieged" else r.actor
+            if who:
+                gainers.setdefault(doc.para_of_sent[doc.sent_of[r.trig.first]], set()).add(who)
+    report_gainers = set().union(*gainers.values()) if gainers else set()
+    out = []
+    for r in raw:
+        if r.status == "lost" and not r.group and r.trig.frame.trigger in _WITHDRAWALS:
+            para = doc.para_of_sent[doc.sent_of[r.trig.first]]
+            for pool in (gainers.get(para, set()), report_gainers):
+                others = {a for a in pool if a != r.actor and a not in _SIDES.get(r.actor, set())
+                          and a not in ("unknown", "coalition")}
+                if len({_SIDE_OF.get(a, a) for a in others}) == 1:
+                    winner = sorted(others)[0]
+                    r = dataclasses.replace(r, actor=winner, status="captured", inferred=True)
+                    break
+        out.append(r)
+    return out
+
+
 def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     """Within one sentence, the final state wins over the steps to it.
 
@@ -1086,7 +1120,7 @@ def extract(report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon, *,
         inconsistencies). Never raises for odd text.
     """
     eng = _Engine(report, gazetteer, lexicon, grammar or default_grammar())
-    raw = _prune(eng.doc, eng.raw_claims())
+    raw = _withdrawals_to_captures(eng.doc, _prune(eng.doc, eng.raw_claims()))
     claims, mentions = eng.claims(raw)
     logger.debug("report %s: %d claims, %d mentions", report.report_id, len(claims),
                  len(mentions))
