@@ -374,8 +374,10 @@ class _Engine:
         if role.startswith("actor:"):
             return role.split(":", 1)[1], False
         if role == "subject":
-            if t.gap is not None and f_pos_verbal(t) and slot_name != "gap":
-                # "فرضت قسد سيطرتها على": the subject stands inside the phrase
+            if t.gap is not None and f_pos_verbal(t) and slot_name != "gap" and (
+                    "gap" not in t.frame.loser):
+                # "فرضت قسد سيطرتها على": the subject stands inside the phrase (unless the
+                # gap is the loser's place: "drove the militants out of")
                 for sp in self.doc.actors:
                     if t.gap[0] <= sp.first < t.gap[1]:
                         return str(getattr(sp.value, "actor", "")) or None, False
@@ -673,6 +675,10 @@ class _Engine:
             actor = str(getattr(sp.value, "actor", ""))
             if not actor or actor == "unknown":
                 continue
+            nxt = d.tokens[sp.last + 1].norm if sp.last + 1 < len(d) else ""
+            if nxt in ("area", "areas", "part", "parts", "districts", "neighbourhoods",
+                       "neighborhoods", "territory", "territories", "pocket", "enclave"):
+                continue  # "a rebel-held area of Aleppo": a part, not the whole town
             slot = parse_slot(d, sp.last + 1, self.words, triggers=self.trigger_tokens)
             if not slot.items:
                 continue
@@ -1052,9 +1058,16 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
             captured_on.setdefault((*key(r), r.actor), set()).add(r.date.date)
         if r.status in ("captured", "contested", "besieged", "lost"):
             changed.setdefault(key(r), set()).add(r.actor)
+    taken_in_report: dict[str, set[str]] = {}
+    for r in raw:
+        if r.status == "captured" and not r.group:
+            taken_in_report.setdefault(normalize(r.place_text), set()).add(r.actor)
     out = []
     for r in raw:
         got = captured.get(key(r), set())
+        if r.status == "held" and not r.group and r.date.source != "clause" and (
+                taken_in_report.get(normalize(r.place_text), set()) - {r.actor}):
+            continue  # "السخنة آخر مدينة يسيطر عليها التنظيم" in the story of its capture
         if r.status == "lost" and r.group is None and got - {r.actor}:
             continue
         if r.status == "contested" and r.actor in got and (

@@ -68,8 +68,10 @@ class Roles:
         """An actor whose span starts at `first` stands after ضد/من/against/with...?"""
         d = self.doc
         p = first - 1
-        while p >= 0 and not d.tokens[p].is_word and d.tokens[p].text in ("\"", "“", "«", "("):
-            p -= 1
+        while p >= 0 and ((not d.tokens[p].is_word and d.tokens[p].text in ("\"", "“", "«", "("))
+                          or (d.tokens[p].is_word and d.tokens[p].norm in _FORCE_WORDS
+                              and p > 0 and d.tokens[p - 1].is_word)):
+            p -= 1  # "على حساب عناصر pyd": past the force word to the preposition
         if p < 0:
             return False
         n = d.tokens[p].norm
@@ -236,6 +238,16 @@ class Roles:
                        for j in range(max(s, i - 5), i))
         if glued and relative:
             return glued[-1][2]
+        # "... في حين استغلت ميليشيا (X) انسحاب الثوار؛ لتفرض سيطرتها": the sentence just
+        # before, when it ends with the actor's own clause
+        prev_s = d.sent_of[s - 1] if s > 0 else None
+        if prev_s is not None and d.para_of_sent[prev_s] == para:
+            ps, _ = d.sent_bounds[prev_s]
+            plo = self._clause_start(s - 1) if s - 1 > ps else ps
+            last = [a for a in self.actors_between(plo, s) if not self._object_position(a[0])
+                    and not self._helper_before(a[0], plo)]
+            if last:
+                return last[-1][2]
         got = self._last_subject.get(para)
         if got is not None and got[0] < i:
             return got[1]
