@@ -181,11 +181,14 @@ def test_cli_queries_work_on_a_store_that_cannot_be_written(
         held = run("who-held", HAJIN, "--on", "2018-09-20", "--store", path, "--json")
         hist = run("history", HAJIN, "--store", path)
         ing = run("ingest", report, "--store", path)
+        exp = run("export", "--on", "2018-09-20", "--format", "geojson", "--store", path)
         return [held.exit_code, held.stdout, hist.exit_code, hist.output,
-                ing.exit_code, ing.output]
+                ing.exit_code, ing.output, exp.exit_code, exp.stdout]
 
     out = _unprivileged(body, (copy,))
-    held_code, held_out, hist_code, hist_out, ing_code, ing_out = out
+    held_code, held_out, hist_code, hist_out, ing_code, ing_out, exp_code, exp_out = out
+    assert exp_code == 0, exp_out
+    assert json.loads(exp_out)["type"] == "FeatureCollection"
     assert held_code == 0, held_out
     assert json.loads(held_out)["actor"] == "isis"
     assert hist_code == 0, hist_out
