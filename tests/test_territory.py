@@ -259,14 +259,63 @@ def test_territory_bounds_pads_in_km() -> None:
     assert T.territory_bounds([]) is None
 
 
-def test_default_buffer_gives_reported_order_for_a_valley_pocket() -> None:
-    """Four villages 2-3 km apart (al-Susah .. al-Safafinah) measure 10-30 km² by default."""
+#: Villages 2-3 km apart up and down the valley around the pocket (its neighbours).
+VALLEY = [village(f"up{i}", 0.5 * (i % 2), 10 + 2.5 * i) for i in range(6)] + [
+    village(f"down{i}", -1.0 * (i % 2), -3 - 2.5 * i) for i in range(6)]
+
+
+def test_fixed_buffer_gives_reported_order_for_a_valley_pocket() -> None:
+    """Four villages 2-4 km apart (al-Susah .. al-Safafinah) measure 10-30 km² with the
+    old fixed 1.25 km reach."""
     places = [village("susah", 1.5, 7.5), village("marashida", -2, 5), village("safafina", 0, 4),
-              village("baghuz", 0, 0)]
-    cells = T.place_cells(places)
-    snap = {p.place_id: held("isis") for p in places}
+              village("baghuz", 0, 0), *VALLEY]
+    cells = T.place_cells(places, buffer_km=1.25)
+    snap = {p.place_id: held("isis") for p in places[:4]}
     assert 10 < T.pocket_report(snap, cells, "isis")["area_km2_total"] < 30
-    assert 4 < T.pocket_report({"baghuz": held("isis")}, cells, "isis")["area_km2_total"] < 10
+    assert 3 < T.pocket_report({"baghuz": held("isis")}, cells, "isis")["area_km2_total"] < 10
+
+
+#: The four villages ISIS held east of the Euphrates in mid-January 2019 (OCHA ids).
+JANUARY_POCKET = ("ocha:C5186", "ocha:C5184", "ocha:C5182", "ocha:C6797")
+
+
+def test_density_reach_on_the_real_valley_keeps_the_reported_order() -> None:
+    """With the bundled gazetteer's real villages around them, the four villages of the
+    mid-January 2019 pocket (reported then: ~15 km²) measure within a factor of two."""
+    from tracker import gazetteer_io as gio
+    from tracker.settings import BUNDLED_GAZETTEER_DIR
+
+    near = [p for p in gio.load_bundled(BUNDLED_GAZETTEER_DIR)
+            if 40.6 < p.lon < 41.2 and 34.2 < p.lat < 34.9]
+    cells = T.place_cells(near)
+    snap = {pid: held("isis") for pid in JANUARY_POCKET}
+    doc = T.pocket_report(snap, cells, "isis", close_km=T.DEFAULT_CLOSE_KM,
+                          sites=T.place_sites(near))
+    assert 7.5 < doc["area_km2_total"] < 30
+
+
+def test_reach_follows_the_density_of_settlements() -> None:
+    dense = [village(f"q{i}{j}", 0.4 * i, 0.4 * j) for i in range(5) for j in range(5)]
+    lone = village("hamlet", 60, 0)
+    valley = [village(f"v{i}", 3.0 * i, 30) for i in range(6)]
+    cells = T.place_cells([*dense, lone, *valley], merge_km=0)
+    # a town's close-set quarters: each stands for a small cell; the lone hamlet for a
+    # disc of REACH_MAX_KM; a valley village 3 km from its neighbours for about 1-3 km²
+    assert max(T.area_km2(cells[p.place_id]) for p in dense) < 0.5
+    assert T.area_km2(cells["hamlet"]) == pytest.approx(math.pi * T.REACH_MAX_KM ** 2, rel=0.02)
+    assert 1.0 < T.area_km2(cells["v2"]) < 8.0
+    fixed = T.place_cells([*dense, lone], buffer_km=1.25, merge_km=0)
+    assert T.area_km2(fixed["hamlet"]) == pytest.approx(math.pi * 1.25 ** 2, rel=0.02)
+
+
+def test_settlement_reach_is_the_median_of_the_nearest_neighbours() -> None:
+    rng = __import__("random").Random(3)
+    xy = np.array([[rng.uniform(0, 40), rng.uniform(0, 40)] for _ in range(300)])
+    got = T.settlement_reach(xy, factor=0.4, neighbours=3, lo=0.5, hi=4.0)
+    d = np.sqrt(((xy[:, None, :] - xy[None, :, :]) ** 2).sum(-1))
+    np.fill_diagonal(d, np.inf)
+    want = np.clip(0.4 * np.median(np.sort(d, axis=1)[:, :3], axis=1), 0.5, 4.0)
+    assert np.allclose(got, want)
 
 
 # --------------------------------------------------------------------------- closed territory
@@ -278,7 +327,7 @@ def trio() -> tuple[list[Place], dict[str, Polygon], dict[str, tuple[float, floa
     and 2.5 km to the north, and a lone one 20 km away."""
     places = [village("a", 0, 0), village("b", 3.2, 0), village("c", 1.6, 2.5),
               village("lone", 20, 0)]
-    return places, T.place_cells(places, merge_km=0), T.place_sites(places)
+    return places, T.place_cells(places, buffer_km=1.5, merge_km=0), T.place_sites(places)
 
 
 def test_closing_makes_neighbouring_villages_one_patch(trio) -> None:  # type: ignore[no-untyped-def]
@@ -332,9 +381,9 @@ def test_closing_keeps_the_reported_order_for_a_valley_pocket() -> None:
     """The default closing keeps four villages 2-4 km apart within a factor of two of the
     ~15 km² reported for such a pocket, and adds little to the bare cells."""
     places = [village("susah", 1.5, 7.5), village("marashida", -2, 5),
-              village("safafina", 0, 4), village("baghuz", 0, 0)]
-    cells = T.place_cells(places)
-    snap = {p.place_id: held("isis") for p in places}
+              village("safafina", 0, 4), village("baghuz", 0, 0), *VALLEY]
+    cells = T.place_cells(places, buffer_km=1.25)
+    snap = {p.place_id: held("isis") for p in places[:4]}
     doc = T.pocket_report(snap, cells, "isis", close_km=T.DEFAULT_CLOSE_KM,
                           sites=T.place_sites(places))
     plain = T.pocket_report(snap, cells, "isis")

@@ -170,21 +170,36 @@ def load_territory_data(
     timeline, gazetteer
         Already built ones (the demo passes its own); else loaded from `settings`.
     """
-    from tracker.gazetteer_io import load_context_layers, load_gazetteer
+    from tracker.gazetteer_io import load_context_layers, load_gazetteer, river_lines
 
     gaz = gazetteer if gazetteer is not None else load_gazetteer(settings)
     context = load_context_layers(settings.gazetteer_dir)
     places = {p.place_id: p for p in gaz}
-    countries = [p.geometry for p in places.values() if p.kind == "country" and p.geometry]
     cells = place_cells(
         places.values(),
-        study_area=shapely.union_all(countries) if countries else None,
-        barriers=context.get("euphrates"),
+        study_area=country_outline(places.values()),
+        barriers=_union(river_lines(context).values()),
         cache_dir=Path(settings.cache_dir) / "cells",
     )
     tl = timeline if timeline is not None else timeline_from_store(settings.store)
     first, last = _timeline_span(tl)
     return TerritoryData(tl, gaz, places, cells, context, first, last)
+
+
+def _union(geoms: Iterable[Any]) -> BaseGeometry | None:
+    parts = [g for g in geoms if g is not None and not g.is_empty]
+    return shapely.union_all(parts) if parts else None
+
+
+def country_outline(places: Iterable[Place]) -> BaseGeometry | None:
+    """The country the cells are cut to: its own polygon when the index has one, else the
+    union of its governorates (None when it has neither)."""
+    places = list(places)
+    countries = [p.geometry for p in places if p.kind == "country" and p.geometry is not None]
+    if countries:
+        return shapely.union_all(countries)
+    govs = [p.geometry for p in places if p.kind == "governorate" and p.geometry is not None]
+    return shapely.union_all(govs).buffer(0.005) if govs else None
 
 
 def canonical_actor(name: str) -> str:

@@ -48,8 +48,18 @@ CONTESTED_STATUS = "contested"
 #: Share assumed for a contested place whose reports give no fraction.
 DEFAULT_CONTESTED_FRACTION = 0.5
 
-#: Default radius around each settlement that can belong to it (see `place_cells`).
+#: Fixed radius around each settlement that can belong to it, when one is asked for
+#: (``place_cells(buffer_km=...)``); by default the reach follows the local density.
 DEFAULT_BUFFER_KM = 1.25
+#: Density-following reach (`settlement_reach`): a settlement's land reaches
+#: `REACH_FACTOR` times the median distance to its `REACH_NEIGHBOURS` nearest neighbours,
+#: kept between `REACH_MIN_KM` (town quarters, dense villages) and `REACH_MAX_KM` (steppe).
+REACH_FACTOR = 0.4
+REACH_NEIGHBOURS = 3
+REACH_MIN_KM = 0.5
+REACH_MAX_KM = 4.0
+#: Two points closer than this are one settlement listed twice: not each other's neighbour.
+_SAME_SITE_KM = 0.05
 #: Settlements closer than this to a barrier line ignore it (the line is too coarse there).
 BARRIER_MARGIN_KM = 0.5
 #: Settlements closer than this share one cell (see `place_cells`).
@@ -150,17 +160,51 @@ def is_settlement(place: Place) -> bool:
     return place.kind not in ADMIN_KINDS
 
 
+def settlement_reach(xy_km: np.ndarray, *, factor: float = REACH_FACTOR,
+                     neighbours: int = REACH_NEIGHBOURS, lo: float = REACH_MIN_KM,
+                     hi: float = REACH_MAX_KM) -> np.ndarray:
+    """How far each settlement's land reaches (km), from the local settlement density.
+
+    ``factor`` x the median distance to the ``neighbours`` nearest other settlements,
+    clipped to [lo, hi]: in a valley of villages 2-4 km apart about 1-2 km (the Voronoi
+    cell then decides), in a city's dense quarters `lo`, for a lone steppe hamlet up to
+    `hi`. `xy_km` is an ``(n, 2)`` array of projected coordinates in km. Neighbours are
+    looked for within ``hi / factor`` (an STRtree query), so the cost grows with the
+    local density, not with the square of the number of settlements.
+    """
+    n = len(xy_km)
+    far = hi / factor
+    if n < 2:
+        return np.full(n, hi)
+    pts = shapely.points(xy_km)
+    tree = shapely.STRtree(pts)
+    i, j = tree.query(pts, predicate="dwithin", distance=far)
+    d = np.hypot(*(xy_km[i] - xy_km[j]).T)
+    keep = d >= _SAME_SITE_KM
+    i, d = i[keep], d[keep]
+    order = np.lexsort((d, i))
+    i, d = i[order], d[order]
+    first = np.searchsorted(i, np.arange(n))
+    rank = np.arange(len(i)) - first[i]
+    near = np.full((n, neighbours), far)
+    sel = rank < neighbours
+    near[i[sel], rank[sel]] = d[sel]
+    return np.clip(factor * np.median(near, axis=1), lo, hi)
+
+
 def cells_key(
     places: Sequence[Place],
     *,
-    buffer_km: float,
+    buffer_km: float | None,
     study_area: BaseGeometry | None,
     barriers: BaseGeometry | None,
     merge_km: float = 0.0,
 ) -> str:
     """Cache key of a cell computation: hash of ids, coordinates, own polygons and options."""
     h = hashlib.sha256(_CELLS_VERSION.encode())
-    h.update(f"|{buffer_km:.6f}|{merge_km:.6f}|".encode())
+    reach = (f"{buffer_km:.6f}" if buffer_km is not None else
+             f"adaptive:{REACH_FACTOR}:{REACH_NEIGHBOURS}:{REACH_MIN_KM}:{REACH_MAX_KM}")
+    h.update(f"|{reach}|{merge_km:.6f}|".encode())
     for p in sorted(places, key=lambda q: q.place_id):
         h.update(f"{p.place_id}|{p.lon:.6f}|{p.lat:.6f}|{p.kind}\n".encode())
         if p.geometry is not None:
@@ -174,7 +218,7 @@ def place_cells(
     places: Iterable[Place],
     *,
     study_area: BaseGeometry | None = None,
-    buffer_km: float = DEFAULT_BUFFER_KM,
+    buffer_km: float | None = None,
     barriers: BaseGeometry | None = None,
     merge_km: float = DEFAULT_MERGE_KM,
     cache_dir: Path | None = None,
@@ -185,22 +229,18 @@ def place_cells(
     (city neighbourhoods) use it. Every point place gets its Voronoi cell among all point
     places (the land closer to it than to any other settlement), cut down to
 
-    * the disc of radius `buffer_km` around it: a settlement stands for its houses and
-      fields, not for the desert beyond. Voronoi ∩ (union of all discs) equals
-      Voronoi ∩ own disc, so this is the study area "union of buffers around the
-      settlements". The default, 1.25 km, is chosen for the Euphrates valley, where the
-      villages sit 1-4 km apart on a cultivated strip 2-4 km wide between the river and
-      the desert escarpment, and a town's farmland reaches a kilometre or so beyond its
-      houses: a lone village stands for at most π·1.25² ≈ 4.9 km², a village between
-      close neighbours for 3-4 km². Measured on the demo corpus, the four villages ISIS
-      held east of the river in mid-January 2019 (al-Susah, al-Baghuz Fawqani,
-      al-Marashidah, al-Safafinah) give 18.8 km² (reported then: ~15 km²), al-Marashidah
-      with al-Baghuz Fawqani 9.5 km² (~10 km² reported on 23 January), and al-Baghuz
-      Fawqani alone 4.9 km² (reported: under 5 km² in mid-February). With 1 km the
-      January pocket falls to 13 km² but the late-January one to 3-5 km² against ~10
-      reported; with 1.5 km al-Baghuz alone is 6.8 km², over the February figures. A
-      point-based cell cannot follow the last weeks, when the reports speak of a few
-      hundred metres of one town: those figures are plotted beside ours, not matched.
+    * the disc of its *reach* around it: a settlement stands for its houses and fields,
+      not for the desert beyond. By default (``buffer_km=None``) the reach follows the
+      settlement pattern (`settlement_reach`): 0.4 x the median distance to its three
+      nearest neighbours, between 0.5 km (a city's quarters, dense villages) and 4 km (a
+      lone steppe hamlet). In the Euphrates valley, where villages sit 2-4 km apart on a
+      cultivated strip, that is 1-2 km and the Voronoi cell between neighbours decides;
+      between Aleppo's or Daraa's close-set villages it is under 1 km. ``buffer_km``
+      fixes one radius for all instead (1.25 km was the earlier default, fitted to the
+      2019 pocket only). Voronoi ∩ (union of all discs) equals Voronoi ∩ own disc, so
+      this is the study area "union of the settlements' reaches". A point-based cell
+      cannot follow a pocket of a few hundred metres of one town: such figures are shown
+      beside ours, not matched.
     * `study_area` (e.g. the country border or a set of admin units) when given;
     * the side of each `barrier` line (e.g. the Euphrates) the settlement stands on, so a
       village on the east bank never owns land on the west bank. A settlement closer
@@ -223,7 +263,8 @@ def place_cells(
     study_area
         Optional polygon (lon/lat) that every cell is clipped to.
     buffer_km
-        Radius around each settlement beyond which land belongs to nobody (> 0).
+        One radius (km, > 0) around every settlement beyond which land belongs to nobody;
+        None (default): each settlement's own reach (`settlement_reach`).
     barriers
         Optional lines (lon/lat) a cell may not cross, e.g. a river.
     merge_km
@@ -241,8 +282,9 @@ def place_cells(
     ValueError
         When `buffer_km` is not positive.
     """
-    if not buffer_km > 0:
-        msg = f"buffer_km must be positive, got {buffer_km!r}"
+    if buffer_km is not None and not buffer_km > 0:
+        msg = (f"buffer_km must be positive (or None for the density-following reach), "
+               f"got {buffer_km!r}")
         raise ValueError(msg)
     settlements = [p for p in places if is_settlement(p)]
     key = cells_key(
@@ -269,7 +311,7 @@ def _compute_cells(
     places: Sequence[Place],
     *,
     study_area: BaseGeometry | None,
-    buffer_km: float,
+    buffer_km: float | None,
     barriers: BaseGeometry | None,
     merge_km: float,
 ) -> dict[str, Polygon]:
@@ -294,8 +336,14 @@ def _compute_cells(
             inverse[members] = g
         uniq = np.array([xy[m].mean(axis=0) for m in groups])
         pts = shapely.points(uniq)
-        radius = buffer_km * 1000.0
-        point_discs = shapely.buffer(shapely.points(xy), radius, quad_segs=16)
+        if buffer_km is None:  # each settlement's reach from the density around it
+            radius_each = settlement_reach(
+                uniq / 1000.0, factor=REACH_FACTOR, neighbours=REACH_NEIGHBOURS,
+                lo=REACH_MIN_KM, hi=REACH_MAX_KM)[inverse] * 1000.0
+        else:
+            radius_each = np.full(len(points), buffer_km * 1000.0)
+        radius = float(radius_each.max())
+        point_discs = shapely.buffer(shapely.points(xy), radius_each, quad_segs=16)
         discs = np.array(
             [point_discs[m[0]] if len(m) == 1 else shapely.union_all(point_discs[m])
              for m in groups],
@@ -525,6 +573,39 @@ def place_sites(places: Iterable[Place]) -> dict[str, tuple[float, float]]:
     return {p.place_id: (float(p.lon), float(p.lat)) for p in places if is_settlement(p)}
 
 
+class _SiteIndex:
+    """The sites of a partition as arrays, for picking those near a patch quickly."""
+
+    def __init__(self, sites: Mapping[str, tuple[float, float]], partition: Any) -> None:
+        self.sites, self.partition = sites, partition
+        self.ids = [p for p in partition if p in sites]
+        self.lon = np.fromiter((sites[p][0] for p in self.ids), float, len(self.ids))
+        self.lat = np.fromiter((sites[p][1] for p in self.ids), float, len(self.ids))
+
+    def near(self, bounds: tuple[float, float, float, float], km: float) -> list[str]:
+        """Ids of the sites within about `km` of a lon/lat box (a box test, generous)."""
+        w, s, e, n = bounds
+        dlat = km / 110.0
+        dlon = km / (110.0 * max(math.cos(math.radians((s + n) / 2)), 0.1))
+        sel = ((self.lon >= w - dlon) & (self.lon <= e + dlon)
+               & (self.lat >= s - dlat) & (self.lat <= n + dlat))
+        return [self.ids[i] for i in np.flatnonzero(sel)]
+
+
+_SITE_INDEXES: dict[tuple[int, int], _SiteIndex] = {}
+
+
+def _site_index(sites: Mapping[str, tuple[float, float]], partition: Any) -> _SiteIndex:
+    """The (cached) `_SiteIndex` of a sites mapping and a partition (``cells``)."""
+    key = (id(sites), id(partition))
+    got = _SITE_INDEXES.get(key)
+    if got is None or got.sites is not sites or got.partition is not partition:
+        if len(_SITE_INDEXES) >= 8:
+            _SITE_INDEXES.pop(next(iter(_SITE_INDEXES)))
+        got = _SITE_INDEXES[key] = _SiteIndex(sites, partition)
+    return got
+
+
 def _site_regions(
     member_ids: Sequence[str],
     sites: Mapping[str, tuple[float, float]],
@@ -535,9 +616,14 @@ def _site_regions(
     """Union of the Voronoi regions (metric) of `member_ids` among the partition's sites.
 
     Only sites inside the metric `window` take part: a site farther away cannot own land
-    inside it. Members without a site contribute nothing.
+    inside it. Members without a site contribute nothing. `partition_ids` is a list of
+    ids, or the ``cells`` mapping itself (its sites are then indexed once and reused).
     """
-    ids = [p for p in partition_ids if p in sites]
+    if isinstance(partition_ids, Mapping):
+        ids = list(partition_ids)  # the caller passes a pre-selected list when it can
+    else:
+        ids = [p for p in partition_ids if p in sites]
+    ids = [p for p in ids if p in sites]
     if not ids:
         return shapely.Polygon()
     lon = np.fromiter((sites[p][0] for p in ids), float, len(ids))
@@ -615,8 +701,11 @@ def close_territory(
     d = close_km * 1000.0
     closed = shapely.buffer(shapely.buffer(metric, d, quad_segs=8), -d, quad_segs=8)
     window = shapely.box(*metric.bounds).buffer(_SITE_WINDOW_KM * 1000.0)
-    fill = shapely.intersection(closed, _site_regions(members, sites, cells, window, fwd))
+    # the sites that can matter: the members and those within the window (box test)
+    local = _site_index(sites, cells).near(union.bounds, _SITE_WINDOW_KM + close_km + 1.0)
     member_set = set(members)
+    local_ids = list(dict.fromkeys([*members, *local]))
+    fill = shapely.intersection(closed, _site_regions(members, sites, local_ids, window, fwd))
     blocked = [cells[p] for p in others if p in cells and p not in member_set]
     blocked_m = _apply(shapely.union_all(blocked), fwd) if blocked else None
     if blocked_m is not None:
@@ -624,7 +713,8 @@ def close_territory(
     fill = _polygonal(shapely.make_valid(fill))
     holes = _small_empty_holes(
         shapely.union_all([metric, fill]) if fill is not None else metric,
-        [p for p in cells if p not in member_set and p in sites], sites, fwd, blocked_m)
+        [p for p in local_ids if p not in member_set and p in sites and p in cells], sites,
+        fwd, blocked_m)
     if holes:
         fill = shapely.union_all([g for g in (fill, *holes) if g is not None])
     if fill is None or fill.is_empty:
