@@ -290,3 +290,80 @@ def test_map_series_creates_the_folder_and_frames_share_one_extent(
     assert code == 0
     assert len(extents) == 4
     assert len(set(extents)) == 1
+
+
+# ------------------------------------------------------------------ shares and regions
+
+
+def test_pocket_share_of_an_admin_region(store: Path) -> None:
+    code, out, _ = run("pocket", "--actor", "isis", "--on", "2019-01-15", "--region",
+                       "adm:SY090203", "--store", str(store), "--json")
+    assert code == 0
+    doc = json.loads(out)
+    r = doc["region"]
+    # ISIS holds four villages of the Susat sub-district: a part of its settled land
+    assert 0 < r["share_pct"] < 100
+    assert r["actor_km2"] <= r["land_km2"] <= r["region_km2"]
+    assert r["share_pct"] == pytest.approx(100 * r["actor_km2"] / r["land_km2"], abs=0.1)
+    # a day later, al-Marashidah and al-Safafinah lost: the share falls
+    later = json.loads(run("pocket", "--actor", "isis", "--on", "2019-01-24", "--region",
+                           "adm:SY090203", "--store", str(store), "--json")[1])
+    assert later["region"]["share_pct"] < r["share_pct"]
+    text = run("pocket", "--actor", "isis", "--on", "2019-01-15", "--region", "adm:SY090203",
+               "--store", str(store))[1]
+    assert "share of the region" in text
+
+
+def test_pocket_share_of_the_land_an_actor_held_on_a_date(store: Path) -> None:
+    # "the share of the January pocket the SDF has retaken" = of ISIS's land on 01-10
+    doc = json.loads(run("pocket", "--actor", "sdf", "--on", "2019-01-24", "--region",
+                         "isis@2019-01-10/adm:SY090203", "--store", str(store), "--json")[1])
+    r = doc["region"]
+    assert 30 < r["share_pct"] < 90  # al-Marashidah, al-Safafinah, al-Susah of four
+    assert r["share_pct_low"] <= r["share_pct"] <= r["share_pct_high"]
+    done = json.loads(run("pocket", "--actor", "sdf", "--on", "2019-03-24", "--region",
+                          "isis@2019-01-10/adm:SY090203", "--store", str(store), "--json")[1])
+    assert done["region"]["share_pct"] == pytest.approx(100, abs=0.5)
+    code, _, err = run("pocket", "--actor", "sdf", "--on", "2019-03-24", "--region",
+                       "isis@2019-13-40", "--store", str(store))
+    assert code == 1
+    assert "ACTOR@YYYY-MM-DD" in err
+
+
+def test_a_city_region_is_the_town_and_its_quarters(store: Path) -> None:
+    data = C.load_territory_data(C.Settings(store=store))
+    city = C.resolve_region(data, "مدينة الرقة")
+    governorate = C.resolve_region(data, "الرقة")
+    quarters = [p for p in data.places.values() if p.kind == "neighbourhood"
+                and p.admin1 == "Ar-Raqqa" and city.contains(p.geometry.representative_point())]
+    assert len(quarters) >= 10  # Raqqa's COD-AB neighbourhoods
+    from tracker.territory import area_km2
+
+    assert 5 < area_km2(city) < 200 < area_km2(governorate)
+    assert C.resolve_region(data, "Raqqa city").equals(city)
+
+
+def test_quarters_take_their_towns_holder_until_reported_otherwise() -> None:
+    from tracker.model import Place
+
+    town = Place("t:town", "مدينة", "Town", 35.0, 38.0, admin_pcodes=("SY11", "SY1100",
+                                                                      "SY110000"))
+    q1 = Place("t:q1", "حي أ", "Q1", 35.005, 38.0, kind="neighbourhood",
+               admin_pcodes=("SY11", "SY1100", "SY110000"))
+    q2 = Place("t:q2", "حي ب", "Q2", 35.0, 38.005, kind="neighbourhood",
+               admin_pcodes=("SY11", "SY1100", "SY110000"))
+    far = Place("t:far", "حي ج", "Q3", 36.0, 38.0, kind="neighbourhood",
+                admin_pcodes=("SY11", "SY1100", "SY110000"))
+    qc = C.city_of_quarters([town, q1, q2, far])
+    assert qc == {"t:q1": "t:town", "t:q2": "t:town"}  # the far one is no quarter of it
+    snap = C.with_quarters({"t:town": "isis-holding", "t:q2": "sdf-holding"}, qc)
+    assert snap == {"t:town": "isis-holding", "t:q1": "isis-holding", "t:q2": "sdf-holding"}
+
+
+def test_map_names_each_river_in_the_label_language() -> None:
+    from tracker.render import river_label_text
+
+    assert river_label_text("khabur", "ar") == "الخابور"
+    assert river_label_text("orontes", "en") == "Orontes"
+    assert river_label_text("lake_assad", "ar") == "بحيرة الأسد"
+    assert river_label_text("euphrates", "none") is None

@@ -110,6 +110,11 @@ class TerritoryData:
     close_km: float = DEFAULT_CLOSE_KM
 
     @cached_property
+    def quarter_city(self) -> dict[str, str]:
+        """``{neighbourhood id: town id}``: the town each city quarter belongs to."""
+        return city_of_quarters(self.places.values())
+
+    @cached_property
     def sites(self) -> dict[str, tuple[float, float]]:
         """``{place_id: (lon, lat)}`` of the places that have a cell (the partition)."""
         return {k: v for k, v in place_sites(self.places.values()).items() if k in self.cells}
@@ -131,7 +136,50 @@ class TerritoryData:
                 f"({self.first_day.isoformat()}); pick a date from {self.first_day.isoformat()} on"
             )
             raise TimelineError(msg)
-        return dict(self.timeline.snapshot(on))
+        return with_quarters(self.timeline.snapshot(on), self.quarter_city)
+
+
+def city_of_quarters(places: Iterable[Place]) -> dict[str, str]:
+    """The town each neighbourhood belongs to: of the towns of its sub-district within
+    `CITY_KM`, the most prominent (a governorate or district seat, then the most
+    populous), then the nearest."""
+    from tracker.geo import distance_km
+
+    places = list(places)
+    towns: dict[str, list[Place]] = {}
+    for p in places:
+        if p.kind in ("community", "locality") and p.admin_pcodes[2]:
+            towns.setdefault(p.admin_pcodes[2], []).append(p)
+    units = {p.place_id[4:]: p for p in places if p.place_id.startswith("adm:")}
+    out: dict[str, str] = {}
+    for q in places:
+        if q.kind != "neighbourhood" or not q.admin_pcodes[2]:
+            continue
+        near = [(t, distance_km(q.lat, q.lon, t.lat, t.lon)) for t in towns.get(
+            q.admin_pcodes[2], ()) if distance_km(q.lat, q.lon, t.lat, t.lon) <= CITY_KM]
+        if not near:
+            continue
+
+        def rank(item: tuple[Place, float]) -> tuple[int, int, float]:
+            t, d = item
+            seat = sum(1 for code in t.admin_pcodes[:2] if code in units
+                       and units[code].name_ar and units[code].name_ar == t.name_ar)
+            return (-seat, -(t.population or 0), d)
+
+        out[q.place_id] = min(near, key=rank)[0].place_id
+    return out
+
+
+def with_quarters(snapshot: Mapping[str, Any], quarter_city: Mapping[str, str]
+                  ) -> dict[str, Any]:
+    """The snapshot with each city quarter that has no holding of its own given its
+    town's: a report that a city fell speaks for its quarters until one of them is
+    reported otherwise."""
+    out = dict(snapshot)
+    for quarter, town in quarter_city.items():
+        if quarter not in out and town in out:
+            out[quarter] = out[town]
+    return out
 
 
 def timeline_from_store(store_path: Path) -> Any:
@@ -215,23 +263,43 @@ def canonical_actor(name: str) -> str:
     return str(ActorLexicon.load().canonical(name))
 
 
-def resolve_region(data: TerritoryData, name: str) -> BaseGeometry:
-    """The area of an admin unit or a place named like in `tracker resolve`.
+_TOWN_WORDS = re.compile(r"^(?:مدينة|مدينه|بلدة|بلده|city of|town of)\s+(?P<name>.+)$"
+                         r"|^(?P<name2>.+?)\s+(?:city|town)$", re.IGNORECASE)
+_HELD_REGION = re.compile(r"^(?P<actor>[^@/]+)@(?P<date>\d{4}-\d{2}-\d{2})(?:/(?P<within>.+))?$")
 
-    An admin unit gives its polygon; a settlement its cell, or a disc of
-    `PLACE_REGION_KM` around it when it has none.
+
+def resolve_region(data: TerritoryData, name: str) -> BaseGeometry:
+    """The area a ``--region`` names.
+
+    - an admin unit (any level: name, unit phrase, P-code, ``adm:`` id): its polygon;
+    - a town or city: its cell, with the polygons of its quarters when the gazetteer has
+      them (neighbourhoods of its sub-district within `CITY_KM`): "مدينة الرقة" or "Raqqa
+      city" is Raqqa city (plain "الرقة" is the governorate of its name);
+    - ``ACTOR@YYYY-MM-DD`` (optionally ``/REGION``): the land ACTOR held that day (inside
+      REGION): "opposition@2016-11-15/حلب" is the eastern Aleppo pocket of that day, so
+      a share of it is "the share of eastern Aleppo retaken";
+    - any other settlement: its cell, or a disc of `PLACE_REGION_KM` when it has none.
 
     Raises
     ------
     UnknownPlaceError, AmbiguousPlaceError
         When the name matches nothing, or several places.
+    InputError, TimelineError, UnknownActorError
+        For a bad ``ACTOR@DATE`` (unknown actor, bad date, a date before the store).
     """
+    m = _HELD_REGION.match(name.strip())
+    if m:
+        return _held_region(data, m.group("actor"), m.group("date"), m.group("within"))
     gaz = data.gazetteer
     place: Place | None = None
+    town = _TOWN_WORDS.match(name.strip())  # "مدينة الرقة", "Raqqa city": not the governorate
+    if town:
+        name = town.group("name") or town.group("name2")
     if name in data.places:
         place = data.places[name]
     else:
-        admin = gaz.find_admin(name)
+        admin = None if town else (
+            gaz.find_unit(name) if hasattr(gaz, "find_unit") else gaz.find_admin(name))
         if admin is not None and admin.geometry is not None:
             return admin.geometry
         res = gaz.resolve(name)
@@ -243,12 +311,58 @@ def resolve_region(data: TerritoryData, name: str) -> BaseGeometry:
         place = res.place
     if place.geometry is not None:
         return place.geometry
+    quarters = city_quarters(data, place)
+    if quarters:
+        own = [data.cells[place.place_id]] if place.place_id in data.cells else []
+        return shapely.union_all([*own, *quarters])
     if place.place_id in data.cells:
         return data.cells[place.place_id]
     fwd, inv = equal_area_transformers(place.lon, place.lat)
     x, y = fwd.transform(place.lon, place.lat)
     disc = shapely.Point(x, y).buffer(PLACE_REGION_KM * 1000)
     return shapely.transform(disc, lambda xy: _xy(inv, xy))
+
+
+#: Quarters (neighbourhood polygons) of a town's sub-district within this many km of it
+#: make up the town as a region.
+CITY_KM = 12.0
+
+
+def city_quarters(data: TerritoryData, place: Place) -> list[BaseGeometry]:
+    """The neighbourhood polygons of a town: those of its sub-district within `CITY_KM`."""
+    from tracker.geo import distance_km
+
+    code = place.admin_pcodes[2]
+    if not code or place.kind == "neighbourhood":
+        return []
+    return [q.geometry for q in data.places.values()
+            if q.kind == "neighbourhood" and q.geometry is not None
+            and q.admin_pcodes[2] == code
+            and distance_km(q.lat, q.lon, place.lat, place.lon) <= CITY_KM]
+
+
+def _held_region(data: TerritoryData, actor: str, day: str, within: str | None
+                 ) -> BaseGeometry:
+    """The land `actor` held on `day` (closed like the maps), inside `within` if given."""
+    from tracker.territory import pockets
+
+    try:
+        on = dt.date.fromisoformat(day)
+    except ValueError:
+        msg = f"--region {actor}@{day}: {day!r} is not a date; write ACTOR@YYYY-MM-DD"
+        raise InputError(msg) from None
+    actor_id = canonical_actor(actor)
+    found = pockets(data.snapshot(on), data.cells, actor_id, close_km=data.close_km,
+                    sites=data.sites)
+    area = shapely.union_all([p.geometry for p in found]) if found else shapely.Polygon()
+    if within:
+        area = shapely.intersection(area, resolve_region(data, within))
+    if area.is_empty:
+        where = f" inside {within}" if within else ""
+        msg = (f"--region {actor}@{day}{('/' + within) if within else ''}: {actor_id} held "
+               f"no place{where} on {day}; pick another date or region")
+        raise InputError(msg)
+    return area
 
 
 def _xy(tr: Any, xy: Any) -> Any:
@@ -432,7 +546,7 @@ def build_map(
     data: TerritoryData,
     on: dt.date,
     *,
-    actor: str | None = "isis",
+    actor: str | None = None,
     region: BaseGeometry | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     extent: tuple[float, float, float, float] | None = None,
@@ -490,7 +604,7 @@ def write_map_series(
     dates: Sequence[dt.date],
     out_dir: Path,
     *,
-    actor: str | None = "isis",
+    actor: str | None = None,
     region: BaseGeometry | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     labels: str = "ar",
@@ -561,7 +675,7 @@ def area_series(
     out = []
     for day in dates:
         doc = pocket_report(data.snapshot(day), data.cells, actor, on=day, region=region,
-                            close_km=data.close_km, sites=data.sites)
+                            close_km=data.close_km, sites=data.sites, share=False)
         out.append(AreaPoint(day, doc["area_km2_total"], doc["area_km2_low"],
                              doc["area_km2_high"]))
     return out
@@ -664,7 +778,7 @@ def write_animation(
     dates: Sequence[dt.date],
     out: Path,
     *,
-    actor: str | None = "isis",
+    actor: str | None = None,
     region: BaseGeometry | None = None,
     bbox: tuple[float, float, float, float] | None = None,
     labels: str = "ar",
@@ -777,6 +891,11 @@ def _pocket_lines(doc: Mapping[str, Any]) -> list[str]:
     lines = [f"{doc['actor']} on {doc['date']}: {doc['area_km2_total']:.2f} km² "
              f"(low {doc['area_km2_low']:.2f}, high {doc['area_km2_high']:.2f}) "
              f"in {len(doc['pockets'])} pocket(s)"]
+    if "region" in doc:
+        r = doc["region"]
+        lines.append(f"  share of the region: {r['share_pct']:.1f}% (low {r['share_pct_low']:.1f}"
+                     f"%, high {r['share_pct_high']:.1f}%) of {r['land_km2']:.2f} km² of "
+                     f"settled land ({r['region_km2']:.2f} km² in all)")
     for i, p in enumerate(doc["pockets"], start=1):
         names = ", ".join((q["name_en"] or q["id"]) + (" (contested)" if q["contested"] else "")
                           for q in p["places"])
@@ -788,12 +907,15 @@ def register(main: click.Group) -> None:
     """Add `pocket`, `map` and `animate` to the command group."""
 
     @main.command("pocket")
-    @click.option("--actor", required=True, help="Actor id or name, e.g. isis.")
+    @click.option("--actor", required=True,
+                  help="Actor id or name (isis, sdf, government, opposition, hts, sna ...).")
     @click.option("--on", "on", type=DATE, default=None, help="One date.")
     @click.option("--from", "start", type=DATE, default=None, help="First date of a series.")
     @click.option("--to", "end", type=DATE, default=None, help="Last date of a series.")
     @click.option("--every", default=None, help="Series step: Nd or Nw (default 7d).")
-    @click.option("--region", default=None, help="Admin unit or place; keep pockets there.")
+    @click.option("--region", default=None,
+                  help="Admin unit, town (with its quarters) or ACTOR@DATE[/REGION]: keep "
+                       "the pockets there and give the share of it the actor holds.")
     @click.option("--chart", type=click.Path(dir_okay=False, path_type=Path), default=None,
                   help="Series only: write the area chart (.png/.svg/.pdf).")
     @click.option("--reported", type=click.Path(dir_okay=False, path_type=Path), default=None,
@@ -879,8 +1001,9 @@ def register(main: click.Group) -> None:
                   help="FILE.png|.svg|.pdf for one map; a directory for a series.")
     @click.option("--region", default=None, help="Admin unit or place the map shows.")
     @click.option("--bbox", default=None, help="W,S,E,N in degrees.")
-    @click.option("--actor", default="isis", show_default=True,
-                  help="Actor whose pockets set the extent when no region/bbox is given.")
+    @click.option("--actor", default=None,
+                  help="Actor whose pockets set the extent when no region/bbox is given "
+                       "(default: every place with a known holder on the date).")
     @click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="ar",
                   show_default=True)
     @overwrite_opt
@@ -888,7 +1011,7 @@ def register(main: click.Group) -> None:
     @store_opt
     def map_cmd(on: dt.date | None, start: dt.date | None, end: dt.date | None,
                 every: str | None, out: Path, region: str | None, bbox: str | None,
-                actor: str, labels: str, overwrite: bool, yes: bool,
+                actor: str | None, labels: str, overwrite: bool, yes: bool,
                 store: Path | None) -> None:
         """A dated control map, or one map per date plus a small-multiples sheet.
 
@@ -901,7 +1024,7 @@ def register(main: click.Group) -> None:
                 msg = "give --region or --bbox, not both"
                 raise InputError(msg)
             box = _parse_bbox(bbox)
-            actor_id = canonical_actor(actor)
+            actor_id = canonical_actor(actor) if actor else None
             if dates is None:
                 figure_format(out)
                 check_target(out, overwrite=overwrite)
@@ -929,15 +1052,17 @@ def register(main: click.Group) -> None:
                   help="FILE.gif")
     @click.option("--region", default=None, help="Admin unit or place the map shows.")
     @click.option("--bbox", default=None, help="W,S,E,N in degrees.")
-    @click.option("--actor", default="isis", show_default=True,
-                  help="Actor whose pockets set the extent.")
+    @click.option("--actor", default=None,
+                  help="Actor whose pockets set the extent (default: every place with a "
+                       "known holder).")
     @click.option("--labels", type=click.Choice(["ar", "en", "none"]), default="en",
                   show_default=True)
     @overwrite_opt
     @yes_opt
     @store_opt
     def animate_cmd(start: dt.date, end: dt.date, every: str, out: Path, region: str | None,
-                    bbox: str | None, actor: str, labels: str, overwrite: bool, yes: bool,
+                    bbox: str | None, actor: str | None, labels: str, overwrite: bool,
+                    yes: bool,
                     store: Path | None) -> None:
         """An animated GIF of the maps from --from to --to (progress bar on stderr).
 
@@ -947,7 +1072,7 @@ def register(main: click.Group) -> None:
             dates = date_range(start, end, parse_every(every),
                                limit=None if yes else max_frames())
             box = _parse_bbox(bbox)
-            actor_id = canonical_actor(actor)
+            actor_id = canonical_actor(actor) if actor else None
             if out.suffix.lower() != ".gif":
                 msg = f"{out}: an animation is written as GIF; end the file name in .gif"
                 raise OutputError(msg)

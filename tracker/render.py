@@ -65,6 +65,8 @@ NO_REPORT_LABEL = "Place: holder unknown / no report"
 RIVER_NAMES: dict[str, str] = {"ar": "الفرات", "en": "Euphrates"}
 #: Place kinds whose boundaries are drawn as thin grey lines under the territory.
 BOUNDARY_KINDS: frozenset[str] = frozenset({"subdistrict"})
+#: Place kinds whose boundaries are drawn as darker lines (the governorate lines).
+GOVERNORATE_KINDS: frozenset[str] = frozenset({"governorate"})
 LABEL_MODES = ("ar", "en", "none")
 #: Above this many places in the extent, only places with a known holder are drawn.
 MAX_BACKGROUND_PLACES = 400
@@ -75,6 +77,7 @@ _BORDER_COLOR = "#555555"
 _POINT_COLOR = "#333333"
 _NO_REPORT_COLOR = "#8a8a8a"
 _ADMIN_COLOR = "#9a9a9a"
+_GOVERNORATE_COLOR = "#6e6e6e"
 
 
 #: Shapes Arabic into presentation forms; the ﷲ ligature is off (DejaVu Sans lacks it).
@@ -258,19 +261,40 @@ def _as_geometry(value: Any) -> BaseGeometry | None:
     return None
 
 
+def _river_names() -> dict[str, tuple[str, str, str]]:
+    """``{key: (kind, name_ar, name_en)}`` of the river table (`tracker.banks`)."""
+    from tracker.banks import load_rivers
+
+    return {k: (r.kind, r.name_ar, r.name_en) for k, r in load_rivers().items()}
+
+
 def _is_river(name: str) -> bool:
     lname = name.lower()
-    return "river" in lname or "euphrates" in lname or "water" in lname
+    return (lname in _river_names() or "river" in lname or "euphrates" in lname
+            or "water" in lname or "lake" in lname)
+
+
+def river_label_text(key: str, mode: str) -> str | None:
+    """A river's (or lake's) name for its label: from the river table by key, in the label
+    mode's language (``ar``/``en``); None for ``none`` or an unnamed line."""
+    if mode not in ("ar", "en"):
+        return None
+    known = _river_names().get(key.lower())
+    if known is not None:
+        return known[1] if mode == "ar" else known[2]
+    if key.lower() in ("euphrates", "river"):
+        return RIVER_NAMES[mode]
+    return None
 
 
 def _draw_context(
     ax: Axes, proj: MapProjection, context_layers: Mapping[str, Any] | None, clip: Polygon
-) -> BaseGeometry | None:
+) -> dict[str, BaseGeometry]:
     """Rivers in blue, borders in dashed grey, anything else as thin grey lines.
 
-    Returns the rivers inside the map (map metres) for `_draw_river_label`, or None.
+    Returns ``{key: line inside the map (map metres)}`` of the rivers, for their labels.
     """
-    rivers: list[BaseGeometry] = []
+    rivers: dict[str, BaseGeometry] = {}
     for name, value in (context_layers or {}).items():
         geom = _as_geometry(value)
         if geom is None or geom.is_empty:
@@ -280,39 +304,46 @@ def _draw_context(
             continue
         lname = name.lower()
         if _is_river(name):
-            _draw_lines(ax, local, color=_RIVER_COLOR, lw=1.6, zorder=3, solid_capstyle="round")
-            rivers.append(local)
+            lake = _river_names().get(lname, ("river",))[0] == "lake"
+            _draw_lines(ax, local, color=_RIVER_COLOR, lw=3.2 if lake else 1.6, zorder=3,
+                        solid_capstyle="round")
+            rivers[name] = local
         elif "border" in lname or "country" in lname or "admin" in lname:
             _draw_lines(ax, local, color=_BORDER_COLOR, lw=1.0, ls=(0, (6, 3)), zorder=3)
         else:
             _draw_lines(ax, local, color="#888888", lw=0.6, zorder=3)
-    return shapely.union_all(rivers) if rivers else None
+    return rivers
 
 
 def _draw_boundaries(
     ax: Axes, proj: MapProjection, places: Iterable[Place], clip: Polygon
 ) -> bool:
-    """Sub-district boundaries (`BOUNDARY_KINDS` with a polygon) as thin grey lines.
+    """Sub-district boundaries (`BOUNDARY_KINDS` with a polygon) as thin grey lines, and
+    governorate lines (`GOVERNORATE_KINDS`) darker.
 
     Drawn under the territory as one LineCollection (gid ``admin-boundaries``); shared
     edges are drawn once. Returns True when any line is inside the map.
     """
     w, s, e, n = proj.extent
     view = shapely.box(w, s, e, n)
-    polys = [p.geometry for p in places
-             if p.kind in BOUNDARY_KINDS and p.geometry is not None
-             and p.geometry.intersects(view)]
-    if not polys:
-        return False
-    edges = shapely.union_all([shapely.boundary(g) for g in polys])
-    local = shapely.intersection(proj.geom(edges), clip)
-    segments = [np.asarray(part.coords) for part in shapely.get_parts(local)
-                if isinstance(part, LineString) and len(part.coords) >= 2]
-    if not segments:
-        return False
-    ax.add_collection(LineCollection(segments, colors=_ADMIN_COLOR, linewidths=0.6,
-                                     linestyles="solid", zorder=1.5, gid="admin-boundaries"))
-    return True
+    places = list(places)
+    drawn = False
+    for kinds, color, width, gid in ((BOUNDARY_KINDS, _ADMIN_COLOR, 0.6, "admin-boundaries"),
+                                     (GOVERNORATE_KINDS, _GOVERNORATE_COLOR, 1.1,
+                                      "governorate-boundaries")):
+        polys = [p.geometry for p in places
+                 if p.kind in kinds and p.geometry is not None and p.geometry.intersects(view)]
+        if not polys:
+            continue
+        edges = shapely.union_all([shapely.boundary(g) for g in polys])
+        local = shapely.intersection(proj.geom(edges), clip)
+        segments = [np.asarray(part.coords) for part in shapely.get_parts(local)
+                    if isinstance(part, LineString) and len(part.coords) >= 2]
+        if segments:
+            ax.add_collection(LineCollection(segments, colors=color, linewidths=width,
+                                             linestyles="solid", zorder=1.6, gid=gid))
+            drawn = True
+    return drawn
 
 
 def _draw_river_label(
@@ -324,8 +355,9 @@ def _draw_river_label(
     obstacles: Sequence[Bbox] = (),
     covered: BaseGeometry | None = None,
     fontsize: float = 9,
+    text: str | None = None,
 ) -> Artist | None:
-    """Name the river once, along the line, where the label fits (None if nowhere).
+    """Name a river once, along the line, where the label fits (None if nowhere).
 
     The label is rotated to the local direction of the longest visible stretch of the
     river, kept upright, shifted off the line and haloed in white; candidate positions
@@ -333,7 +365,7 @@ def _draw_river_label(
     overlaps none of the `obstacles` (legend, scale bar, north arrow) is kept, preferring
     one off the `covered` territory (map metres) so the name stays on open ground.
     """
-    text = RIVER_NAMES.get(mode)
+    text = text if text is not None else RIVER_NAMES.get(mode)
     if river is None or river.is_empty or text is None:
         return None
     lines = [g for g in shapely.get_parts(shapely.line_merge(river))
@@ -410,7 +442,7 @@ def _draw_territory(
         path = geometry_path(local) if not local.is_empty else None
         if path is None:
             continue
-        color = actor_color(actor)
+        color = actor_color(actor) if actor else "#555555"
         ax.add_patch(PathPatch(path, facecolor=color, edgecolor="white", lw=0.3, alpha=0.85,
                                zorder=2, gid=f"territory:{actor}"))
         drawn.append(actor)
@@ -536,7 +568,7 @@ class _Frame:
     hatched: bool
     candidates: list[Place]
     no_report: bool
-    river: BaseGeometry | None
+    river: dict[str, BaseGeometry] | None
     covered: BaseGeometry | None = None
 
 
@@ -719,8 +751,9 @@ def render_control_map(
     on
         The date of the map (the title).
     context_layers
-        ``{name: geometry or geometries}`` in lon/lat: names containing "river" or
-        "euphrates" are drawn as rivers, "border" as borders.
+        ``{name: geometry or geometries}`` in lon/lat (`load_context_layers`): the keys of
+        the river table (and names containing "river") are drawn as rivers and named in
+        the label language, "border" as borders.
     labels
         ``"ar"``, ``"en"`` or ``"none"``.
     extent
@@ -767,10 +800,12 @@ def render_control_map(
     if legend is not None:
         furniture.append(legend)
     obstacles = [a.get_window_extent(renderer) for a in furniture]
-    river_label = _draw_river_label(ax, fig, frame.river, labels, obstacles=obstacles,
-                                    covered=frame.covered)
-    if river_label is not None:
-        obstacles.append(river_label.get_window_extent(renderer))
+    for key, line in (frame.river or {}).items():  # each river named once, on open ground
+        river_label = _draw_river_label(ax, fig, line, labels, obstacles=obstacles,
+                                        covered=frame.covered,
+                                        text=river_label_text(key, labels))
+        if river_label is not None:
+            obstacles.append(river_label.get_window_extent(renderer))
     _place_label_layout(ax, fig, proj, frame.candidates, labels, fontsize=8,
                         max_labels=max_labels, obstacles=obstacles)
     fig.suptitle(title or on.isoformat(), fontsize=14, y=0.975)
@@ -928,7 +963,7 @@ def render_area_chart(
     series: Sequence[AreaPoint],
     reported: Sequence[ReportedArea] | None = None,
     *,
-    actor: str = "isis",
+    actor: str | None = None,
     title: str | None = None,
     dpi: float = 100,
 ) -> Figure:
@@ -984,7 +1019,7 @@ def render_area_chart(
     ax.set_ylabel("area, km²")
     ax.set_ylim(bottom=0)
     ax.grid(alpha=0.3)
-    ax.set_title(title or f"{actor_name(actor)} territory, km²")
+    ax.set_title(title or (f"{actor_name(actor)} territory, km²" if actor else "Territory, km²"))
     if series or reported:
         ax.legend(fontsize=8, loc="upper right")
     for a in (ax, det):

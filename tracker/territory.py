@@ -983,6 +983,7 @@ def pocket_report(
     places: Mapping[str, Place] | None = None,
     close_km: float = 0.0,
     sites: Mapping[str, tuple[float, float]] | None = None,
+    share: bool = True,
 ) -> dict[str, Any]:
     """The JSON document of `tracker pocket --json` for one actor and date.
 
@@ -993,7 +994,9 @@ def pocket_report(
     on
         The date (written as ISO into ``date``).
     region
-        Optional polygon (lon/lat): keep only the pockets that intersect it.
+        Optional polygon (lon/lat): keep only the pockets that intersect it, and (with
+        `share`) add ``"region"``: the share of the region the actor holds
+        (`region_share`).
     places
         Optional ``{place_id: Place}`` to name the places of each pocket.
 
@@ -1002,7 +1005,8 @@ def pocket_report(
     dict
         ``{"actor", "date", "pockets": [{"area_km2", "area_km2_low", "area_km2_high",
         "places": [{"id", "name_ar", "name_en", "contested"}], "bbox": [W, S, E, N]}],
-        "area_km2_total", "area_km2_low", "area_km2_high"}``; areas rounded to 0.01 km².
+        "area_km2_total", "area_km2_low", "area_km2_high"[, "region"]}``; areas rounded
+        to 0.01 km².
     """
     if close_km > 0 and sites is None and places:
         sites = place_sites(places.values())
@@ -1020,7 +1024,7 @@ def pocket_report(
             "contested": pid in pocket.contested,
         }
 
-    return {
+    doc: dict[str, Any] = {
         "actor": actor,
         "date": on.isoformat() if on else None,
         "pockets": [
@@ -1036,6 +1040,58 @@ def pocket_report(
         "area_km2_total": round(sum(p.area_km2 for p in found), 2),
         "area_km2_low": round(sum(p.area_km2_low for p in found), 2),
         "area_km2_high": round(sum(p.area_km2_high for p in found), 2),
+    }
+    if region is not None and share:
+        doc["region"] = region_share(snapshot, cells, actor, region)
+    return doc
+
+
+def region_share(
+    snapshot: Mapping[str, Any],
+    cells: Mapping[str, BaseGeometry],
+    actor: str,
+    region: BaseGeometry,
+) -> dict[str, float]:
+    """The share of a region's land that `actor` holds, by the cells inside it.
+
+    The region's land is the part of the settlements' cells inside `region` (the land the
+    region's towns, villages and quarters stand for; steppe no settlement reaches is not
+    counted). The actor's part: cells it holds outright, plus contested cells by its share
+    (``share_pct``), left out (``share_pct_low``) or counted whole (``share_pct_high``).
+    Areas are km² in an equal-area projection. Also ``region_km2`` (the region's whole
+    polygon) and ``land_km2`` (its settlements' cells).
+
+    Returns
+    -------
+    dict
+        ``{"share_pct", "share_pct_low", "share_pct_high", "actor_km2", "land_km2",
+        "region_km2"}``, areas rounded to 0.01 km², shares to 0.1 %.
+    """
+    shapely.prepare(region)
+    ids = [p for p in cells if shapely.intersects(region, cells[p])]
+    c = region.centroid
+    fwd, _ = equal_area_transformers(c.x, c.y)
+    metric_region = _apply(region, fwd)
+    geoms = np.array([cells[p] for p in ids], dtype=object)
+    parts = shapely.intersection(_apply(geoms, fwd), metric_region) if ids else geoms
+    area = dict(zip(ids, (shapely.area(parts) / 1e6).tolist() if ids else [], strict=True))
+    land = sum(area.values())
+    held, contested = _classify(snapshot, {p: cells[p] for p in ids})
+    outright = sum(area[p] for p in held.get(actor, ()))
+    shares = _shares(contested, actor)
+    part = sum(area[p] * f for p, f in shares.items())
+    whole = sum(area[p] for p, f in shares.items() if f > 0)
+
+    def pct(x: float) -> float:
+        return round(100.0 * x / land, 1) if land > 0 else 0.0
+
+    return {
+        "share_pct": pct(outright + part),
+        "share_pct_low": pct(outright),
+        "share_pct_high": pct(outright + whole),
+        "actor_km2": round(outright + part, 2),
+        "land_km2": round(land, 2),
+        "region_km2": round(float(shapely.area(metric_region)) / 1e6, 2),
     }
 
 
