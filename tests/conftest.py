@@ -25,6 +25,8 @@ def _isolated_env(
     monkeypatch.delenv("TRACKER_STORE", raising=False)
     monkeypatch.delenv("TRACKER_ACTORS", raising=False)
     monkeypatch.delenv("TRACKER_DATES", raising=False)
+    monkeypatch.delenv("TRACKER_PHRASES", raising=False)
+    monkeypatch.delenv("TRACKER_WORDS", raising=False)
 
 
 @pytest.fixture(scope="session")

@@ -533,13 +533,16 @@ def register(main: click.Group) -> None:
         """
         from tqdm import tqdm
 
+        from tracker._cli_reports import check_grammar
         from tracker.reports import expand_inputs
 
         settings = settings_for(store)
         inputs = expand_inputs(files)
         try:
             _check_published(published)
-            gaz, lex = _gazetteer(settings), _lexicon()
+            lex = _lexicon()
+            check_grammar()
+            gaz = _gazetteer(settings)
             with _open(settings, create=True) as st, tqdm(
                 total=len(inputs), unit="file", file=sys.stderr, desc="ingest",
                 dynamic_ncols=True, leave=False,

@@ -23,12 +23,26 @@ EXIT_SKIPPED = 3
 
 
 def load_resources() -> tuple[Any, Any]:
-    """The gazetteer (national if imported, else bundled) and the actor lexicon."""
+    """The gazetteer (national if imported, else bundled) and the actor lexicon.
+
+    The control grammar (bundled phrase and word files plus ``$TRACKER_PHRASES`` and
+    ``$TRACKER_WORDS``) is read here too, so that a broken user file is one clear error
+    before any report is read, not a failure of every report.
+    """
     from tracker.actors import ActorLexicon
     from tracker.gazetteer_io import load_gazetteer
     from tracker.settings import Settings
 
-    return load_gazetteer(Settings()), ActorLexicon.load()
+    lexicon = ActorLexicon.load()
+    check_grammar()
+    return load_gazetteer(Settings()), lexicon
+
+
+def check_grammar() -> None:
+    """Read the control grammar now; a broken phrase or word file raises `InputError`."""
+    from tracker.extract import default_grammar
+
+    default_grammar()
 
 
 def _human(extraction: Any) -> None:

@@ -49,9 +49,7 @@ Each side writes the others in its own words, and some words name an actor only 
 from __future__ import annotations
 
 import bisect
-import csv
 import datetime as dt
-import io
 import logging
 import os
 import re
@@ -60,6 +58,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
+from tracker._datafiles import csv_fields, from_env, read_text
 from tracker.arabic import PROCLITICS, TOKEN_RE, fold, normalize, tokens
 from tracker.errors import InputError, UnknownActorError
 from tracker.model import ACTORS
@@ -181,12 +180,14 @@ def _conditions(value: str, name: str, source: str, line: int) -> tuple[tuple[st
 
 def _parse_rows(text: str, source: str) -> list[ActorEntry]:
     """Parse a lexicon CSV; raise InputError naming the file and line of a bad row."""
-    reader = csv.reader(io.StringIO(text))
     header: list[str] | None = None
     out: list[ActorEntry] = []
-    for row in reader:
-        line = reader.line_num
-        if not row or not any(cell.strip() for cell in row) or row[0].lstrip().startswith("#"):
+    for line, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip() or raw.lstrip().startswith("#"):
+            continue
+        # one record a line: a quote left open must not swallow the rows after it
+        row = csv_fields(raw, f"{source}:{line}")
+        if not any(cell.strip() for cell in row):
             continue
         cells = [c.strip() for c in row]
         if header is None:
@@ -242,18 +243,8 @@ def _entry(values: dict[str, str], source: str, line: int) -> ActorEntry:
                       actors, required, " ".join(when.split()), conditions)
 
 
-def _read_file(path: Path) -> str:
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        msg = f"cannot read the actor lexicon: {err.strerror or err}"
-        raise InputError(msg, path=str(path)) from err
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = data[: err.start].count(b"\n") + 1
-        msg = "not UTF-8 text; save the lexicon as UTF-8 CSV"
-        raise InputError(msg, path=str(path), line=line) from err
+def _read_file(path: Path, env_var: str | None = None) -> str:
+    return read_text(path, "actor lexicon", env_var)
 
 
 def _env_paths() -> list[Path]:
@@ -399,8 +390,14 @@ class ActorLexicon:
         """
         bundled = resources.files("tracker").joinpath("data", _BUNDLED)
         entries = _parse_rows(bundled.read_text(encoding="utf-8"), f"tracker/data/{_BUNDLED}")
-        for path in [*_env_paths(), *(Path(p) for p in extra_paths)]:
-            entries.extend(_parse_rows(_read_file(path), str(path)))
+        env = _env_paths()
+        for k, path in enumerate([*env, *(Path(p) for p in extra_paths)]):
+            var = ENV_VAR if k < len(env) else None
+            text = _read_file(path, var)
+            try:
+                entries.extend(_parse_rows(text, str(path)))
+            except InputError as err:
+                raise (from_env(err, ENV_VAR) if var else err) from None
         lexicon = cls(entries)
         logger.debug("Actor lexicon: %d names", len(lexicon))
         return lexicon

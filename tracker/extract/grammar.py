@@ -17,6 +17,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from tracker._datafiles import csv_line, from_env, read_text
 from tracker.arabic import normalize, proclitic_variants
 from tracker.errors import InputError
 from tracker.extract.doc import Doc
@@ -126,14 +127,7 @@ def parse_frames(text: str, source: str, lang: str) -> list[Frame]:
     out = []
     for n, ln in rows[1:]:
         where = f"{source}:{n}"
-        try:
-            row = next(csv.reader([ln], strict=True))
-        except csv.Error as err:
-            msg = f"{where}: not a CSV row ({err}); quote fields that hold commas"
-            raise InputError(msg) from err
-        if len(row) < 7:
-            msg = f"{where}: {len(row)} fields, expected {len(_COLUMNS)} ({','.join(_COLUMNS)})"
-            raise InputError(msg)
+        row = csv_line(ln, where, _COLUMNS, least=7)
         row = [*row, "", ""][: len(_COLUMNS)]
         trigger, forms, pos, status, gainer, loser, places, example, origin = (
             c.strip() for c in row)
@@ -150,17 +144,6 @@ def parse_frames(text: str, source: str, lang: str) -> list[Frame]:
         out.append(Frame(trigger or forms.split("|")[0], _forms(forms, where), pos, status,
                          _roles(gainer, where), _roles(loser, where), pl, lang, example, origin))
     return out
-
-
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        msg = f"{path}: cannot read the phrase file ({err.strerror or err})"
-        raise InputError(msg) from err
-    except UnicodeDecodeError as err:
-        msg = f"{path}: not UTF-8 text ({err}); save the phrase file as UTF-8"
-        raise InputError(msg) from err
 
 
 def _lang_of(path: Path, text: str) -> str:
@@ -185,11 +168,16 @@ def load_frames(*paths: str | os.PathLike[str]) -> tuple[Frame, ...]:
         for f in parse_frames(text, f"tracker/{name}", lang):
             frames[(lang, f.trigger)] = f
     env = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    for p in [*env, *paths]:
+    for k, p in enumerate([*env, *paths]):
         path = Path(p)
-        text = _read(path)
+        var = ENV_VAR if k < len(env) else None
+        text = read_text(path, "phrase file", var)
         lang = _lang_of(path, text)
-        for f in parse_frames(text, str(path), lang):
+        try:
+            parsed = parse_frames(text, str(path), lang)
+        except InputError as err:
+            raise (from_env(err, ENV_VAR) if var else err) from None
+        for f in parsed:
             frames[(lang, f.trigger)] = f
     return tuple(frames.values())
 

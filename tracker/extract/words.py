@@ -16,6 +16,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from tracker._datafiles import csv_line, from_env, read_text
 from tracker.arabic import normalize, proclitic_variants
 from tracker.errors import InputError
 
@@ -126,12 +127,8 @@ def _parse(text: str, source: str) -> list[tuple[str, str]]:
         raise InputError(msg)
     out = []
     for n, ln in body[1:]:
-        try:
-            row = next(csv.reader([ln], strict=True))
-        except csv.Error as err:
-            msg = f"{source}:{n}: not a CSV row ({err}); quote fields that hold commas"
-            raise InputError(msg) from err
-        if len(row) < 2 or not row[0].strip():
+        row = csv_line(ln, f"{source}:{n}", _COLUMNS, least=2)
+        if not row[0].strip() or not row[1].strip():
             msg = f"{source}:{n}: a row needs at least a word and a class: {ln!r}"
             raise InputError(msg)
         word, cls = row[0].strip(), row[1].strip()
@@ -143,17 +140,6 @@ def _parse(text: str, source: str) -> list[tuple[str, str]]:
     return out
 
 
-def _read(path: Path) -> str:
-    try:
-        return path.read_text(encoding="utf-8-sig")
-    except OSError as err:
-        msg = f"{path}: cannot read the word file ({err.strerror or err})"
-        raise InputError(msg) from err
-    except UnicodeDecodeError as err:
-        msg = f"{path}: not UTF-8 text ({err}); save the word file as UTF-8"
-        raise InputError(msg) from err
-
-
 def load_words(extra_paths: Sequence[str | os.PathLike[str]] = ()) -> WordClasses:
     """The bundled word classes, then ``$TRACKER_WORDS`` files, then `extra_paths`.
 
@@ -163,8 +149,14 @@ def load_words(extra_paths: Sequence[str | os.PathLike[str]] = ()) -> WordClasse
     bundled = resources.files("tracker").joinpath("data/words.csv").read_text("utf-8")
     rows = _parse(bundled, "tracker/data/words.csv")
     env = [p for p in os.environ.get(ENV_VAR, "").split(os.pathsep) if p]
-    for p in [*env, *extra_paths]:
-        for word, cls in _parse(_read(Path(p)), str(p)):
+    for k, p in enumerate([*env, *extra_paths]):
+        var = ENV_VAR if k < len(env) else None
+        text = read_text(Path(p), "word file", var)
+        try:
+            parsed = _parse(text, str(p))
+        except InputError as err:
+            raise (from_env(err, ENV_VAR) if var else err) from None
+        for word, cls in parsed:
             if cls == "-":
                 key = normalize(word)
                 rows = [r for r in rows if normalize(r[0]) != key]
