@@ -830,3 +830,37 @@ def test_word_of_an_actor_name_is_not_a_place_mention(lex):
     assert ("ocha:C5175", "hts", "lost") in triples(x)
     assert all(m.text != "Hayat" for m in x.mentions)
 
+
+
+# ----------------------------------------------------------------------------- withdrawals, entries
+
+
+@pytest.mark.parametrize("text", [
+    "انسحب مقاتلو قسد ليلاً باتجاه بلدة هجين.",
+    "وسط انسحاب لمقاتلي قسد ليلاً نحو بلدة هجين.",
+    "The SDF withdrew its fighters eastwards to Hajin.",
+])
+def test_a_withdrawal_towards_a_place_keeps_it(gaz, lex, text):
+    # the side that withdraws goes to the place: it holds it, it does not lose it
+    assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "held")}
+
+
+def test_a_withdrawal_by_an_unnamed_side_gives_no_destination(gaz, lex):
+    # "the gunmen" with no side named: who holds the destination is not said
+    x = run("تقدم الجيش في المنطقة وسط انسحاب للمسلحين باتجاه بلدة هجين.", gaz, lex)
+    assert ("ocha:C5175", "government", "held") not in triples(x)
+
+
+def test_entering_after_the_other_side_withdrew_is_a_capture(gaz, lex):
+    x = run("وبعد انسحاب عناصر داعش دخلت قوات النظام مدينة الميادين.", gaz, lex)
+    assert ("ocha:C5192", "government", "captured") in triples(x)
+    # ... but not when the sentence says only parts were taken
+    y = run("وبعد انسحاب عناصر داعش دخلت قوات النظام مدينة الميادين وسيطرت على أجزاء منها.",
+            gaz, lex)
+    assert ("ocha:C5192", "government", "captured") not in triples(y)
+
+
+def test_the_preposition_may_follow_a_participle_phrase_naming_places(gaz, lex):
+    # a phrase between the verb and its "على" ("stationed in X and Y") does not hide the slot
+    x = run("وسيطرت قسد المتمركزة في قرى السيال وحسرات، على بلدة هجين.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "captured") in triples(x)

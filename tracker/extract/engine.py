@@ -262,8 +262,27 @@ class _Engine:
                 if close is not None:
                     j = close + 1
                     continue
+            if tok.is_word:
+                steps += 1
             j += 1
-            steps += 1
+        return None
+
+    def _destination(self, t: Trigger, until: int) -> int | None:
+        """Token after the destination word of a withdrawal ("انسحب ... باتجاه P", "withdrew
+        to P") when it comes before `until` (the withdrawal's "from" phrase, if any)."""
+        d = self.doc
+        words = 0
+        for j in range(t.last + 1, min(until, len(d.tokens))):
+            tok = d.tokens[j]
+            if tok.text in (".", ";", "؛", "?", "؟", "!", ":"):
+                return None
+            if not tok.is_word:
+                continue
+            if self.words.is_a(tok.norm, "destination"):
+                return j + 1
+            words += 1
+            if words > PREP_REACH:
+                return None
         return None
 
     def _slot(self, t: Trigger, limit: int) -> tuple[Slot, str] | None:
@@ -288,6 +307,17 @@ class _Engine:
                             return before, "passive"
             elif name == "after":
                 found = self._find_prep(t, preps, limit)
+                if t.frame.trigger in _WITHDRAWALS:
+                    dest = self._destination(t, found[0] if found else limit)
+                    if dest is not None:
+                        slot = parse_slot(d, dest, self.words, limit=limit,
+                                          triggers=self.trigger_tokens)
+                        if not slot.items and found is not None and not found[1]:
+                            # "باتجاه القسم الجنوبي من أحياء P": the "from" names the goal
+                            slot = parse_slot(d, found[0], self.words, limit=limit,
+                                              triggers=self.trigger_tokens)
+                        if slot.items:
+                            return slot, "to"
                 if found is None:
                     continue
                 k, pronoun = found
@@ -474,7 +504,12 @@ class _Engine:
         """The sentence says the entry followed an agreement or met no resistance."""
         d = self.doc
         s, e = d.sentence(t.first)
-        norms = [x.norm for x in d.tokens[s:e] if x.is_word]
+        # the clause around the entry: twelve words either side, within the sentence
+        before = [x.norm for x in d.tokens[s:t.first] if x.is_word][-12:]
+        after = [x.norm for x in d.tokens[t.first:e] if x.is_word][:13]
+        norms = before + after
+        if any(self.words.match_words(norms, k, "partial") for k in range(len(norms))):
+            return False  # "دخلوا المدينة وسيطروا على أجزاء منها": not all of it
         return any(self.words.match_words(norms, k, "peaceful") for k in range(len(norms)))
 
     def _in_proper_name(self, t: Trigger) -> bool:
@@ -553,6 +588,13 @@ class _Engine:
                     subject = (before, False)
             gainer, inf_g = self._first_role(f.gainer, t, slot, slot_name, e, subject)
             loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
+            if slot_name == "to":
+                # "withdrew to P": P is held by the side that withdrew, when the text names it
+                if f.pos == "noun" or d.tokens[t.first].norm.startswith(("ان", "الان")):
+                    loser, inf_l = self._role("agent", t, slot, slot_name, e, subject)
+                if loser is None or inf_l:
+                    continue
+                gainer, inf_g, loser, inf_l, status = loser, inf_l, None, False, "held"
             if gainer is not None and gainer == loser:
                 loser = None
             if status == "held" and f.pos == "verb" and self._used_to(t, lo):

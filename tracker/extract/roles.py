@@ -133,8 +133,9 @@ class Roles:
                                                 and d.tokens[j + 1].norm == "قبل"):
                 j += 1  # "ما تبقى من عناصر التنظيم"
                 continue
-            if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or self.words.is_a(
-                    t.norm, "agent", proclitics=False) or (
+            bare = t.norm[1:] if t.norm[:1] in ("ل", "و", "ف", "ب") and len(t.norm) > 4 else ""
+            if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or bare in _FORCE_WORDS or (
+                    self.words.is_a(t.norm, "agent", proclitics=False)) or (
                     t.norm in ("the", "قبل", "يد", "ايدي", "by", "to", "of")):
                 j += 1
                 seen += 1

@@ -28,14 +28,15 @@ CLASSES: frozenset[str] = frozenset({
     "kind", "landmark", "partial", "full", "remainder", "list_intro", "nonplace", "anaphor",
     "negation", "still", "denial", "intent", "future", "conditional", "fire", "pluperfect",
     "helper", "object", "agent", "become", "title", "stop", "direction", "people", "opener",
-    "verb", "peaceful", "expect",
+    "verb", "peaceful", "expect", "destination",
 })
 _COLUMNS = ("word", "class", "lang", "note")
 #: Classes whose words are indefinite: the article is never stripped to find them
 #: ("القريتين" is a town, not the kind word "قريتين"; "المدينة" is an anaphor).
 _DEFINITE = frozenset({"kind"})
 #: Classes whose words never take a proclitic (they are particles themselves).
-_NO_PROCLITIC = frozenset({"stop", "object", "agent", "negation", "list_intro", "conditional"})
+_NO_PROCLITIC = frozenset({"stop", "object", "agent", "negation", "list_intro", "conditional",
+                           "destination"})
 
 
 @dataclass(frozen=True, slots=True)
