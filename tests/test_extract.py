@@ -864,3 +864,32 @@ def test_the_preposition_may_follow_a_participle_phrase_naming_places(gaz, lex):
     # a phrase between the verb and its "على" ("stationed in X and Y") does not hide the slot
     x = run("وسيطرت قسد المتمركزة في قرى السيال وحسرات، على بلدة هجين.", gaz, lex)
     assert ("ocha:C5175", "sdf", "captured") in triples(x)
+
+
+def test_coming_under_control_is_a_change_of_hands(gaz, lex):
+    x = run("Hajin came under the control of the SDF on Monday.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+    y = run("Hajin fell under SDF control.", gaz, lex)
+    assert triples(y) == {("ocha:C5175", "sdf", "captured")}
+    z = run("Hajin again remains under the control of ISIS.", gaz, lex)
+    assert triples(z) == {("ocha:C5175", "isis", "held")}
+
+
+def test_a_place_located_in_another_is_the_one_taken(gaz, lex):
+    x = run("The villages of Hajin and Shafa in Deir ez-Zor were captured by the SDF.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured"), ("ocha:C5183", "sdf", "captured")}
+
+
+def test_the_country_is_not_a_place_of_a_claim(gaz, lex):
+    x = run("Families arrived in rebel-held Hajin, Syria on Monday.", gaz, lex)
+    assert {c.place_text for c in x.claims} == {"Hajin"}
+
+
+def test_cleared_of_names_the_loser_not_the_agent(gaz, lex):
+    x = run("The town of Hajin was cleared of ISIS militants.", gaz, lex)
+    assert not any(c.actor == "isis" and c.status == "captured" for c in x.claims)
+
+
+def test_an_adjective_after_a_plural_is_not_a_village(gaz, lex):
+    x = run("سيطرت قسد على عدة قرى وبلدات جديدة في ريف دير الزور.", gaz, lex)
+    assert not any("جديد" in c.place_text for c in x.claims)

@@ -279,6 +279,26 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
     return i
 
 
+_BROKEN_PLURALS = frozenset({"قري", "مناطق", "احياء", "مدن", "مواقع", "نقاط", "اراضي", "مساحات",
+                             "بلدات", "قرى", "تلال", "مزارع", "حقول"})
+
+
+def _after_plural(r: _Reader, i: int) -> bool:
+    """The word before token i is a plural noun (after any other adjectives)."""
+    d = r.doc
+    for j in range(i - 1, max(-1, i - 4), -1):
+        if not d.tokens[j].is_word:
+            return False
+        n = d.tokens[j].norm
+        for cand in (n, n[1:] if n[:1] in ("و", "ف", "ب", "ل") else "", n[2:] if n.startswith(
+                "ال") else "", n[3:] if n.startswith(("وال", "بال", "فال")) else ""):
+            if cand and (cand in _BROKEN_PLURALS or (cand.endswith("ات") and len(cand) > 4)):
+                return True
+        if not r.is_(j, "nonplace"):
+            return False
+    return False
+
+
 def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bool] | None:
     """``(last token, proclitic letters, known, licensed)`` of a name starting at token i."""
     d = r.doc
@@ -287,6 +307,10 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
     if sp is not None and sp.first == sp.last and (_function_word(r, i) or i in r.triggers or (
             t.norm in _DESCRIPTIVE) or (not lead_kind and _definite_common(r, i))):
         sp = None  # "أصبح", "التقدم", "التلة": a village's name that is a common word here
+    if sp is not None and sp.first == sp.last and t.latin and r.is_(i, "nonplace"):
+        return None  # "..., Syria": the country, not a place of it
+    if (sp is None or sp.first == sp.last) and r.is_(i, "nonplace") and _after_plural(r, i):
+        return None  # "قرى وبلدات جديدة", "مناطق واسعة": an adjective, not the village جديدة
     if sp is not None and sp.last < r.limit:
         pre = _proclitic_len(d, i, sp.value.start)
         return _extend(r, sp.last), pre, True, True
@@ -456,6 +480,9 @@ def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool,
                                                              "az", "at", "an")
     if not cap or r.blocked(j) or j in d.actor_at or first_norm in _LATIN_NOT_NAMES:
         return None
+    if r.is_(j, "nonplace") and not (j + 1 < r.limit and d.tokens[j + 1].is_word and _cap(
+            d.tokens[j + 1]) and j + 1 not in d.date_at):
+        return None  # "..., Syria": the country, not a place of it
     if first_norm.endswith(("'s", "’s")):
         return None  # "Daraa's western countryside": the possessor, not the place
     nxt = last_word_after(d, j, r.limit)
@@ -775,6 +802,13 @@ def _after_is_locative(r: _Reader, last: int) -> bool:
         n.startswith(("غربي", "شرقي", "شمالي", "جنوبي")))
 
 
+#: Prepositions that locate a place by another ("A in B"): B is not what the phrase is about.
+_LOCATIVES = frozenset({"in", "near", "inside", "outside"})
+#: Adverbs between a place and the phrase after it ("P again came under ...").
+_BEFORE_ADVERBS = frozenset({"again", "also", "now", "finally", "reportedly", "officially",
+                             "fully", "completely", "entirely", "once", "effectively"})
+
+
 def parse_before(doc: Doc, end: int, words: WordClasses, *,
                  triggers: frozenset[int] = frozenset()) -> Slot:
     """The place (or list of places) that ends just before token `end` ("P fell to X")."""
@@ -782,13 +816,21 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
     j = end - 1
     while j >= s0 and ((not doc.tokens[j].is_word and doc.tokens[j].text in (
             "،", ",", "\"", "”", "»", ")", "'")) or (
-            doc.tokens[j].is_word and doc.tokens[j].norm in _LINKING_VERBS)):
+            doc.tokens[j].is_word and (doc.tokens[j].norm in _LINKING_VERBS
+                                       or doc.tokens[j].norm in _BEFORE_ADVERBS))):
         j -= 1  # "half of Al-Bab remains under IS control": past the linking verb
     if j < s0:
         return Slot(end=end)
     if doc.tokens[j].is_word and words.match_words([doc.tokens[j].norm], 0, "anaphor"):
         # "لا تزال المدينة تحت سيطرة X": the town named before
         return Slot([Item(j, j, doc.tokens[j].text, False, True, anaphor=True)], end=end)
+    if doc.tokens[j].latin and words.is_a(doc.tokens[j].norm, "nonplace") and j - 1 > s0 and (
+            doc.tokens[j - 1].norm in ("of", "in", ",")):
+        # "Palmyra city of Syria", "al-Rashideen, Syria": the country locates the place
+        k = j - 1
+        if doc.tokens[k].norm == "of" and words.is_a(doc.tokens[k - 1].norm, "kind"):
+            k -= 1
+        return parse_before(doc, k, words, triggers=triggers)
     # walk back to the start of the name (or list) that ends at j
     start = j
     sp = doc.name_cover.get(j)
@@ -832,6 +874,17 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
             k = doc.name_cover[p - 1].first
             continue
         break
+    # "A and B in C were taken": C locates the list; the list is what was taken
+    p = k - 1
+    if p > s0 and doc.tokens[p].is_word and doc.tokens[p].norm in _LOCATIVES:
+        q = p - 1
+        while q > s0 and not doc.tokens[q].is_word and doc.tokens[q].text in ("،", ","):
+            q -= 1
+        if q in doc.name_cover and q not in doc.actor_at:
+            return parse_before(doc, q + 1, words, triggers=triggers)
+    if p - 2 > s0 and doc.tokens[p].norm == "of" and words.is_a(
+            doc.tokens[p - 1].norm, "kind") and (p - 2) in doc.name_cover:
+        return parse_before(doc, p - 1, words, triggers=triggers)  # "Palmyra city of Syria"
     # a kind word or a landmark head just before the first name ("قرية X", "حوض X الخاضع")
     while k - 1 >= s0 and doc.tokens[k - 1].is_word and (
             words.is_a(doc.tokens[k - 1].norm, "kind") or (

@@ -266,6 +266,9 @@ class Roles:
 
     def agent(self, last: int, *, limit: int) -> str | None:
         """The actor named after the phrase (through بيد / من قبل / by / to ...)."""
+        d = self.doc
+        if last + 1 < limit and d.tokens[last + 1].norm == "of" and d.tokens[last].latin:
+            return None  # "were cleared of the militants": who lost it, not who took it
         got = self.after(last, limit=limit, reach=3)
         if got is not None:
             return got[2]
