@@ -73,6 +73,10 @@ _AR_CUE_KINDS = AR_CUE_KINDS
 #: Two Latin spellings with the same skeleton are the same name when this alike
 #: (rapidfuzz ratio of the article-less letters) or of the same vowel shape.
 _LATIN_SPELLING_MIN = 80.0
+#: Latin names whose skeleton is one letter ("Kuwayyah", "Aya") are indexed under
+#: `_SHORT_KEY` + that letter when their plain spelling has at least this many letters.
+_SHORT_LATIN_MIN = 4
+_SHORT_KEY = "~"
 #: Source preference when two entries are the same place (same name, a few km apart).
 _SOURCE_RANK = {"ocha": 0, "adm": 1, "geonames": 2, "wof": 3}
 
@@ -91,7 +95,8 @@ SAME_PLACE_KM = 3.0
 NEAR_MAX_KM = 40.0
 #: An admin cue of a text is dropped when at least this many of the text's own villages
 #: (`Gazetteer._anchors`) lie outside every unit it names ("reinforcements from the Hasakah
-#: countryside" in a report about Deir ez-Zor villages).
+#: countryside" in a report about Deir ez-Zor villages), and they outnumber the times the
+#: text names the unit.
 ANCHORS_TO_OVERRULE = 2
 
 #: Matches scored against the context, at most (the best by match score).
@@ -700,7 +705,9 @@ class Gazetteer:
                     self._latin_parts.setdefault(i, []).append(part)
                     key = latin_key(part)
                     if len(key) < 2:
-                        continue
+                        if len(_latin_simple(part)) < _SHORT_LATIN_MIN:
+                            continue
+                        key = _SHORT_KEY + key  # "Kuwayyah": a skeleton of one letter
                     slot = self._lat.setdefault(key, {})
                     slot[i] = max(slot.get(i, 0.0), _S_EXACT)
                     if p.kind in ADMIN_KINDS:
@@ -841,17 +848,28 @@ class Gazetteer:
 
     def _lookup_latin(self, q: str) -> tuple[tuple[int, float, str], ...]:
         key = _latin_query_key(q)
-        if len(key) < 2:
-            return ()
+        simple = _latin_simple(q)
+        short = len(key) < 2
+        if short:
+            # A name of vowels and glides ("Kuwayah") has a skeleton of one letter: only
+            # names of that skeleton spelt alike (`_LATIN_SPELLING_MIN`) are candidates.
+            if len(simple) < _SHORT_LATIN_MIN:
+                return ()
+            key = _SHORT_KEY + key
         hits = self._lat.get(key)
         reason = "latin"
+        if short:
+            hits = {i: s for i, s in (hits or {}).items()
+                    if max((fuzz.ratio(simple, n) for n in self._latin_names(i)), default=0.0)
+                    >= _LATIN_SPELLING_MIN}
+            if not hits:
+                return ()
         if not hits:
             fuzzy = self._fuzzy(key, self._lat, self._lat_sorted, self._lat_lens,
                                 FUZZY_CUTOFF_LATIN, None)
             hits = {i: s for i, s, _ in fuzzy}
             reason = "latin-fuzzy"
         # Skeletons are lossy ("Sousa" ~ "Sa'sa'"): rank by how close the spelling is.
-        simple = _latin_simple(q)
         out = []
         for i, s in hits.items():
             best = max((fuzz.ratio(simple, n) for n in self._latin_names(i)), default=0.0)
@@ -967,7 +985,11 @@ class Gazetteer:
                 for p, *_ in cands:
                     ds = sorted(distance_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
                     near_d.append(ds[len(ds) // 2])
-            dmin = min(near_d) if near_d else 0.0
+            # Nearness chooses between namesakes: when the name matches some places
+            # exactly, distances count from the nearest of those, so a near misspelling
+            # ("Masikan" for "Maskanah") never outranks the exact namesake for being near.
+            exact_d = [d for d, c in zip(near_d, cands, strict=False) if _is_exact(c[2])]
+            dmin = min(exact_d or near_d) if near_d else 0.0
             if dmin > NEAR_MAX_KM:
                 near_d = []  # every candidate is far from the report's places: no cue
             # A cue only counts when some candidate meets it: a report about Deir ez-Zor
@@ -998,7 +1020,7 @@ class Gazetteer:
                     elif banks[k] is not None:
                         s -= _P_BANK
                 if near_d:
-                    s -= _P_NEAR * min(1.0, (near_d[k] - dmin) / _NEAR_SCALE_KM)
+                    s -= _P_NEAR * min(1.0, max(0.0, near_d[k] - dmin) / _NEAR_SCALE_KM)
                     notes.append(f"near:{near_d[k]:.0f}km")
                 out.append(Candidate(p, max(0.0, s), "+".join(notes)))
             theatre = [(use_admin and in_admin[k]) or (use_bbox and in_bbox[k])
@@ -1083,6 +1105,16 @@ class Gazetteer:
                 return []
             unit = self._unit_hits(name, q)
             hits = unit if unit else self._lookup(q)
+            if not hits and "(" in name:
+                # "T4 (Tiyas airbase)", "Sheikh Maqsoud (Aleppo)": the name outside the
+                # brackets, else the one inside.
+                outside = re.sub(r"\([^)]*\)?", " ", name).strip()
+                inside = " ".join(re.findall(r"\(([^)]*)\)?", name)).strip()
+                for part in (outside, inside):
+                    if part and part != name:
+                        hits = self._lookup(normalize(part)) if normalize(part) else ()
+                        if hits:
+                            break
             return self._score(hits, context)[: max(0, limit)]
         except (ValueError, TypeError, KeyError, IndexError):  # pragma: no cover - defensive
             return []
@@ -1413,9 +1445,13 @@ class Gazetteer:
         river, bank = cue if cue is not None else (None, None)
         codes = tuple(dict.fromkeys(p for p in pcodes if p))
         anchors = self._anchors(text)
-        if codes and len(anchors) >= ANCHORS_TO_OVERRULE and not any(
+        outside = {a.place_id for a in anchors}
+        if codes and len(outside) >= ANCHORS_TO_OVERRULE and len(outside) > max(
+                pcodes.count(c) for c in codes) and not any(
                 self._in_admin(a, codes) for a in anchors):
-            codes = ()  # "تعزيزات من ريف الحسكة" in a report whose villages are all elsewhere
+            # "تعزيزات من ريف الحسكة" once in a report whose villages are all elsewhere; a
+            # unit the text names more often than it names such villages stays the cue.
+            codes = ()
         return Context(admin_pcodes=codes, near=tuple((a.lat, a.lon) for a in anchors),
                        bank=bank, river=river)
 

@@ -1346,6 +1346,8 @@ BUNDLED_ALIASES = "aliases.csv"
 BUNDLED_ADMIN = "admin.geojson"
 BUNDLED_NEIGHBOURHOODS = "neighbourhoods.geojson"
 BUNDLED_CONTEXT = "context.geojson"
+BUNDLED_LANDMARKS = "landmarks.csv"
+_LANDMARK_COLUMNS = ("place_id", "name_ar", "name_en", "lat", "lon", "aliases", "source", "note")
 _BUNDLED_COLUMNS = ("place_id", "name_ar", "name_en", "lat", "lon", "kind", "admin1", "admin2",
                     "admin3", "pcode1", "pcode2", "pcode3", "aliases", "source_ids", "population")
 _ALIAS_COLUMNS = ("place_id", "alias", "lang", "absorbs", "note")
@@ -1391,6 +1393,58 @@ def read_alias_rows(path: str | os.PathLike[str]) -> list[dict[str, str]]:
                         "the row", where=f"line {line}")
         out.append({k: (row.get(k) or "").strip() for k in _ALIAS_COLUMNS})
     return out
+
+
+def read_landmarks(path: str | os.PathLike[str],
+                   admin: Sequence[Place] = ()) -> list[Place]:
+    """The hand-curated landmarks (``gazetteer/landmarks.csv``): airbases, dams, castles
+    that reports name as places ("مطار التيفور", "سد الفرات", "Palmyra Castle") and no
+    settlement source has. Columns: place_id (``landmark:...``), name_ar, name_en, lat,
+    lon, aliases (``|``-joined), source, note. Each becomes a `Place` of kind ``landmark``
+    whose admin names and P-codes are those of the sub-district of `admin` (admin unit
+    places with polygons) that holds its point.
+
+    Raises `GazetteerError` naming the file and line of a malformed row.
+    """
+    p = Path(path)
+    subs = [a for a in admin if a.kind == "subdistrict" and a.geometry is not None]
+    tree = shapely.STRtree([a.geometry for a in subs]) if subs else None
+    out: list[Place] = []
+    seen: set[str] = set()
+    for line, row in _read_csv_rows(p, _LANDMARK_COLUMNS):
+        where = f"line {line}"
+        pid = row["place_id"].strip()
+        if not pid.startswith("landmark:") or pid in seen:
+            raise _fail(p, f"place_id {pid!r} must be a new id starting with 'landmark:'",
+                        "Give each landmark its own landmark:NAME id", where=where)
+        if not (row["name_ar"].strip() or row["name_en"].strip()) or not row["source"].strip():
+            raise _fail(p, "a landmark needs a name and a source", "Fill them in or delete "
+                        "the row", where=where)
+        seen.add(pid)
+        lat = _float(p, row["lat"], "lat", where, -90, 90)
+        lon = _float(p, row["lon"], "lon", where, -180, 180)
+        unit = None
+        if tree is not None:
+            hits = tree.query(shapely.Point(lon, lat), predicate="intersects")
+            unit = subs[int(hits[0])] if len(hits) else None
+        out.append(Place(
+            place_id=pid, name_ar=row["name_ar"].strip(), name_en=row["name_en"].strip(),
+            lat=lat, lon=lon, kind="landmark",
+            admin1=unit.admin1 if unit else "", admin2=unit.admin2 if unit else "",
+            admin3=(unit.admin3 or unit.name_en) if unit else "",
+            admin_pcodes=unit.admin_pcodes if unit else ("", "", ""),
+            aliases=tuple(a.strip() for a in row["aliases"].split("|") if a.strip()),
+        ))
+    return out
+
+
+def with_landmarks(places: Sequence[Place], path: Path) -> list[Place]:
+    """`places` plus the landmarks of `path` (when it exists) not already among them."""
+    if not path.is_file():
+        return list(places)
+    have = {pl.place_id for pl in places}
+    admin = [pl for pl in places if pl.kind in ("subdistrict",)]
+    return [*places, *(lm for lm in read_landmarks(path, admin) if lm.place_id not in have)]
 
 
 def apply_aliases(places: Sequence[Place], rows: Iterable[Mapping[str, str]]) -> list[Place]:
@@ -1475,6 +1529,7 @@ def load_bundled(directory: str | os.PathLike[str]) -> list[Place]:
         ))
     if not places:
         raise _fail(path, "holds no places", _HINT_BUNDLED)
+    places = with_landmarks(places, d / BUNDLED_LANDMARKS)
     alias_path = d / BUNDLED_ALIASES
     if alias_path.is_file():
         places = apply_aliases(places, read_alias_rows(alias_path))
@@ -1524,7 +1579,7 @@ _COMPILED_KEEP = 3
 
 def _bundled_files(gdir: Path) -> list[Path]:
     return [gdir / n for n in (BUNDLED_PLACES, BUNDLED_ALIASES, BUNDLED_ADMIN,
-                               BUNDLED_NEIGHBOURHOODS, BUNDLED_CONTEXT)]
+                               BUNDLED_NEIGHBOURHOODS, BUNDLED_CONTEXT, BUNDLED_LANDMARKS)]
 
 
 def _stat_stamp(paths: Iterable[Path]) -> tuple[tuple[str, int, int], ...]:
@@ -1607,7 +1662,8 @@ def _build_index(settings: Any) -> tuple[Gazetteer, str]:
         st = cache.stat()
         inputs = [(f"{cache}:{st.st_size}:{st.st_mtime_ns}", b"")]
         inputs += [(p.name, p.read_bytes()) for p in _bundled_files(gdir)
-                   if p.name in (BUNDLED_ALIASES, BUNDLED_CONTEXT) and p.is_file()]
+                   if p.name in (BUNDLED_ALIASES, BUNDLED_CONTEXT, BUNDLED_LANDMARKS)
+                   and p.is_file()]
     else:
         compiled_dirs.insert(0, gdir / _COMPILED_DIR)
         inputs = [(p.name, p.read_bytes()) for p in _bundled_files(gdir) if p.is_file()]
@@ -1618,7 +1674,7 @@ def _build_index(settings: Any) -> tuple[Gazetteer, str]:
     national = load_cached(settings.cache_dir)
     rivers = river_lines(load_context_layers(gdir))
     if national:
-        places = list(national)
+        places = with_landmarks(list(national), gdir / BUNDLED_LANDMARKS)
         alias_path = gdir / BUNDLED_ALIASES
         if alias_path.is_file():
             places = apply_aliases(places, read_alias_rows(alias_path))
@@ -1673,5 +1729,5 @@ def load_gazetteer(settings: Any) -> Gazetteer:
 _GAZETTEER_CACHE: dict[tuple[tuple[str, int, int], ...], Gazetteer] = {}
 
 __all__ += ["apply_aliases", "load_bundled", "load_context_layers", "load_gazetteer",
-            "read_alias_rows", "river_lines"]
+            "read_alias_rows", "read_landmarks", "river_lines", "with_landmarks"]
 # ================================================================ end of bundled gazetteer ==
