@@ -873,7 +873,8 @@ def test_near_cue_chooses_between_namesakes_not_spellings(national: Gazetteer) -
 def test_a_name_of_vowels_and_glides_resolves(national: Gazetteer) -> None:
     # "Kuwayah" has the one-letter skeleton "k": OCHA's Koya (GeoNames "Al Kuwayyah")
     r = national.resolve("Kuwayah")
-    assert r.status == "resolved" and r.place is not None
+    assert r.status == "resolved"
+    assert r.place is not None
     assert r.place.place_id == "ocha:C6025"
     assert national.resolve("Aya").status == "unresolved"  # too short to mean anything
     assert national.resolve("Kiwi").status == "unresolved"  # same skeleton, other word
@@ -881,9 +882,11 @@ def test_a_name_of_vowels_and_glides_resolves(national: Gazetteer) -> None:
 
 def test_a_bracketed_gloss_is_tried_alone(national: Gazetteer) -> None:
     r = national.resolve("T4 (Tiyas airbase)")
-    assert r.place is not None and r.place.place_id == "landmark:tiyas_airbase"
+    assert r.place is not None
+    assert r.place.place_id == "landmark:tiyas_airbase"
     r = national.resolve("Hajin (Deir ez-Zor)")
-    assert r.place is not None and r.place.place_id == "ocha:C5175"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C5175"
 
 
 @pytest.mark.parametrize(("name", "pid", "admin1"), [
@@ -897,7 +900,8 @@ def test_a_bracketed_gloss_is_tried_alone(national: Gazetteer) -> None:
 def test_landmarks_resolve_with_their_admin_unit(national: Gazetteer, name: str, pid: str,
                                                  admin1: str) -> None:
     r = national.resolve(name)
-    assert r.status == "resolved" and r.place is not None
+    assert r.status == "resolved"
+    assert r.place is not None
     assert (r.place.place_id, r.place.kind, r.place.admin1) == (pid, "landmark", admin1)
     assert r.place.admin_pcodes[2].startswith(r.place.admin_pcodes[0])
 
