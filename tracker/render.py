@@ -72,6 +72,9 @@ LABEL_MODES = ("ar", "en", "none")
 MAX_BACKGROUND_PLACES = 400
 
 _KM_PER_DEGREE = 111.0  # rough, for the extent heuristic only
+#: With no actor or region, a map shows the places within this of the median place (or
+#: three times their median distance from it): one theatre, such as Tabqa with Raqqa.
+_THEATRE_KM = 60.0
 _RIVER_COLOR = "#4a90c8"
 _BORDER_COLOR = "#555555"
 _POINT_COLOR = "#333333"
@@ -118,11 +121,15 @@ def shape_arabic(text: str) -> str:
 
 def place_label(place: Place, mode: str) -> str:
     """The label of a place: its bare Arabic or English name (OCHA qualifiers dropped)."""
+    # a source name may hold line breaks (one COD-AB neighbourhood name spans three lines):
+    # the label is its first line
+    ar = (place.name_ar.strip().splitlines() or [""])[0]
+    en = (place.name_en.strip().splitlines() or [""])[0]
     if mode == "ar":
-        name = place.name_ar.split(" - ")[0].split("_")[0].strip() or place.name_en
-        return shape_arabic(name)
+        name = ar.split(" - ")[0].split("_")[0].strip() or en
+        return shape_arabic(" ".join(name.split()))
     if mode == "en":
-        return place.name_en.split(" (")[0].strip() or shape_arabic(place.name_ar)
+        return " ".join(en.split(" (")[0].split()) or shape_arabic(" ".join(ar.split()))
     return ""
 
 
@@ -212,7 +219,24 @@ def map_extent(
             near = [p.geometry for p in found
                     if p.geometry.distance(main) * _KM_PER_DEGREE <= focus_km]
             return territory_bounds(near, pad_km=pad_km)
-    return territory_bounds([cells[p] for p in snapshot if p in cells], pad_km=pad_km)
+    known = [cells[p] for p in snapshot if p in cells]
+    return territory_bounds(_theatre_cells(known, max(focus_km, _THEATRE_KM)), pad_km=pad_km)
+
+
+def _theatre_cells(cells: list[BaseGeometry], focus_km: float) -> list[BaseGeometry]:
+    """The cells of one theatre: those within `focus_km`, or three times the median
+    distance, of the median point of all (a village of another front that one report
+    names in passing does not stretch the map across the country)."""
+    if len(cells) < 3:
+        return cells
+    pts = [c.representative_point() for c in cells]
+    xs, ys = sorted(p.x for p in pts), sorted(p.y for p in pts)
+    mx, my = xs[len(xs) // 2], ys[len(ys) // 2]
+    kx = _KM_PER_DEGREE * math.cos(math.radians(my))
+    dist = [math.hypot((p.x - mx) * kx, (p.y - my) * _KM_PER_DEGREE) for p in pts]
+    reach = max(focus_km, 3 * sorted(dist)[len(dist) // 2])
+    kept = [c for c, d in zip(cells, dist, strict=True) if d <= reach]
+    return kept or cells
 
 
 # --------------------------------------------------------------------------- drawing
