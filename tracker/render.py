@@ -388,8 +388,8 @@ def _draw_river_label(
     run from the middle of the stretch outwards, and the first one inside the map that
     overlaps none of the `obstacles` (legend, scale bar, north arrow) is kept, preferring
     one off the `covered` territory (map metres) so the name stays on open ground.
+    No label without `text`: an unnamed line is not given any river's name.
     """
-    text = text if text is not None else RIVER_NAMES.get(mode)
     if river is None or river.is_empty or text is None:
         return None
     lines = [g for g in shapely.get_parts(shapely.line_merge(river))
