@@ -893,3 +893,30 @@ def test_cleared_of_names_the_loser_not_the_agent(gaz, lex):
 def test_an_adjective_after_a_plural_is_not_a_village(gaz, lex):
     x = run("سيطرت قسد على عدة قرى وبلدات جديدة في ريف دير الزور.", gaz, lex)
     assert not any("جديد" in c.place_text for c in x.claims)
+
+
+def test_fighting_on_the_fronts_of_named_places_is_contested(gaz, lex):
+    x = run("تستمر المعارك على محاور هجين والشعفة بين قسد وداعش.", gaz, lex)
+    assert {("ocha:C5175", "sdf", "contested"), ("ocha:C5175", "isis", "contested"),
+            ("ocha:C5183", "sdf", "contested")} <= triples(x)
+
+
+def test_towns_that_joined_a_reconciliation_deal_pass_to_the_government(gaz, lex):
+    x = run("وكانت بلدتا هجين والشعفة في ريف دير الزور قد دخلتا ضمن اتفاقات المصالحة.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "government", "captured"),
+                          ("ocha:C5183", "government", "captured")}
+
+
+def test_nearly_total_control_is_not_all_of_it(gaz, lex):
+    x = run("The SDF seized nearly total control of Hajin from ISIS.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "contested")}
+
+
+def test_a_siege_says_more_than_the_last_stronghold(gaz, lex):
+    x = run("بات عناصر داعش محاصرين تماماً في بلدة هجين، آخر معاقل التنظيم في المنطقة.", gaz, lex)
+    assert ("ocha:C5175", "isis", "held") not in triples(x)
+
+
+def test_a_trigger_word_inside_a_group_name_is_not_a_claim(gaz, lex):
+    x = run("Abu Example (Hajin Liberation Brigade commander) spoke to reporters.", gaz, lex)
+    assert x.claims == ()

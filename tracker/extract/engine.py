@@ -51,6 +51,10 @@ _REGION_KINDS = frozenset({"ريف", "محافظه", "باديه", "ناحيه",
 #: Actors that fight on one side: a besieger's allies are not the besieged.
 _SIDES: dict[str, set[str]] = {"turkey": {"sna"}, "sna": {"turkey"}}
 _SIDE_OF = {"turkey": "sna"}
+#: Words that end a group's name ("Euphrates Liberation Brigade").
+_UNIT_WORDS = frozenset({"brigade", "brigades", "division", "front", "army", "forces", "council",
+                         "corps", "battalion", "battalions", "regiment", "movement", "operation",
+                         "organization", "organisation", "committee", "office", "group"})
 #: Frames of a withdrawal (a loss that names no winner).
 _WITHDRAWALS = frozenset({"انسحب من", "withdrew"})
 #: Kind words an anaphor prefers for its antecedent ("الحي" -> a place named "حي X").
@@ -266,6 +270,17 @@ class _Engine:
                 steps += 1
             j += 1
         return None
+
+    def _partial_before_slot(self, t: Trigger, slot: Slot) -> bool:
+        """A share word between the trigger and its places ("seized nearly total control of
+        P", "فرضت سيطرة شبه كاملة على P"): only part of P is taken."""
+        d = self.doc
+        first = slot.items[0].first
+        if first <= t.first:
+            return False
+        lo = t.gap[0] if t.gap is not None else t.last + 1
+        norms = [x.norm for x in d.tokens[lo:first] if x.is_word][:12]
+        return any(self.words.match_words(norms, k, "partial") for k in range(len(norms)))
 
     def _destination(self, t: Trigger, until: int) -> int | None:
         """Token after the destination word of a withdrawal ("انسحب ... باتجاه P", "withdrew
@@ -520,6 +535,9 @@ class _Engine:
         if not tok.latin or not tok.upper:
             return False
         s, e = d.sentence(t.first)
+        nxt = d.tokens[t.last + 1] if t.last + 1 < e else None
+        if nxt is not None and nxt.is_word and nxt.upper and nxt.norm in _UNIT_WORDS:
+            return True  # "Liberation Brigade", "Liberation Army": a group's name
         if t.first == s:
             return False
         words = [x for x in d.tokens[s:e] if x.is_word and x.latin and len(x.text) > 3]
@@ -572,6 +590,7 @@ class _Engine:
             if got is None:
                 continue
             slot, slot_name = got
+            part_before = self._partial_before_slot(t, slot)
             first_item = slot.items[0].first
             if slot.items[0].anaphor and first_item <= t.last + 1:
                 first_item = t.last  # "سيطرت عليها قسد": the subject comes after the pronoun
@@ -639,7 +658,7 @@ class _Engine:
                                   past_verb=self._past_verb(t))
             for it in slot.items:
                 status, fraction = base_status, None
-                if status in ("captured", "held") and it.partial:
+                if status in ("captured", "held") and (it.partial or part_before):
                     # part of a place; in a pocket, the part the owner still holds
                     status, fraction = ("held" if group else "contested"), it.fraction
                 text, anchor = it.text, it.first
@@ -1100,6 +1119,10 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
             captured_on.setdefault((*key(r), r.actor), set()).add(r.date.date)
         if r.status in ("captured", "contested", "besieged", "lost"):
             changed.setdefault(key(r), set()).add(r.actor)
+    besieged: dict[tuple[int, str], set[str]] = {}
+    for r in raw:
+        if r.status == "besieged":
+            besieged.setdefault(key(r), set()).add(r.actor)
     taken_in_report: dict[str, set[str]] = {}
     for r in raw:
         if r.status == "captured" and not r.group:
@@ -1112,6 +1135,8 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
             continue  # "السخنة آخر مدينة يسيطر عليها التنظيم" in the story of its capture
         if r.status == "lost" and r.group is None and got - {r.actor}:
             continue
+        if r.status == "held" and r.group is None and r.actor in besieged.get(key(r), set()):
+            continue  # "besieged in P, its last stronghold": the siege says more
         if r.status == "contested" and r.actor in got and (
                 r.date.source != "clause" or r.date.date in captured_on[(*key(r), r.actor)]):
             continue  # the steps to a capture told with it (an entry dated apart stays)

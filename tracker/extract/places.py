@@ -88,7 +88,7 @@ _DESCRIPTIVE = frozenset({"الاثريه", "الاثري", "العسكري", "�
                           "المطله", "المطلين", "المحاذي", "المحاذيه"})
 _WAW = ("و",)
 #: Verbs between a place and the held phrase after it ("P remains under X control").
-_LINKING_VERBS = frozenset({"remains", "remained", "remain", "stays", "stayed", "still", "is",
+_LINKING_VERBS = frozenset({"قد", "remains", "remained", "remain", "stays", "stayed", "still", "is",
                             "was", "are", "were", "now", "lies", "fully", "firmly", "mostly",
                             "largely", "entirely", "ما", "لا", "يزال", "تزال", "زال", "زالت",
                             "بقي", "بقيت", "يبقي", "تبقي", "بات", "باتت", "اصبح", "اصبحت",
@@ -809,6 +809,25 @@ _BEFORE_ADVERBS = frozenset({"again", "also", "now", "finally", "reportedly", "o
                              "fully", "completely", "entirely", "once", "effectively"})
 
 
+_REGION_WORDS = frozenset({"ريف", "محافظه", "منطقه", "ناحيه", "باديه", "مدينه", "شمال", "جنوب",
+                           "شرق", "غرب", "شمالي", "جنوبي", "شرقي", "غربي", "وسط"})
+
+
+def _locative_start(doc: Doc, j: int, s0: int) -> int | None:
+    """Token that opens an Arabic locative phrase ending at token j ("في ريف درعا الغربي",
+    "بمحافظة حماة"), when one does within five words; else None."""
+    for q in range(j, max(s0, j - 5) - 1, -1):
+        tok = doc.tokens[q]
+        if not tok.is_word or tok.latin:
+            return None
+        n = tok.norm
+        if n == "في" and q + 1 <= j and doc.tokens[q + 1].norm in _REGION_WORDS:
+            return q
+        if n[:1] == "ب" and n[1:] in _REGION_WORDS and q < j:
+            return q
+    return None
+
+
 def parse_before(doc: Doc, end: int, words: WordClasses, *,
                  triggers: frozenset[int] = frozenset()) -> Slot:
     """The place (or list of places) that ends just before token `end` ("P fell to X")."""
@@ -824,6 +843,9 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
     if doc.tokens[j].is_word and words.match_words([doc.tokens[j].norm], 0, "anaphor"):
         # "لا تزال المدينة تحت سيطرة X": the town named before
         return Slot([Item(j, j, doc.tokens[j].text, False, True, anaphor=True)], end=end)
+    loc = _locative_start(doc, j, s0)
+    if loc is not None and loc - 1 >= s0 and (loc - 1) in doc.name_cover:
+        return parse_before(doc, loc, words, triggers=triggers)  # "A وB في ريف C قد ..."
     if doc.tokens[j].latin and words.is_a(doc.tokens[j].norm, "nonplace") and j - 1 > s0 and (
             doc.tokens[j - 1].norm in ("of", "in", ",")):
         # "Palmyra city of Syria", "al-Rashideen, Syria": the country locates the place
