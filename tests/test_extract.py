@@ -920,3 +920,31 @@ def test_a_siege_says_more_than_the_last_stronghold(gaz, lex):
 def test_a_trigger_word_inside_a_group_name_is_not_a_claim(gaz, lex):
     x = run("Abu Example (Hajin Liberation Brigade commander) spoke to reporters.", gaz, lex)
     assert x.claims == ()
+
+
+def test_a_passive_subject_is_the_side_driven_out(gaz, lex):
+    x = run("ISIS was driven out of Hajin by the SDF on Monday.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+
+
+def test_losing_control_in_the_present_tense_headline(gaz, lex):
+    x = run("داعش يفقد سيطرته على بلدة هجين", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "isis", "lost")}
+
+
+def test_purpose_la_on_a_short_verbal_noun(gaz, lex):
+    # "لطرد": in order to expel, not an expulsion that happened
+    x = run("شنت قسد هجوماً لطرد داعش من بلدة هجين.", gaz, lex)
+    assert x.claims == ()
+
+
+def test_countryside_and_governorates_are_not_claimed_places(gaz, lex):
+    x = run("نزح المدنيون إلى ريف دير الزور الذي تسيطر عليه قسد.", gaz, lex)
+    assert not any("ريف" in c.place_text for c in x.claims)
+
+
+def test_a_manner_phrase_after_the_place_can_make_it_partial(gaz, lex):
+    x = run("تسيطر قسد على بلدة هجين بشكل شبه كامل.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "contested")}
+    y = run("تسيطر قسد على بلدة هجين بشكل كامل.", gaz, lex)
+    assert triples(y) == {("ocha:C5175", "sdf", "held")}

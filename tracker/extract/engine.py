@@ -280,7 +280,13 @@ class _Engine:
             return False
         lo = t.gap[0] if t.gap is not None else t.last + 1
         norms = [x.norm for x in d.tokens[lo:first] if x.is_word][:12]
-        return any(self.words.match_words(norms, k, "partial") for k in range(len(norms)))
+        if any(self.words.match_words(norms, k, "partial") for k in range(len(norms))):
+            return True
+        # "على مدينة P بشكل شبه كامل": the manner phrase right after the places
+        end = max(it.last for it in slot.items) + 1
+        after = [x.norm for x in d.tokens[end:min(len(d.tokens), end + 4)] if x.is_word]
+        return bool(after) and after[0] in ("بشكل", "بصوره") and any(
+            self.words.match_words(after, k, "partial") for k in range(1, len(after)))
 
     def _destination(self, t: Trigger, until: int) -> int | None:
         """Token after the destination word of a withdrawal ("انسحب ... باتجاه P", "withdrew
@@ -402,7 +408,7 @@ class _Engine:
         while p >= 0 and d.tokens[p].is_word and d.tokens[p].norm in (
                 "fully", "completely", "reportedly", "also", "finally", "been", "newly"):
             p -= 1
-        return p >= 0 and d.tokens[p].norm in _BE
+        return p >= 0 and d.tokens[p].norm in _BE and p not in d.actor_at  # "IS" the group
 
     def _passive_subject(self, t: Trigger) -> Slot | None:
         d = self.doc
@@ -429,6 +435,12 @@ class _Engine:
             if slot_name == "passive":
                 return self.roles.agent(slot.end if slot.end > t.last else t.last,
                                         limit=limit), False
+            if self.doc.tokens[t.first].latin and t.frame.pos == "verb" and self._passive(t):
+                # "IS was driven out of P by X": the subject is the patient; X took P
+                end = slot.end if slot.end > t.last else t.last
+                by = next((k for k in range(end, min(limit, end + 3))
+                           if self.doc.tokens[k].norm == "by"), None)
+                return (self.roles.agent(by, limit=limit) if by is not None else None), False
             if subject is None:
                 return None, False
             return subject
@@ -662,6 +674,8 @@ class _Engine:
                     # part of a place; in a pocket, the part the owner still holds
                     status, fraction = ("held" if group else "contested"), it.fraction
                 text, anchor = it.text, it.first
+                if not it.anaphor and _countryside(text):
+                    continue  # "ريف دمشق", "محافظة إدلب": a region, not a place of a claim
                 if it.anaphor:
                     ante = self._antecedent_place(it, t)
                     if ante is None:
@@ -1145,6 +1159,21 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
             continue  # "entered P, the last stronghold of X": the news is the entry
         out.append(r)
     return out
+
+
+_COUNTRYSIDE = frozenset({"ريف", "محافظه", "countryside", "province", "governorate"})
+
+
+def _countryside(text: str) -> bool:
+    """A name that is a countryside or a governorate ("ريف دمشق", "محافظة إدلب", "Idlib
+    province")."""
+    from tracker.arabic import normalize
+
+    ws = normalize(text).lower().split()
+    if not ws:
+        return False
+    first = ws[0][1:] if ws[0][:1] in ("و", "ب", "ف", "ل") and ws[0][1:] in _COUNTRYSIDE else ws[0]
+    return first in _COUNTRYSIDE or ws[-1] in ("countryside", "province", "governorate")
 
 
 def f_pos_verbal(t: Trigger) -> bool:

@@ -139,7 +139,7 @@ def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None
             return f"intent {d.tokens[j].text!r}"
     forced = any(d.tokens[j].norm.startswith(_FORCED) for j in _words_before(d, trig.first, 3, lo))
     if not t.latin and trig.frame.pos in ("noun", "verb") and t.norm.startswith("ل") and len(
-            t.norm) > 4 and not any(t.norm == form[0] for form in trig.frame.forms) and not (
+            t.norm) >= 4 and not any(t.norm == form[0] for form in trig.frame.forms) and not (
             trig.last + 1 < len(d) and d.tokens[trig.last + 1].norm in ("بذلك", "بهذا")
             ) and not forced:
         return "purpose ل"  # "لتحرير": in order to (but "لتسيطر بذلك": thereby)

@@ -45,6 +45,7 @@ _FRACTIONS = {"نصف": 0.5, "half": 0.5, "ثلث": 0.33, "ثلثي": 0.67, "ر�
               "اغلب": 0.75, "غالبيه": 0.75, "most": 0.75, "majority": 0.75, "much": 0.6}
 _LATIN_NOT_NAMES = frozenset({
     "the", "these", "this", "those", "they", "it", "its", "their", "his", "her", "our", "we",
+    "last", "first", "final", "al", "el",
     "he", "she", "there", "here", "a", "an", "in", "on", "at", "after", "before", "earlier",
     "later", "meanwhile", "moments", "syrian", "turkish", "kurdish", "russian", "american",
     "iraqi", "iranian", "arab", "islamic", "free", "national", "democratic", "us", "u.s",
@@ -299,6 +300,15 @@ def _after_plural(r: _Reader, i: int) -> bool:
     return False
 
 
+#: Kind words that are followed by a settlement's name, never by an adjective ("مدينة كوباني").
+_SETTLEMENT_KINDS = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "مدينتي", "بلدتي", "قريتي",
+                               "حيي", "ناحيه", "مزرعه", "ضاحيه"})
+
+
+def _strip_waw(n: str) -> str:
+    return n[1:] if n[:1] in ("و", "ف", "ب", "ل") and len(n) > 3 else n
+
+
 def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bool] | None:
     """``(last token, proclitic letters, known, licensed)`` of a name starting at token i."""
     d = r.doc
@@ -325,7 +335,8 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
         return None  # "تلتها": its hill, a noun with a pronoun, not a name
     if not t.norm.startswith("ال") and t.norm.endswith(("ي", "يه")) and len(t.norm) > 3 and (
             i + 1 >= r.limit or r.blocked(i + 1) or not d.tokens[i + 1].is_word) and (
-            i > 0 and r.is_(i - 1, "kind")):
+            i > 0 and r.is_(i - 1, "kind")) and _strip_waw(d.tokens[i - 1].norm) not in (
+            _SETTLEMENT_KINDS):
         return None  # "تجمع سكني": an adjective after the kind word, not a name
     skip = 0
     last = i
