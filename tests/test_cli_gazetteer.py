@@ -183,6 +183,11 @@ def test_import_then_national_index_is_active(runner: CliRunner, tmp_path: Path,
     out = _json(runner.invoke(main, ["resolve", "رأس العين", "--in", "SY0804", "--json"]))
     assert out[0]["status"] == "resolved"
     assert out[0]["place"]["id"] == "ocha:C4988"
+    # the bundled landmarks join the imported index, placed in its admin units
+    out = _json(runner.invoke(main, ["resolve", "سد الفرات", "--json"]))
+    assert out[0]["status"] == "resolved"
+    assert out[0]["place"]["id"] == "landmark:tabqa_dam"
+    assert out[0]["place"]["admin1"] == "Ar-Raqqa"
 
 
 #: Towns of every governorate, as a report writes them (Arabic and English), with the

@@ -52,9 +52,10 @@ class Place:
     """One gazetteer entry.
 
     `place_id` is a stable string prefixed by its source: ``ocha:C5175`` (OCHA community
-    P-code), ``geonames:174506``, ``wof:890449895``, ``adm:SY090201`` (OCHA admin unit).
-    `kind` is one of ``community``, ``locality``, ``neighbourhood``, ``camp``, ``country``,
-    ``governorate``, ``district``, ``subdistrict``. `admin1..3` are English admin names,
+    P-code), ``geonames:174506``, ``wof:890449895``, ``adm:SY090201`` (OCHA admin unit),
+    ``landmark:tabqa_dam`` (``gazetteer/landmarks.csv``). `kind` is one of ``community``,
+    ``locality``, ``neighbourhood``, ``landmark``, ``camp``, ``country``, ``governorate``,
+    ``district``, ``subdistrict``. `admin1..3` are English admin names,
     `admin_pcodes` the matching OCHA P-codes (``SY09``, ``SY0902``, ``SY090201``).
     `aliases` holds every other name from every source, any script. `source_ids` holds
     the ids of the same place in other sources (links made by the importer).
