@@ -948,3 +948,26 @@ def test_a_manner_phrase_after_the_place_can_make_it_partial(gaz, lex):
     assert triples(x) == {("ocha:C5175", "sdf", "contested")}
     y = run("تسيطر قسد على بلدة هجين بشكل كامل.", gaz, lex)
     assert triples(y) == {("ocha:C5175", "sdf", "held")}
+
+
+def test_these_forces_point_back_to_the_subject_before(gaz, lex):
+    text = ("تقدمت قوات سوريا الديمقراطية في ريف دير الزور نحو مناطق يسيطر عليها تنظيم داعش.\n\n"
+            "وفرضت هذه القوات سيطرتها على بلدة هجين.")
+    assert ("ocha:C5175", "sdf", "captured") in triples(run(text, gaz, lex))
+
+
+def test_an_actor_inside_an_aside_is_not_the_subject(gaz, lex):
+    x = run("The SDF - an alliance of Kurdish fighters and allied Arab rebels - seized Hajin.",
+            gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+    y = run("The Syrian Democratic Forces (SDF) seized Hajin.", gaz, lex)
+    assert triples(y) == {("ocha:C5175", "sdf", "captured")}
+
+
+@pytest.mark.parametrize(("text", "denier"), [
+    ("ونفى مصدر في قوات سوريا الديمقراطية ادعاءات داعش بالسيطرة على بلدة هجين.", "sdf"),
+    ("A Syrian army source denied Mayadin had fallen to ISIS.", "government"),
+])
+def test_a_denied_capture_is_held_by_the_side_that_denies_it(gaz, lex, text, denier):
+    x = run(text, gaz, lex)
+    assert {(c.actor, c.status) for c in x.claims} == {(denier, "held")}

@@ -271,6 +271,51 @@ class _Engine:
             j += 1
         return None
 
+    def _denier_holds(self, t: Trigger, lo: int, end: int) -> list[_Raw]:
+        """A denied capture ("نفى مصدر في X سيطرة Y على P", "an X source denied P had
+        fallen"): the side that denies it says it still holds P."""
+        d = self.doc
+        at = next((j for j in range(lo, t.first) if d.tokens[j].is_word and (
+            self.words.is_a(d.tokens[j].norm, "denial"))), None)
+        got = self._slot(t, end)
+        if at is None or got is None:
+            return []
+        slot, _ = got
+        s, _ = d.sentence(t.first)
+        denier = None
+        if not d.tokens[at].latin:  # "نفى مصدر في X", "نفت X"
+            words = 0
+            for j in range(at + 1, t.first):
+                sp = d.actor_at.get(j)
+                if sp is not None and sp.first == j:
+                    denier = str(getattr(sp.value, "actor", "")) or None
+                    break
+                if d.tokens[j].is_word:
+                    words += 1
+                    if words > 6 or j in self.trigger_tokens:
+                        break
+        if denier is None:
+            before = [a for a in self.roles.actors_between(max(s, at - 6), at)]
+            if before:
+                denier = before[-1][2]  # "an X source denied", "X denied"
+        if denier is None and d.tokens[at].norm.startswith(("نافي", "نفي")):
+            denier = self.roles.antecedent(at)  # "نافياً", "نفيها": the subject before
+        claimed, _ = self._first_role(t.frame.gainer, t, slot, "after", end, self.roles.subject(
+            t.first, t.last, pos=t.frame.pos, place_start=None, limit=end))
+        if denier is None or denier in ("unknown", claimed) or t.frame.status == "lost":
+            return []
+        date = dating.date_of(d, t.first, max(it.last for it in slot.items), triggers=[],
+                              published=self.report.published,
+                              published_precision=self.report.published_precision,
+                              words=self.words, clause_start=lo, status="held",
+                              past_verb=False)
+        out = []
+        for it in slot.items:
+            if it.anaphor or _countryside(it.text):
+                continue
+            out.append(_Raw(t, it, denier, "held", None, None, True, date, it.text, it.first))
+        return out
+
     def _partial_before_slot(self, t: Trigger, slot: Slot) -> bool:
         """A share word between the trigger and its places ("seized nearly total control of
         P", "فرضت سيطرة شبه كاملة على P"): only part of P is taken."""
@@ -593,6 +638,8 @@ class _Engine:
                 got = self._slot(t, e) if negated_full else None
                 if not (got and got[0].full):
                     logger.debug("trigger %r at %d: %s", d.tokens[t.first].text, t.first, why)
+                    if why.startswith("denial") and status in ("captured", "lost"):
+                        out.extend(self._denier_holds(t, lo, e))
                     continue
                 status = "contested"  # "did not take the whole of P": part of it
             got = self._slot(t, e)

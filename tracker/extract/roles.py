@@ -14,6 +14,8 @@ Roles come from where an actor stands, not from sentence-specific windows:
 
 from __future__ import annotations
 
+import itertools
+
 from tracker.extract.doc import Doc
 from tracker.extract.words import WordClasses
 
@@ -31,6 +33,7 @@ _FORCE_WORDS = frozenset({"ميليشيا", "مليشيا", "ميليشيات", 
                           "متبقيتين", "متبقيه", "المتبقيه", "متبقين", "المتبقين", "متبقيين",
                           "fighters", "forces", "militants", "troops", "units",
                           "militia", "militias", "elements", "members", "soldiers"})
+_DEMONSTRATIVES = frozenset({"هذه", "هذا", "تلك", "ذلك", "هاته", "these", "those", "the"})
 _ADVERBS = frozenset({"اليوم", "امس", "مجددا", "مجدد", "الان", "حاليا", "مؤخرا", "فجر", "صباح",
                       "مساء", "ليل", "ظهر", "عصر", "يوم", "ليله", "بالكامل", "كاملا", "تماما",
                       "again", "now", "fully", "completely", "reportedly", "also", "finally",
@@ -50,6 +53,7 @@ class Roles:
         self.doc = doc
         self.words = words
         self._last_subject: dict[int, tuple[int, str]] = {}  # paragraph -> (token, actor)
+        self._last_any: tuple[int, str] | None = None  # the report's last subject
 
     # ------------------------------------------------------------------ helpers
 
@@ -151,6 +155,10 @@ class Roles:
         d = self.doc
         t = d.tokens[first]
         lo = self._clause_start(first)
+        # "وفرضت هذه القوات سيطرتها", "these forces took": the last subject named before
+        demo = self._demonstrative_subject(first, last, limit)
+        if demo is not None:
+            return demo, True
         # verb-subject order / genitive agent: the actor right after the trigger
         hi = place_start if place_start is not None else limit
         if not t.latin or pos == "noun":
@@ -163,7 +171,8 @@ class Roles:
                 return got[2], False
         # subject-verb order: the nearest actor before the trigger in its clause
         cands = [a for a in self.actors_between(lo, first)
-                 if not self._object_position(a[0]) and not self._helper_before(a[0], lo)]
+                 if not self._object_position(a[0]) and not self._helper_before(a[0], lo)
+                 and not self._in_aside(a[0], first)]
         if cands and not t.latin and self._unknown_group_before(first, cands[-1][1] + 1):
             return None  # "تقدمت قسد، ما اضطر عناصر الفصيل للانسحاب": another, unnamed group
         if cands:
@@ -184,6 +193,59 @@ class Roles:
         inferred = self.antecedent(first)
         if inferred is not None:
             return inferred, True
+        return None
+
+    def _in_aside(self, a: int, first: int) -> bool:
+        """The actor at token a stands inside an aside that closes before the trigger: "X - a
+        coalition of Y and Z - seized", "X (backed by Y) took"."""
+        d = self.doc
+        s, _ = d.sentence(first)
+        dashes = ("-", "–", "—")
+        close = next((k for k in range(a + 1, first) if d.tokens[k].text in (")", *dashes)), None)
+        if close is None:
+            return False
+        want = ("(",) if d.tokens[close].text == ")" else dashes
+        opening = next((k for k in range(a - 1, max(s, a - 25) - 1, -1)
+                        if d.tokens[k].text in want), None)
+        if opening is None:
+            return False
+        sp = d.actor_at.get(a)
+        # "X (SDF) seized": an alias in brackets is the actor itself, no aside
+        return not (sp is not None and sp.first == opening + 1 and sp.last == close - 1)
+
+    def _demonstrative_subject(self, first: int, last: int, limit: int) -> str | None:
+        """The subject a demonstrative force phrase ("هذه القوات", "these forces") right after
+        (Arabic) or before (English) the trigger points back to."""
+        d = self.doc
+        if d.tokens[first].latin:
+            span = range(max(0, first - 3), first)
+        else:
+            span = range(first + 1, min(limit, last + 3))
+        ks = [k for k in span if d.tokens[k].is_word]
+        for a, b in itertools.pairwise(ks):
+            if b != a + 1 or d.tokens[a].norm not in _DEMONSTRATIVES:
+                continue
+            n = d.tokens[b].norm
+            n = n[2:] if n.startswith("ال") else n
+            if (n in _FORCE_WORDS or n in ("قوات", "فصائل", "ميليشيات")) and b not in d.actor_at:
+                return self._first_subject_before(first)
+        return None
+
+    def _first_subject_before(self, i: int) -> str | None:
+        """The first subject-position actor of the nearest sentence before token i that names
+        one (news sentences open with their subject)."""
+        d = self.doc
+        s, _ = d.sentence(i)
+        k = s - 1
+        for _ in range(3):
+            if k < 0:
+                return None
+            ps, _ = d.sentence(k)
+            cands = [a for a in self.actors_between(ps, k + 1)
+                     if not self._object_position(a[0]) and not self._helper_before(a[0], ps)]
+            if cands:
+                return cands[0][2]
+            k = ps - 1
         return None
 
     def subject_before(self, first: int) -> str | None:
@@ -220,6 +282,7 @@ class Roles:
 
     def _remember(self, i: int, actor: str) -> None:
         self._last_subject[self.doc.para(i)] = (i, actor)
+        self._last_any = (i, actor)
 
     def antecedent(self, i: int) -> str | None:
         """The actor a dropped or pronoun subject at token i stands for."""
