@@ -868,6 +868,17 @@ def test_near_cue_chooses_between_namesakes_not_spellings(national: Gazetteer) -
     exact = next(c for c in cands if c.place.place_id == "ocha:C1933")
     fuzzy = next(c for c in cands if c.place.place_id == "ocha:C1491")
     assert exact.score > fuzzy.score
+    # all of them 100 km and more away: the governorate the report's places lie in
+    # (Aleppo) is still a regional cue against the Homs and Damascus namesakes
+    r = national.resolve("Maskanah", Context().with_near(afrin))
+    assert r.status == "resolved"
+    assert r.place is not None
+    assert r.place.place_id == "ocha:C1933"
+    assert "in-region" in r.candidates[0].reason
+    # places spread over three governorates name no region: the namesakes stay close
+    spread = [national.get(i) for i in ("ocha:C1430", "ocha:C5175", "ocha:C1001")]
+    r = national.resolve("Maskanah", Context().with_near(spread))
+    assert all("in-region" not in c.reason for c in r.candidates)
 
 
 def test_a_name_of_vowels_and_glides_resolves(national: Gazetteer) -> None:

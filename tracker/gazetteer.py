@@ -29,6 +29,7 @@ from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from shapely.geometry import Point
 
 from tracker.arabic import (
     ABU_FORMS,
@@ -113,6 +114,9 @@ _P_BBOX = 0.3
 _P_BANK = 0.3
 _P_NEAR = 0.3
 _NEAR_SCALE_KM = 30.0
+#: When every candidate is far from the report's places, one outside the governorate most
+#: of those places lie in loses this much (a regional cue, weaker than a named unit).
+_P_REGION = 0.15
 #: Prominence prior: each tier a namesake lies below the most prominent candidate costs
 #: this much (so a district seat beats a village of its name by more than the ambiguity
 #: margin, a sub-district seat alone does not); capped at `_P_TIER_MAX`.
@@ -664,11 +668,13 @@ class Gazetteer:
         self._latin_simple_cache: dict[int, list[str]] = {}
         self._bucket_cache: dict[int, dict[str, tuple[list[str], list[int]]]] = {}
         self._anchor_cache: dict[str, int | None] = {}
+        self._gov_cache: dict[tuple[float, float], str] = {}
+        self._gov_shapes: list[tuple[str, Any]] | None = None
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
 
     #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
     _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
-                  "_lookup")
+                  "_lookup", "_gov_cache", "_gov_shapes")
 
     def __getstate__(self) -> dict[str, Any]:
         """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
@@ -963,6 +969,32 @@ class Gazetteer:
         near = min(banks, key=lambda k: self._river_km[k][i], default=None)
         return banks[near][i] if near is not None else None
 
+    def _governorate_of_points(self, points: Sequence[tuple[float, float]]) -> str:
+        """The P-code of the governorate holding more than half of `points` ('' if none)."""
+        govs = self._governorate_shapes()
+        if not govs or not points:
+            return ""
+        counts: dict[str, int] = {}
+        for la, lo in points:
+            key = (round(la, 4), round(lo, 4))
+            code = self._gov_cache.get(key)
+            if code is None:
+                pt = Point(lo, la)
+                code = next((c for c, g in govs if g.covers(pt)), "")
+                self._gov_cache[key] = code
+            if code:
+                counts[code] = counts.get(code, 0) + 1
+        best = max(counts.items(), key=lambda kv: kv[1], default=("", 0))
+        return best[0] if best[1] * 2 > len(points) else ""
+
+    def _governorate_shapes(self) -> list[tuple[str, Any]]:
+        shapes = getattr(self, "_gov_shapes", None)
+        if shapes is None:
+            shapes = [(p.place_id[4:], p.geometry) for p in self._places
+                      if p.kind == "governorate" and p.geometry is not None]
+            self._gov_shapes = shapes
+        return shapes
+
     def _in_admin(self, p: Place, pcodes: Sequence[str]) -> bool:
         own = [c for c in p.admin_pcodes if c]
         if p.place_id.startswith("adm:"):
@@ -990,8 +1022,11 @@ class Gazetteer:
             # ("Masikan" for "Maskanah") never outranks the exact namesake for being near.
             exact_d = [d for d, c in zip(near_d, cands, strict=False) if _is_exact(c[2])]
             dmin = min(exact_d or near_d) if near_d else 0.0
+            region = ""
             if dmin > NEAR_MAX_KM:
                 near_d = []  # every candidate is far from the report's places: no cue
+                # ... but the governorate most of them lie in is still a regional cue
+                region = self._governorate_of_points(ctx.near)
             # A cue only counts when some candidate meets it: a report about Deir ez-Zor
             # that names Hama still means the one Hama.
             in_admin = [bool(ctx.admin_pcodes) and self._in_admin(p, ctx.admin_pcodes)
@@ -1000,6 +1035,8 @@ class Gazetteer:
             banks = [self._bank(i, ctx.river) if ctx.bank and self.rivers else None
                      for *_, i in cands]
             use_admin, use_bbox = any(in_admin), any(in_bbox)
+            in_region = [bool(region) and self._in_admin(p, (region,)) for p, *_ in cands]
+            use_region = not use_admin and any(in_region) and not all(in_region)
             use_bank = ctx.bank is not None and ctx.bank in banks
             out = []
             for k, (p, s, why, _i) in enumerate(cands):
@@ -1014,6 +1051,11 @@ class Gazetteer:
                         notes.append("in-bbox")
                     else:
                         s -= _P_BBOX
+                if use_region:
+                    if in_region[k]:
+                        notes.append("in-region")
+                    else:
+                        s -= _P_REGION
                 if use_bank:
                     if banks[k] == ctx.bank:
                         notes.append(f"{ctx.bank}-bank")
