@@ -1048,8 +1048,15 @@ def _prepare(conn: sqlite3.Connection, path: Path, *, readonly: bool = False) ->
         From SQLite (damaged file, read-only file); `Store.open` turns it into a message.
     """
     conn.execute("PRAGMA busy_timeout = 60000")
-    app, version = _identity(conn)
-    tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    # One read transaction: another process creating the store between the two reads
+    # would otherwise show its tables without its application id ("not a claim store").
+    conn.execute("BEGIN")
+    try:
+        app, version = _identity(conn)
+        tables = conn.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+    finally:
+        if conn.in_transaction:
+            conn.execute("COMMIT")
     if app != APPLICATION_ID and (tables or version):
         msg = (f"{path} is an SQLite database but not a tracker claim store. Pass another "
                "--store PATH (or unset $TRACKER_STORE).")
