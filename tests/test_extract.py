@@ -971,3 +971,22 @@ def test_an_actor_inside_an_aside_is_not_the_subject(gaz, lex):
 def test_a_denied_capture_is_held_by_the_side_that_denies_it(gaz, lex, text, denier):
     x = run(text, gaz, lex)
     assert {(c.actor, c.status) for c in x.claims} == {(denier, "held")}
+
+
+def test_a_missing_space_after_ta_marbuta_is_restored(gaz, lex):
+    x = run("وتمكنت قسد من السيطرةعلى بلدة هجين.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+
+
+def test_an_english_relative_clause_takes_the_place_before_which(gaz, lex):
+    x = run("Hajin, which ISIS militants stormed on December 12, is under siege.", gaz, lex,
+            published=D(2018, 12, 20))
+    got = [c for c in x.claims if c.actor == "isis" and c.status == "captured"]
+    assert [(c.place_id, c.date) for c in got] == [("ocha:C5175", D(2018, 12, 12))]
+
+
+def test_the_relative_clause_of_the_earlier_capture_has_its_own_subject_and_date(gaz, lex):
+    x = run("استعادت قوات النظام مدينة الميادين من تنظيم داعش والتي كان قد سيطر عليها في آب "
+            "2014.", gaz, lex)
+    assert {(c.actor, c.status, c.date) for c in x.claims} == {
+        ("government", "captured", DEFAULT_PUBLISHED), ("isis", "captured", D(2014, 8, 1))}

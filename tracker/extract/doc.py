@@ -125,17 +125,30 @@ class Doc:
         return self.text[a:z].strip()
 
 
+#: A ta marbuta ends an Arabic word: one followed by a letter is a missing space
+#: ("السيطرةعلى", "بناحيةراجو").
+_GLUED_TA = re.compile("ة(?=[\u0621-\u064a])")
+
+
+def _pieces(w: str, start: int) -> list[tuple[str, int]]:
+    cuts = [m.end() for m in _GLUED_TA.finditer(w)]
+    if not cuts:
+        return [(w, start)]
+    bounds = [0, *cuts, len(w)]
+    return [(w[a:b], start + a) for a, b in itertools.pairwise(bounds) if b > a]
+
+
 def _tokenise(text: str) -> list[Token]:
     out: list[Token] = []
     for m in _TOKEN_RE.finditer(text):
-        w = m.group()
-        word = bool(_WORD_START.match(w))
-        norm = _norm(w) if word else w
-        if word and not norm:
-            continue
-        latin = word and w[0].isascii()
-        out.append(Token(len(out), w, m.start(), m.end(), norm, word, latin,
-                         latin and w[0].isupper()))
+        for w, start in _pieces(m.group(), m.start()):
+            word = bool(_WORD_START.match(w))
+            norm = _norm(w) if word else w
+            if word and not norm:
+                continue
+            latin = word and w[0].isascii()
+            out.append(Token(len(out), w, start, start + len(w), norm, word, latin,
+                             latin and w[0].isupper()))
     return out
 
 

@@ -271,6 +271,32 @@ class _Engine:
             j += 1
         return None
 
+    def _english_relative(self, t: Trigger) -> Slot | None:
+        """"P, which X stormed on ...": the place a relative pronoun before the subject
+        stands for, when the verb has no object of its own."""
+        d = self.doc
+        s, _ = d.sentence(t.first)
+        j = t.first - 1
+        while j > s and d.tokens[j].is_word and d.tokens[j].norm in (
+                "had", "has", "have", "militants", "fighters", "forces", "troops"):
+            j -= 1
+        sp = d.actor_at.get(j)
+        if sp is None:
+            return None
+        k = sp.first - 1
+        while k > s and d.tokens[k].is_word and d.tokens[k].norm in ("the", "militants",
+                                                                     "fighters", "forces"):
+            k -= 1
+        if k <= s or d.tokens[k].norm not in ("which", "that"):
+            return None
+        p = k - 1
+        if p >= s and d.tokens[p].text in (",", "،"):
+            p -= 1
+        if p < s or p not in d.name_cover:
+            return None
+        slot = parse_before(d, p + 1, self.words, triggers=self.trigger_tokens)
+        return slot if slot.items else None
+
     def _denier_holds(self, t: Trigger, lo: int, end: int) -> list[_Raw]:
         """A denied capture ("نفى مصدر في X سيطرة Y على P", "an X source denied P had
         fallen"): the side that denies it says it still holds P."""
@@ -371,6 +397,10 @@ class _Engine:
                         before = self._passive_subject(t)
                         if before is not None and before.items:
                             return before, "passive"
+                    if head.latin and not slot.items:
+                        rel = self._english_relative(t)
+                        if rel is not None:
+                            return rel, "relative"
             elif name == "after":
                 found = self._find_prep(t, preps, limit)
                 if t.frame.trigger in _WITHDRAWALS:
@@ -937,6 +967,16 @@ class _Engine:
                 k = j - 1
                 while k >= s and not d.tokens[k].is_word:
                     k -= 1
+                sp = d.actor_at.get(k)
+                b = sp.first - 1 if sp is not None else -1
+                while sp is not None and b > s and d.tokens[b].norm in ("تنظيم", "قوات",
+                                                                         "عناصر", "مسلحي"):
+                    b -= 1
+                if sp is not None and b > s and d.tokens[b].norm in ("من", "from"):
+                    # "استعادت P من التنظيم والتي كان قد سيطر عليها": past "from X"
+                    k = b - 1
+                    while k >= s and not d.tokens[k].is_word:
+                        k -= 1
                 return k if k >= s else None
         return None
 

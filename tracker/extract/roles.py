@@ -169,6 +169,11 @@ class Roles:
                 # "انسحاب للمسلحين": ل after a verbal noun marks its agent
                 self._remember(first, got[2])
                 return got[2], False
+        # "استعادت P من التنظيم والتي كان قد سيطر عليها": the relative clause's dropped
+        # subject is the side named just before the relative pronoun, after "من"
+        rel = self._from_actor_before_relative(first)
+        if rel is not None:
+            return rel, True
         # subject-verb order: the nearest actor before the trigger in its clause
         cands = [a for a in self.actors_between(lo, first)
                  if not self._object_position(a[0]) and not self._helper_before(a[0], lo)
@@ -193,6 +198,30 @@ class Roles:
         inferred = self.antecedent(first)
         if inferred is not None:
             return inferred, True
+        return None
+
+    def _from_actor_before_relative(self, first: int) -> str | None:
+        d = self.doc
+        s, _ = d.sentence(first)
+        for j in range(first - 1, max(s, first - 4) - 1, -1):
+            t = d.tokens[j]
+            if j in d.actor_at:
+                return None  # the relative clause names its own subject
+            if t.norm in ("التي", "والتي", "الذي", "والذي", "الذين", "والذين", "who"):
+                k = j - 1
+                while k > s and not d.tokens[k].is_word:
+                    k -= 1
+                sp = d.actor_at.get(k)
+                if sp is None:
+                    return None
+                if t.norm in ("الذين", "والذين", "who"):
+                    return actor_of(sp.value)  # "مع المسلحين الذين كانوا قد استولوا عليها"
+                b = sp.first - 1
+                while b > s and d.tokens[b].norm in _FORCE_WORDS:
+                    b -= 1  # "من تنظيم داعش"
+                if b >= s and d.tokens[b].norm == "من":
+                    return actor_of(sp.value)
+                return None
         return None
 
     def _in_aside(self, a: int, first: int) -> bool:
