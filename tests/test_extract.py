@@ -577,6 +577,11 @@ def test_pocket_of_an_unnamed_group_is_never_given_to_the_other_actor(gaz, lex):
      "al-Shafah and al-Susah.", "bank:east"),
     ("وسيطر داعش على آخر جيب للتنظيم في ريف حماة، والذي يضم بلدة الشعفة وقرية السوسة.",
      "adm:SY05"),
+    # the bank of another river is no Euphrates bank (the store keeps Euphrates banks)
+    ("وبات داعش محاصراً في آخر جيب له على الضفة الشرقية لنهر الخابور، والذي يضم بلدة الشعفة "
+     "وقرية السوسة.", None),
+    ("Islamic State is now squeezed into its last pocket on the west bank of the Orontes, "
+     "consisting of al-Shafah and al-Susah.", None),
 ])
 def test_pocket_scope_bank_or_admin_unit(gaz, lex, text, scope):
     pocket = [c for c in run(text, gaz, lex).claims if c.exclusive_group]

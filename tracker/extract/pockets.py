@@ -3,8 +3,9 @@
 A *pocket statement* ("لم يعد داعش يسيطر سوى على A وB", "the last pocket consisting of A and
 B") enumerates the whole remaining area of its owner: its claims share an exclusive group,
 made by the grammar's ``pocket`` frames. `scope_of` gives the group its *scope* — what "the
-whole" covers when the sentence says so: a river bank ("غرب الفرات", "on the east bank" ->
-``bank:west`` / ``bank:east``) or an admin unit ("في ريف حماة" -> ``adm:SY05``).
+whole" covers when the sentence says so: a bank of the Euphrates ("غرب الفرات", "on the east
+bank" -> ``bank:west`` / ``bank:east``; the bank cues of `tracker.cues`, so a bank of another
+river is recognised and is no Euphrates scope) or an admin unit ("في ريف حماة" -> ``adm:SY05``).
 
 An *end of presence* ("لينتهي بذلك وجود داعش في المنطقة", "ending IS presence in the area",
 "أنهت قوات النظام وجود التنظيم على الضفة الغربية", "the last IS-held villages ... fell to
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tracker.arabic import normalize
+from tracker.cues import bank_cue
 from tracker.extract.doc import Doc
 from tracker.extract.words import WordClasses
 
@@ -36,10 +38,6 @@ _END_VERBS = frozenset(normalize(w) for w in (
 _PURPOSE = frozenset(normalize(w) for w in ("لإنهاء", "لانهاء", "بهدف", "وإنهاء"))
 _PRESENCE = frozenset({"وجود", "تواجد", "presence"})
 _EN_END = frozenset({"end", "ending", "ended", "ends"})
-_BANK_AR = re.compile(r"(?<!\w)(?:ب|ل)?(شرق|شرقي|غرب|غربي)\s+(?:نهر\s+)?الفرات|"
-                      r"الضف(?:ه|اف)\s+(الشرقيه|الغربيه)")
-_BANK_EN = re.compile(r"\b(east|west)(?:ern)?\s+(?:bank|side)\b|"
-                      r"\b(east|west)\s+of\s+the\s+euphrates\b", re.I)
 _ADMIN_AR = re.compile(r"(?<!\w)(?:في|ب)?\s*(?:ريف|محافظه|باديه)\s+(\S+(?:\s+\S+)?)")
 _ADMIN_EN = re.compile(r"\b(?:countryside\s+of|province\s+of|in)\s+([A-Z][\w'-]+)"
                        r"(?:\s+(?:province|governorate|countryside))?")
@@ -61,14 +59,12 @@ def scope_of(doc: Doc, sentence: int, *, find_admin: Callable[[str], Any] | None
     s, e = doc.sent_bounds[sentence]
     text = doc.text[doc.tokens[s].start: doc.tokens[e - 1].end]
     folded = normalize(text)
-    m = _BANK_AR.search(folded)
-    if m:
-        word = m.group(1) or m.group(2) or ""
-        return "bank:east" if word.startswith("شرق") or word == "الشرقيه" else "bank:west"
-    m = _BANK_EN.search(text)
-    if m:
-        word = (m.group(1) or m.group(2) or "").lower()
-        return "bank:east" if word.startswith("east") else "bank:west"
+    bank = bank_cue(text)  # any river of the rivers table (tracker/cues.py)
+    if bank is not None:
+        river, side = bank
+        if river in (None, "euphrates"):
+            return f"bank:{side}"
+        return None  # the store keeps Euphrates banks only: another river's bank is no scope
     if find_admin is None:
         return None
     names = [m.group(1) for m in _ADMIN_AR.finditer(folded)]
