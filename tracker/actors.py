@@ -50,6 +50,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import itertools
 import logging
 import os
 import re
@@ -57,6 +58,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tracker._datafiles import csv_fields, from_env, read_text
 from tracker.arabic import PROCLITICS, TOKEN_RE, fold, normalize, tokens
@@ -644,19 +646,19 @@ def _resolve(text: str, mentions: list[tuple[_Hit, int, int]], ctx: _Context) ->
                 actors[k] = beside
     single = [(s, e, actors[k], paras[k]) for k, (_, s, e) in enumerate(mentions)
               if actors[k] is not None]
+    near_single = _Near((s, e, str(a), p, q) for s, e, a, (p, q) in single)
+    near_places = _Near((o, o, a, p, q) for o, p, q, a in place_paras)
     for rnd in (1, 2):
-        evidence = [(s, e, actors[k], paras[k]) for k, (_, s, e) in enumerate(mentions)
-                    if actors[k] is not None]
+        evidence = _Near((s, e, str(actors[k]), *paras[k]) for k, (_, s, e) in enumerate(mentions)
+                         if actors[k] is not None) if rnd == 2 else near_single
         for k, (hit, start, end) in enumerate(mentions):
             entry = hit.entry
             if actors[k] is not None or (rnd == 1 and entry.required):
                 continue
             at = (start, end, *paras[k])
-            found = _from_context(entry.actors, at, [ev for ev in single if ev[0] != start],
-                                  place_paras, ctx)
+            found = _from_context(entry.actors, at, near_single, near_places, ctx)
             if found is None and rnd == 2:
-                found = _from_context(entry.actors, at,
-                                      [ev for ev in evidence if ev[0] != start], place_paras, ctx)
+                found = _from_context(entry.actors, at, evidence, near_places, ctx)
             if found is None:
                 found = entry.actors[0] if rnd == 1 else next(
                     (a for a in entry.actors if a in ctx.named), entry.actors[0])
@@ -680,9 +682,51 @@ def _beside(text: str, mentions: list[tuple[_Hit, int, int]], actors: list[str |
     return None
 
 
+class _Near:
+    """Spans ``(start, end, actor, paragraph, sentence)`` by actor and scope, for the one
+    nearest a mention by bisection rather than a scan of the report (the spans come in text
+    order; spans that do not, fall back to the scan)."""
+
+    def __init__(self, items: Iterable[tuple[int, int, str, int, int]]) -> None:
+        self.items = list(items)
+        self.sorted = all(a[0] <= b[0] and a[1] <= b[1]
+                          for a, b in itertools.pairwise(self.items))
+        self.lists: dict[tuple[Any, ...], tuple[list[int], list[int]]] = {}
+        if self.sorted:
+            for s, e, a, p, q in self.items:
+                for key in ((a,), (a, p), (a, p, q)):
+                    ss, ee = self.lists.setdefault(key, ([], []))
+                    ss.append(s)
+                    ee.append(e)
+
+    def best(self, actor: str, scope: tuple[int, ...], start: int, end: int, *,
+             exclude: int | None = None) -> tuple[int, int] | None:
+        """The least distance ``(gap, after)`` from the mention at ``start..end`` to a span
+        of `actor` in `scope` (``()`` the text, ``(p,)`` a paragraph, ``(p, q)`` a
+        sentence), spans that begin at `exclude` (the mention itself) aside; None if none."""
+        if not self.sorted:
+            near = [(start - e, 0) if e <= start else (s - end, 1)
+                    for s, e, a, p, q in self.items
+                    if a == actor and s != exclude and (p, q)[:len(scope)] == scope]
+            return min(near) if near else None
+        ss, ee = self.lists.get((actor, *scope), ([], []))
+        got = []
+        k = bisect.bisect_right(ee, start)  # [0, k): the spans that end before the mention
+        j = k - 1
+        while j >= 0 and ss[j] == exclude:
+            j -= 1
+        if j >= 0:
+            got.append((start - ee[j], 0))
+        j = k
+        while j < len(ss) and ss[j] == exclude:
+            j += 1
+        if j < len(ss):
+            got.append((ss[j] - end, 1))
+        return min(got) if got else None
+
+
 def _from_context(candidates: tuple[str, ...], at: tuple[int, int, int, int],
-                  evidence: list[tuple[int, int, str | None, tuple[int, int]]],
-                  place_paras: list[tuple[int, int, int, str]], ctx: _Context) -> str | None:
+                  evidence: _Near, place_paras: _Near, ctx: _Context) -> str | None:
     """The candidate the context names, nearest first.
 
     In order: the nearest single-actor name in the same sentence, the nearest place of a
@@ -691,16 +735,12 @@ def _from_context(candidates: tuple[str, ...], at: tuple[int, int, int, int],
     for a candidate other than the first (the default). None when nothing decides.
     """
     start, end, para, sent = at
+    scopes = {"text": (), "paragraph": (para,), "sentence": (para, sent)}
 
-    def distance(s: int, e: int) -> tuple[int, int]:
-        return (start - e, 0) if e <= start else (s - end, 1)  # ties: the one before
-
-    def inside(scope: str, p: int, q: int) -> bool:
-        return scope == "text" or (p == para and (scope == "paragraph" or q == sent))
-
+    # distances (gap, 1 if after): ties go to the one before
     def nearest(scope: str) -> str | None:
-        near = [(distance(s, e), a) for s, e, a, (p, q) in evidence
-                if a in candidates and inside(scope, p, q)]
+        near = [(d, a) for a in set(candidates)
+                if (d := evidence.best(a, scopes[scope], start, end, exclude=start)) is not None]
         return str(min(near)[1]) if near else None
 
     # a place only ever moves a word away from its first id: confirming the default would
@@ -711,9 +751,9 @@ def _from_context(candidates: tuple[str, ...], at: tuple[int, int, int, int],
         return next((a for a in others if a in found), None)
 
     def places(scope: str) -> str | None:
-        near = sorted((distance(o, o), others.index(a), a) for o, p, q, a in place_paras
-                      if a in others and inside(scope, p, q))
-        return near[0][2] if near else None
+        near = [(d, others.index(a), a) for a in set(others)
+                if (d := place_paras.best(a, scopes[scope], start, end)) is not None]
+        return min(near)[2] if near else None
 
     steps: tuple[Callable[[], str | None], ...] = (
         lambda: nearest("sentence"), lambda: places("sentence"),

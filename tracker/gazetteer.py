@@ -670,11 +670,12 @@ class Gazetteer:
         self._anchor_cache: dict[str, int | None] = {}
         self._gov_cache: dict[tuple[float, float], str] = {}
         self._gov_shapes: list[tuple[str, Any]] | None = None
+        self._last_spot: tuple[str, tuple[NameSpan, ...]] | None = None  # text, its names
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
 
     #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
     _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
-                  "_lookup", "_gov_cache", "_gov_shapes")
+                  "_lookup", "_gov_cache", "_gov_shapes", "_last_spot")
 
     def __getstate__(self) -> dict[str, Any]:
         """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
@@ -1347,6 +1348,14 @@ class Gazetteer:
         """
         if not isinstance(text, str) or not text:
             return []
+        last = self._last_spot
+        if last is not None and last[0] is text:
+            return list(last[1])  # the same text again (a report's context after its names)
+        out = self._spot(text)
+        self._last_spot = (text, tuple(out))
+        return out
+
+    def _spot(self, text: str) -> list[NameSpan]:
         toks = tokens(text)
         norms = [t.norm for t in toks]
         # words of each token's normalised form (a token such as "a_b" normalises to two)

@@ -14,11 +14,12 @@ undated report keeps its weekday.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tracker.extract.doc import Doc
+from tracker.extract.doc import Doc, Span, spans_from, spans_in
 from tracker.extract.words import WordClasses
 
 __all__ = ["ClaimDate", "date_of"]
@@ -37,6 +38,10 @@ class ClaimDate:
     precision: str
     source: str  # "clause", "published", "none"
     weekday: int | None = None
+
+
+def _last(sp: Span) -> int:
+    return sp.last
 
 
 def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
@@ -74,11 +79,10 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
     triggers = [t for t in triggers if s <= t[0] < e]
     best = None
     best_d = 10**9
-    for sp in doc.dates:
+    for k in range(bisect.bisect_left(doc.dates, s, key=_last), len(doc.dates)):
+        sp = doc.dates[k]
         if sp.first >= e:
             break
-        if sp.last < s:
-            continue
         dm = sp.value
         day = getattr(dm, "date", None)
         if day is not None and published is not None and (
@@ -95,8 +99,8 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
     if best is None and past_verb and not _pluperfect(doc, clause_start, first, words):
         # "سيطرت قسد يوم الاثنين على هجين، ثم حاصرت ...": a past verb with no date of its own
         # keeps the date of its sentence
-        for sp in doc.dates:
-            if s <= sp.first < e and getattr(sp.value, "date", None) is not None and not (
+        for sp in spans_in(doc.dates, s, e):
+            if getattr(sp.value, "date", None) is not None and not (
                     published is not None and (sp.value.date - published).days > FUTURE_SLACK
             ) and not _since(doc, sp.first):
                 best = sp.value
@@ -112,9 +116,8 @@ def date_of(doc: Doc, first: int, last: int, *, triggers: Sequence[tuple[int, in
             return ClaimDate(published, "month", "published")
         return ClaimDate(None, "unknown", "none")
     # the story's time: the last day-precise date written in the sentences just before
-    for sp in reversed(doc.dates):
-        if sp.first >= s:
-            continue
+    for k in range(spans_from(doc.dates, s) - 1, -1, -1):
+        sp = doc.dates[k]
         if doc.sent_of[sp.first] < doc.sent_of[first] - CONTEXT_SENTENCES:
             break
         if doc.para(sp.first) != doc.para(first) and published is not None:

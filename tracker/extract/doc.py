@@ -24,7 +24,8 @@ from typing import Any
 
 from tracker.arabic import normalize
 
-__all__ = ["MAX_EVIDENCE", "MAX_SENTENCE", "Doc", "Span", "Token", "build_doc", "split_sentences"]
+__all__ = ["MAX_EVIDENCE", "MAX_SENTENCE", "Doc", "Span", "Token", "build_doc", "spans_from",
+           "spans_in", "split_sentences"]
 
 #: Longest sentence, in tokens, before it is cut into chunks.
 MAX_SENTENCE = 250
@@ -90,6 +91,7 @@ class Doc:
     name_at: dict[int, Span] = field(default_factory=dict)  # first token -> name span
     name_cover: dict[int, Span] = field(default_factory=dict)  # any token -> name span
     starts: list[int] = field(default_factory=list)
+    memo: dict[Any, Any] = field(default_factory=dict)  # per-doc results of whole-doc scans
 
     def __len__(self) -> int:
         return len(self.tokens)
@@ -136,6 +138,22 @@ def _pieces(w: str, start: int) -> list[tuple[str, int]]:
         return [(w, start)]
     bounds = [0, *cuts, len(w)]
     return [(w[a:b], start + a) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+def _first(sp: Span) -> int:
+    return sp.first
+
+
+def spans_from(spans: Sequence[Span], i: int) -> int:
+    """Index of the first of `spans` (sorted by `first`) that starts at or after token `i`."""
+    return bisect.bisect_left(spans, i, key=_first)
+
+
+def spans_in(spans: Sequence[Span], lo: int, hi: int) -> Sequence[Span]:
+    """The `spans` (sorted by `first`) that start in ``[lo, hi)``, in order (no whole scan)."""
+    a = bisect.bisect_left(spans, lo, key=_first)
+    z = bisect.bisect_left(spans, hi, key=_first)
+    return spans[a:z]
 
 
 def _tokenise(text: str) -> list[Token]:

@@ -8,6 +8,7 @@ then resolve every place with the report's context and make the claims.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import logging
 import os
@@ -18,7 +19,7 @@ from functools import lru_cache
 from typing import Any, Protocol
 
 from tracker.extract import dating, guards, pockets
-from tracker.extract.doc import Doc, build_doc
+from tracker.extract.doc import Doc, build_doc, spans_from, spans_in
 from tracker.extract.grammar import Frame, FrameMatcher, Trigger, load_frames
 from tracker.extract.places import Item, Slot, parse_before, parse_slot
 from tracker.extract.roles import Roles
@@ -143,6 +144,54 @@ class _Raw:
     scope: str | None = None  # what a pocket or an end of presence covers
 
 
+class _PlacePool:
+    """Places by token, for the antecedent of an anaphor without a scan of the report.
+
+    Two sources, in this order of precedence among equals: the places claims named
+    (``seen``, in the order they were read) and the report's known names (in text order).
+    Entries whose kind word is an area's (`_REGION_KINDS`) are left out.
+    """
+
+    def __init__(self) -> None:
+        self._all: list[tuple[int, str, str, int]] = []  # (token, text, kind, order), sorted
+        self._by_kind: dict[str, list[tuple[int, str, str, int]]] = {}
+        self._seen = 0
+        self._names = 0
+
+    def _add(self, entry: tuple[int, str, str, int]) -> None:
+        bisect.insort(self._all, entry)
+        bisect.insort(self._by_kind.setdefault(entry[2], []), entry)
+
+    def add_seen(self, first: int, text: str, kind: str) -> None:
+        if kind not in _REGION_KINDS:
+            self._add((first, text, kind, self._seen))
+        self._seen += 1
+
+    def add_name(self, first: int, text: str, kind: str) -> None:
+        if kind not in _REGION_KINDS:
+            self._add((first, text, kind, 1 << 40 | self._names))
+        self._names += 1
+
+    def between(self, lo: int, hi: int) -> list[tuple[int, str, str, int]]:
+        """Entries at tokens ``[lo, hi)``: the places claims named first (as read), then
+        the report's names (in text order)."""
+        a = bisect.bisect_left(self._all, (lo,))
+        z = bisect.bisect_left(self._all, (hi,))
+        return sorted(self._all[a:z], key=lambda p: p[3])
+
+    def last(self, lo: int, hi: int, *, kinds: frozenset[str] | None = None
+             ) -> tuple[int, str, str, int] | None:
+        """The greatest ``(token, text, kind)`` at tokens ``[lo, hi)`` (of `kinds`, if given)."""
+        lists = [self._all] if kinds is None else [
+            self._by_kind[k] for k in kinds if k in self._by_kind]
+        best = None
+        for lst in lists:
+            z = bisect.bisect_left(lst, (hi,))
+            if z and lst[z - 1][0] >= lo and (best is None or lst[z - 1][:3] > best[:3]):
+                best = lst[z - 1]
+        return best
+
+
 class _Engine:
     def __init__(self, report: Report, gazetteer: _Gazetteer, lexicon: _Lexicon,
                  grammar: Grammar) -> None:
@@ -179,7 +228,10 @@ class _Engine:
             i for t in self.triggers for i in range(t.first, t.last + 1)
             if t.gap is None or not t.gap[0] <= i < t.gap[1])
         self.spans = [(t.first, t.last) for t in self.triggers if t.frame.status != "none"]
+        self._spans_sorted = sorted(self.spans)
+        self._span_firsts = [x[0] for x in self._spans_sorted]
         self.places_seen: list[tuple[int, str, str]] = []  # (token, text, kind) in order
+        self._pool: _PlacePool | None = None  # antecedents of anaphors, indexed (built lazily)
         self.consumed: set[int] = set()  # trigger heads read as another trigger's complement
         self.sieges: dict[int, str] = {}  # sentence -> the actor of a siege word in it
         self.partisan = bool(_PARTISAN_SOURCES.search(
@@ -504,9 +556,8 @@ class _Engine:
                     "gap" not in t.frame.loser):
                 # "فرضت قسد سيطرتها على": the subject stands inside the phrase (unless the
                 # gap is the loser's place: "drove the militants out of")
-                for sp in self.doc.actors:
-                    if t.gap[0] <= sp.first < t.gap[1]:
-                        return str(getattr(sp.value, "actor", "")) or None, False
+                for sp in spans_in(self.doc.actors, t.gap[0], t.gap[1]):
+                    return str(getattr(sp.value, "actor", "")) or None, False
             if slot_name == "passive":
                 return self.roles.agent(slot.end if slot.end > t.last else t.last,
                                         limit=limit), False
@@ -542,9 +593,8 @@ class _Engine:
         if role == "gap":
             if t.gap is None:
                 return None, False
-            for sp in self.doc.actors:
-                if t.gap[0] <= sp.first < t.gap[1]:
-                    return str(getattr(sp.value, "actor", "")) or None, False
+            for sp in spans_in(self.doc.actors, t.gap[0], t.gap[1]):
+                return str(getattr(sp.value, "actor", "")) or None, False
             return None, False
         if role == "object":
             subj_end = self.roles.subject_span_after(t.last, limit)
@@ -739,8 +789,7 @@ class _Engine:
                 continue  # "أعلن التحالف السيطرة على P": it announces, its partner holds
             reach = max(t.last, max(it.last for it in slot.items))
             date = dating.date_of(d, t.first, reach,
-                                  triggers=[self._reach.get(x[0], x) for x in self.spans
-                                            if x[0] not in self.consumed],
+                                  triggers=self._sentence_triggers(t.first),
                                   published=self.report.published,
                                   published_precision=self.report.published_precision,
                                   words=self.words, clause_start=lo, status=status,
@@ -760,6 +809,8 @@ class _Engine:
                     anchor, text = ante[0], ante[1]
                 else:
                     self.places_seen.append((it.first, it.text, it.kind))
+                    if self._pool is not None:
+                        self._pool.add_seen(it.first, it.text, it.kind)
                 out.append(_Raw(t, it, actor, status, fraction, besieger, inferred, date, text,
                                 anchor, group))
                 if status == "contested" and f.status == "contested":
@@ -784,20 +835,31 @@ class _Engine:
                 r.scope = scopes[sent]
         return out
 
+    def _sentence_triggers(self, i: int) -> list[tuple[int, int]]:
+        """The reaches of the triggers (not consumed) of token i's sentence: the only ones
+        `dating.date_of` weighs (found by bisection, not by a scan of the report)."""
+        s, e = self.doc.sentence(i)
+        a = bisect.bisect_left(self._span_firsts, s)
+        z = bisect.bisect_left(self._span_firsts, e)
+        return [self._reach.get(x[0], x) for x in self._spans_sorted[a:z]
+                if x[0] not in self.consumed]
+
     def _ends_of_presence(self, raw: list[_Raw]) -> list[_Raw]:
         """Each place just taken, when the sentence says it ends an actor's presence there,
         is a loss of that actor in one exclusive group (see `tracker.extract.pockets`)."""
         d = self.doc
         out: list[_Raw] = []
         find_admin = getattr(self.gaz, "find_admin", None)
+        captured: dict[int, list[_Raw]] = {}  # sentence -> its captures, in order
+        for r in raw:
+            if r.status == "captured" and not r.group:
+                captured.setdefault(d.sent_of[r.trig.first], []).append(r)
         for end in pockets.find_ends(d, self.words):
             para = d.para_of_sent[end.sentence]
-            taken = [r for r in raw if r.status == "captured" and not r.group
-                     and d.sent_of[r.trig.first] == end.sentence]
+            taken = captured.get(end.sentence, [])
             if not taken and end.result and end.sentence > 0 and (
                     d.para_of_sent[end.sentence - 1] in (para, para - 1)):
-                taken = [r for r in raw if r.status == "captured" and not r.group
-                         and d.sent_of[r.trig.first] == end.sentence - 1]
+                taken = captured.get(end.sentence - 1, [])
             ended = end.ended
             if not taken or ended is None:
                 continue
@@ -853,11 +915,10 @@ class _Engine:
         for j in range(t.last + 1, end):
             if d.tokens[j].is_word and d.tokens[j].norm in ("بين", "between"):
                 got = []
-                for sp in d.actors:
-                    if j < sp.first < min(end, j + 12):
-                        a = str(getattr(sp.value, "actor", ""))
-                        if a and a != "unknown" and a not in got:
-                            got.append(a)
+                for sp in spans_in(d.actors, j + 1, min(end, j + 12)):
+                    a = str(getattr(sp.value, "actor", ""))
+                    if a and a != "unknown" and a not in got:
+                        got.append(a)
                 return got[:2]
         return []
 
@@ -866,11 +927,10 @@ class _Engine:
         paragraph's last subject (a contested claim holds for either side)."""
         d = self.doc
         s, _ = d.sentence(t.first)
-        for sp in d.actors:
-            if s <= sp.first < end:
-                a = getattr(sp.value, "actor", None)
-                if a and a != "unknown":
-                    return str(a)
+        for sp in spans_in(d.actors, s, end):
+            a = getattr(sp.value, "actor", None)
+            if a and a != "unknown":
+                return str(a)
         return self.roles.antecedent(t.first)
 
     def _other_side(self, t: Trigger, besieger: str | None) -> str | None:
@@ -879,14 +939,12 @@ class _Engine:
         d = self.doc
         s, e = d.sentence(t.first)
         same = {besieger} | (_SIDES.get(besieger or "", set()))
-        for sp in d.actors:
-            if s <= sp.first < e:
-                a = getattr(sp.value, "actor", None)
-                if a and a not in same and a != "unknown":
-                    return str(a)
-        for sp in reversed(d.actors):
-            if sp.first >= s:
-                continue
+        for sp in spans_in(d.actors, s, e):
+            a = getattr(sp.value, "actor", None)
+            if a and a not in same and a != "unknown":
+                return str(a)
+        for k in range(spans_from(d.actors, s) - 1, -1, -1):
+            sp = d.actors[k]
             a = getattr(sp.value, "actor", None)
             if a and a not in same and a != "unknown":
                 return str(a)
@@ -934,29 +992,44 @@ class _Engine:
             n = d.tokens[it.first + 1].norm
         want = _ANAPHOR_KINDS.get(n.removeprefix("ال") if not d.tokens[it.first].latin else n,
                                   frozenset())
-        pool: list[tuple[int, str, str]] = list(self.places_seen)
-        pool.extend((sp.first, sp.value.text, self._kind_before(sp.first)) for sp in d.names
-                    if not self._weak_name(sp) and (self._kind_before(sp.first)
-                                                    or sp.last > sp.first
-                                                    or d.tokens[sp.first].latin))
-        pool = [p for p in pool if p[0] < it.first and d.para(p[0]) >= d.para(it.first) - 3
-                and p[2] not in _REGION_KINDS]
+        pool = self._place_pool()
+        # the candidates: places named before it, from three paragraphs back
+        para_lo = bisect.bisect_left(d.para_of_sent, d.para(it.first) - 3)
+        lo = d.sent_bounds[para_lo][0] if para_lo < len(d.sent_bounds) else len(d)
+        hi = it.first
         rel = self._relative_head(it, t)
         if rel is not None:
             # "البادية التي تسيطر عليها X": the pronoun is the noun before the relative
-            hit = [p for p in pool if p[0] <= rel < p[0] + 6 and ((rel in d.name_cover and (
-                d.name_cover[rel].first == p[0])) or p[0] == rel)]
+            hit = [p for p in pool.between(max(lo, rel - 5), min(hi, rel + 1))
+                   if (rel in d.name_cover and d.name_cover[rel].first == p[0]) or p[0] == rel]
             return (hit[-1][0], hit[-1][1]) if hit else None
-        if not pool:
+        last = pool.last(lo, hi)
+        if last is None:
             return None
-        pool.sort()
         if want:
-            typed = [p for p in pool if p[2] in want]
-            if typed:
-                return typed[-1][0], typed[-1][1]
+            typed = pool.last(lo, hi, kinds=want)
+            if typed is not None:
+                return typed[0], typed[1]
         if n.removeprefix("ال") in ("منطقه", "area", "جيب", "pocket"):
             return None  # "المنطقة" is a place only when one was named "منطقة X"
-        return pool[-1][0], pool[-1][1]
+        return last[0], last[1]
+
+    def _place_pool(self) -> _PlacePool:
+        """The places an anaphor may refer to: those the claims so far named, and the known
+        names of the report written with a kind word, of several words, or in Latin script
+        (not a common word); areas ("ريف X") aside."""
+        if self._pool is None:
+            d = self.doc
+            pool = _PlacePool()
+            for first, text, kind in self.places_seen:
+                pool.add_seen(first, text, kind)
+            for sp in d.names:
+                if not self._weak_name(sp) and (self._kind_before(sp.first)
+                                                or sp.last > sp.first
+                                                or d.tokens[sp.first].latin):
+                    pool.add_name(sp.first, sp.value.text, self._kind_before(sp.first))
+            self._pool = pool
+        return self._pool
 
     def _relative_head(self, it: Item, t: Trigger) -> int | None:
         """The last token of the noun a relative pronoun before the trigger refers to."""
@@ -987,8 +1060,17 @@ class _Engine:
         cands = getattr(self.gaz, "candidates", None)
         if cands is None:
             return None
+        key = ("engine.settlement", text, id(ctx), *map(id, resolved[-8:]))
+        if key in self.doc.memo:
+            return self.doc.memo[key]
         c = ctx.with_near(resolved[-8:]) if resolved and hasattr(ctx, "with_near") else ctx
-        got = [x for x in cands(text, c, limit=5)
+        self.doc.memo[key] = got = self._best_settlement(cands(text, c, limit=5))
+        return got
+
+    @staticmethod
+    def _best_settlement(found: Sequence[Any]) -> Any:
+        """The first exact settlement of `found`, unless a second one is as good."""
+        got = [x for x in found
                if x.place.kind not in NON_TARGET_KINDS and x.reason in _EXACT_REASONS]
         if not got:
             return None
@@ -1006,12 +1088,17 @@ class _Engine:
         from tracker.arabic import normalize
 
         names = {normalize(sp.value.text): sp.value.text for sp in d.names}
+        keys = sorted(names)
 
         def fuller(text: str) -> str | None:
             """The one longer name of the report that begins with this one ("الباغوز" in a
             report that also says "الباغوز فوقاني")."""
-            short = normalize(text)
-            longer = {v for k, v in names.items() if k.startswith(short + " ")}
+            prefix = normalize(text) + " "
+            longer = set()
+            for k in keys[bisect.bisect_left(keys, prefix):]:
+                if not k.startswith(prefix):
+                    break
+                longer.add(names[k])
             return longer.pop() if len(longer) == 1 else None
 
         def resolve(text: str) -> Any:
@@ -1119,15 +1206,20 @@ def _pocket_besiegers(doc: Doc, raw: list[_Raw], sieges: dict[int, str]) -> None
     for r in raw:
         if r.group and r.besieger is None:
             groups.setdefault(r.group, []).append(r)
+    if not groups:
+        return
+    by_sent: dict[int, list[tuple[int, _Raw]]] = {}  # sentence -> (order, claim), in order
+    for k, r in enumerate(raw):
+        by_sent.setdefault(doc.sent_of[r.trig.first], []).append((k, r))
     for members in groups.values():
         owner = members[0].actor
         sent = doc.sent_of[members[0].trig.first]
         para = doc.para_of_sent[sent]
-        siege = [r for r in raw if r.status == "besieged" and doc.sent_of[r.trig.first] == sent
+        siege = [r for _, r in by_sent.get(sent, []) if r.status == "besieged"
                  and r.besieger and r.besieger != owner]
-        takers = [r for r in raw if r.status == "captured" and r.actor != owner and not r.group
-                  and doc.sent_of[r.trig.first] in (sent, sent - 1)
-                  and doc.para_of_sent[doc.sent_of[r.trig.first]] == para]
+        near = sorted(by_sent.get(sent - 1, []) + by_sent.get(sent, []), key=lambda x: x[0])
+        takers = [r for _, r in near if r.status == "captured" and r.actor != owner
+                  and not r.group and doc.para_of_sent[doc.sent_of[r.trig.first]] == para]
         besieger = siege[0].besieger if siege else None
         if besieger is None and sieges.get(sent) not in (None, owner):
             besieger = sieges[sent]  # "تمكنت قوات النظام من محاصرة داعش في آخر جيب له"

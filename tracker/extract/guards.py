@@ -15,6 +15,8 @@ Each guard looks at the words around a trigger (its word lists are classes of
 
 from __future__ import annotations
 
+import bisect
+
 from tracker.extract.doc import Doc
 from tracker.extract.grammar import Trigger
 from tracker.extract.words import WordClasses
@@ -124,6 +126,23 @@ def denied(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
     return None
 
 
+def _expect_marks(doc: Doc, words: WordClasses) -> list[tuple[int, str]]:
+    """``(token, "expectation" | "intent")`` for every expectation word and every intent
+    phrase of two or more words in the doc, in order (one scan per doc, kept in its memo)."""
+    key = ("guards.expect", id(words))
+    got = doc.memo.get(key)
+    if got is None:
+        got = []
+        toks = doc.tokens
+        for j, t in enumerate(toks):
+            if t.is_word and words.is_a(t.norm, "expect"):
+                got.append((j, "expectation"))
+            elif words.match_words([x.norm for x in toks[j : j + 3]], 0, "intent") > 1:
+                got.append((j, "intent"))
+        doc.memo[key] = got
+    return got  # type: ignore[no-any-return]
+
+
 def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
     d = doc
     t = d.tokens[trig.first]
@@ -132,11 +151,11 @@ def intended(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None
         if words.is_a(n, "intent"):
             return f"intent {d.tokens[j].text!r}"
     s, _ = d.sentence(trig.first)
-    for j in range(s, trig.first):
-        if d.tokens[j].is_word and words.is_a(d.tokens[j].norm, "expect"):
-            return f"expectation {d.tokens[j].text!r}"  # "يتوقع ناشطون أن ... قبل أن تسيطر"
-        if words.match_words([x.norm for x in d.tokens[j : j + 3]], 0, "intent") > 1:
-            return f"intent {d.tokens[j].text!r}"
+    marks = _expect_marks(d, words)
+    k = bisect.bisect_left(marks, (s,))
+    if k < len(marks) and marks[k][0] < trig.first:
+        j, kind = marks[k]
+        return f"{kind} {d.tokens[j].text!r}"  # "يتوقع ناشطون أن ... قبل أن تسيطر"
     forced = any(d.tokens[j].norm.startswith(_FORCED) for j in _words_before(d, trig.first, 3, lo))
     if not t.latin and trig.frame.pos in ("noun", "verb") and t.norm.startswith("ل") and len(
             t.norm) >= 4 and not any(t.norm == form[0] for form in trig.frame.forms) and not (

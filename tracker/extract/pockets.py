@@ -24,7 +24,7 @@ from typing import Any
 
 from tracker.arabic import normalize
 from tracker.cues import bank_cue
-from tracker.extract.doc import Doc
+from tracker.extract.doc import Doc, spans_in
 from tracker.extract.words import WordClasses
 
 __all__ = ["END_RULE", "EndOfPresence", "find_ends", "scope_of"]
@@ -81,11 +81,10 @@ def scope_of(doc: Doc, sentence: int, *, find_admin: Callable[[str], Any] | None
 
 
 def _actor_near(doc: Doc, lo: int, hi: int) -> str | None:
-    for sp in doc.actors:
-        if lo <= sp.first <= hi:
-            a = getattr(sp.value, "actor", None)
-            if a and a != "unknown":
-                return str(a)
+    for sp in spans_in(doc.actors, lo, hi + 1):
+        a = getattr(sp.value, "actor", None)
+        if a and a != "unknown":
+            return str(a)
     return None
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import itertools
 
-from tracker.extract.doc import Doc
+from tracker.extract.doc import Doc, spans_from, spans_in
 from tracker.extract.words import WordClasses
 
 __all__ = ["Roles", "actor_of"]
@@ -54,10 +54,17 @@ class Roles:
         self.words = words
         self._last_subject: dict[int, tuple[int, str]] = {}  # paragraph -> (token, actor)
         self._last_any: tuple[int, str] | None = None  # the report's last subject
+        self._clause_starts: dict[int, int] = {}
 
     # ------------------------------------------------------------------ helpers
 
     def _clause_start(self, i: int) -> int:
+        got = self._clause_starts.get(i)
+        if got is None:
+            got = self._clause_starts[i] = self._find_clause_start(i)
+        return got
+
+    def _find_clause_start(self, i: int) -> int:
         s, _ = self.doc.sentence(i)
         d = self.doc
         j = i - 1
@@ -106,13 +113,7 @@ class Roles:
 
     def actors_between(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
         """``(first, last, actor)`` of actor spans starting in ``[lo, hi)``."""
-        out = []
-        for sp in self.doc.actors:
-            if sp.first >= hi:
-                break
-            if sp.first >= lo:
-                out.append((sp.first, sp.last, actor_of(sp.value)))
-        return out
+        return [(sp.first, sp.last, actor_of(sp.value)) for sp in spans_in(self.doc.actors, lo, hi)]
 
     def after(self, i: int, *, limit: int, reach: int = NEAR_AFTER) -> tuple[int, int, str] | None:
         """The actor that begins within `reach` words after token i (adverbs, dates aside)."""
@@ -347,9 +348,8 @@ class Roles:
         if glued:
             return glued[-1][2]
         # the previous sentences of the paragraph (then the one before it)
-        for sp in reversed(d.actors):
-            if sp.first >= s:
-                continue
+        for k in range(spans_from(d.actors, s) - 1, -1, -1):
+            sp = d.actors[k]
             if d.para(sp.first) < para - 1:
                 break
             if not self._object_position(sp.first):

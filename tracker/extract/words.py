@@ -37,6 +37,8 @@ _DEFINITE = frozenset({"kind"})
 #: Classes whose words never take a proclitic (they are particles themselves).
 _NO_PROCLITIC = frozenset({"stop", "object", "agent", "negation", "list_intro", "conditional",
                            "destination"})
+#: Answers of `WordClasses.is_a` kept (then forgotten all at once).
+_IS_A_MAX = 1 << 18
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +68,7 @@ class WordClasses:
                 by_first.setdefault(cls, {}).setdefault(parts[0], []).append(e)
         self._by_first = by_first
         self._prefixes = prefixes
+        self._is_a: dict[tuple[str, str, bool | None], bool] = {}  # the classes never change
 
     def words_of(self, cls: str) -> frozenset[str]:
         """The one-word entries of a class (normalised)."""
@@ -74,7 +77,13 @@ class WordClasses:
 
     def is_a(self, word: str, cls: str, *, proclitics: bool | None = None) -> bool:
         """True when the normalised `word` is a one-word entry of `cls`."""
-        return self.match_words([word], 0, cls, proclitics=proclitics) == 1
+        key = (word, cls, proclitics)
+        got = self._is_a.get(key)
+        if got is None:
+            if len(self._is_a) > _IS_A_MAX:
+                self._is_a.clear()
+            got = self._is_a[key] = self.match_words([word], 0, cls, proclitics=proclitics) == 1
+        return got
 
     def match_words(self, words: Sequence[str], i: int, cls: str, *,
                     proclitics: bool | None = None) -> int:
