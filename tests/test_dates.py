@@ -73,10 +73,13 @@ _FORM_CASES = [
     ("من العام 2018", D(2018, 1, 1), "year", False),
     ("العام الجاري 2018", D(2018, 1, 1), "year", False),
     ("في 2014", D(2014, 1, 1), "year", False),
-    # a year missing: nearest past occurrence, or the qualifier says which
+    # a year missing: nearest past occurrence, the coming one up to a month ahead (a plan,
+    # not eleven months back), or the qualifier says which
     ("الـ 19 من ديسمبر الجاري", D(2018, 12, 19), "day", True),
     ("الـ 26 من كانون الأول", D(2018, 12, 26), "day", True),
-    ("الـ 28 من كانون الأول", D(2017, 12, 28), "day", True),
+    ("الـ 28 من كانون الأول", D(2018, 12, 28), "day", True),
+    ("الـ 27 من كانون الثاني", D(2019, 1, 27), "day", True),
+    ("الـ 28 من كانون الثاني", D(2018, 1, 28), "day", True),
     ("الـ 10 من أيلول / سبتمبر الفائت", D(2018, 9, 10), "day", True),
     ("الأول من آذار", D(2018, 3, 1), "day", True),
     ("الـ 5 من شباط المقبل", D(2019, 2, 5), "day", True),
@@ -480,11 +483,20 @@ def test_weekday_is_reported_beside_a_date() -> None:
     assert only("الـ 26 من كانون الأول 2018", None).weekday is None
 
 
-@pytest.mark.parametrize(("precision", "year"), [("month", 2018), ("day", 2017)])
+@pytest.mark.parametrize(("precision", "year"), [("month", 2018), ("day", 2018)])
 def test_a_publication_known_to_the_month_places_days_before_its_end(precision: str,
                                                                     year: int) -> None:
+    # of the month: before its end; of its first day: 19 days ahead (a plan), not a year back
     (m,) = find_dates("الـ 20 من كانون الأول", D(2018, 12, 1), published_precision=precision)
     assert m.date == D(year, 12, 20)
+
+
+@pytest.mark.parametrize(("precision", "year"), [("month", 2019), ("day", 2018)])
+def test_the_month_ahead_counts_from_the_end_of_a_month_precise_publication(
+        precision: str, year: int) -> None:
+    # 20 January is 20 days after the end of December, 50 after its first day
+    (m,) = find_dates("الـ 20 من كانون الثاني", D(2018, 12, 1), published_precision=precision)
+    assert m.date == D(year, 1, 20)
 
 
 # ------------------------------------------------------------------------- the word files

@@ -14,7 +14,8 @@ named by ``$TRACKER_DATES`` or passed to `DateWords.load`. The grammar reads:
   "December 26, 2018", "the 22nd of October", "Dec. 26"; months ("شهر تشرين الثاني / نوفمبر
   من العام 2017", "December 2018") and years ("من العام 2018", "العام الجاري 2017");
 * dates that need the publication date: a day and month without a year (the nearest past
-  occurrence, or the year a weekday beside it picks: see below), "الجاري"/"الماضي"/
+  occurrence, or the coming one when it lies at most `AHEAD_DAYS` after the publication,
+  or the year a weekday beside it picks: see below), "الجاري"/"الماضي"/
   "الفائت"/"المقبل" after a month, "الـ 26 من الشهر ذاته" (the month of the previous date in
   the text), "the 20th of last month", weekdays ("يوم الخميس", "الخميس الفائت", "مساء
   الجمعة", "ليل الإثنين - الثلاثاء", "on Tuesday", "last Sunday"), اليوم، أمس، "يوم أمس
@@ -72,6 +73,9 @@ KINDS: tuple[str, ...] = ("month", "weekday", "number", "ordinal", "daypart", "q
 #: Precisions a `DateMention` may carry.
 MENTION_PRECISIONS: tuple[str, ...] = ("day", "week", "month", "year", "weekday")
 _BUNDLED = ("dates_ar.csv", "dates_en.csv")
+#: Days after the publication a day and month written without a year may lie and still be
+#: read in the coming weeks (a plan, a deadline) rather than eleven months back.
+AHEAD_DAYS = 31
 
 
 @dataclass(frozen=True, slots=True)
@@ -719,9 +723,17 @@ def _year_for_month(month: int, qual: str | None, ctx: _Ctx,
         return (p.year if month < p.month else p.year - 1), None
     if qual == "next":
         return (p.year if month > p.month else p.year + 1), None
-    if (month, day or 1) <= (p.month, p.day):
-        return p.year, None
-    return p.year - 1, None
+    past = p.year if (month, day or 1) <= (p.month, p.day) else p.year - 1
+    if day is not None:
+        # "يوم 20 كانون الأول" in a report of 14 December: six days ahead (a plan, a
+        # deadline), not a year back; the claim's dating then never takes it for a past event
+        try:
+            ahead = (dt.date(past + 1, month, day) - p).days
+        except ValueError:  # 29 February
+            ahead = AHEAD_DAYS + 1
+        if 0 < ahead <= AHEAD_DAYS:
+            return past + 1, None
+    return past, None
 
 
 def _fits(year: int, month: int, day: int, weekday: int) -> bool:

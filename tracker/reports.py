@@ -46,6 +46,7 @@ import json
 import logging
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -585,14 +586,20 @@ def _size(path: Path) -> int:
 
 def _read_text_file(path: Path, label: str, max_bytes: int) -> str:
     try:
-        size = path.stat().st_size
+        st = path.stat()
     except OSError as err:
         raise _SkipError(
             ReportProblem(label, None, f"cannot read it ({err.strerror or err}); check the path")
         ) from None
-    if path.is_dir():
+    size = st.st_size
+    if stat.S_ISDIR(st.st_mode):
         globs = ", ".join(REPORT_GLOBS)
         msg = f"is a directory with no report files ({globs}) in it or below it"
+        raise _SkipError(ReportProblem(label, None, msg))
+    if not stat.S_ISREG(st.st_mode):
+        # a pipe would block the batch until something writes to it; a device never ends
+        msg = ("is not a regular file (a pipe, socket or device); nothing was read from it; "
+               "save the report to a file and give that path")
         raise _SkipError(ReportProblem(label, None, msg))
     if size > max_bytes:
         raise _SkipError(
