@@ -995,3 +995,13 @@ def test_the_relative_clause_of_the_earlier_capture_has_its_own_subject_and_date
             "2014.", gaz, lex)
     assert {(c.actor, c.status, c.date) for c in x.claims} == {
         ("government", "captured", DEFAULT_PUBLISHED), ("isis", "captured", D(2014, 8, 1))}
+
+
+def test_the_genitive_of_a_withdrawal_is_not_the_next_verbs_subject(gaz, lex):
+    x = run("واستغلت قسد انسحاب عناصر داعش من المنطقة، لتفرض سيطرتها على بلدة هجين.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "captured") in triples(x)
+    assert ("ocha:C5175", "isis", "captured") not in triples(x)
+    # ... and it still is the withdrawal's own agent, in quotes too
+    y = run('وتحدثت مصادر محلية عن انسحاب "داعش" من بلدة هجين.', gaz, lex)
+    assert ("ocha:C5175", "isis", "lost") in triples(y) or (
+        "ocha:C5175", "isis", "captured") not in triples(y)

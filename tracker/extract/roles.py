@@ -33,6 +33,9 @@ _FORCE_WORDS = frozenset({"ميليشيا", "مليشيا", "ميليشيات", 
                           "متبقيتين", "متبقيه", "المتبقيه", "متبقين", "المتبقين", "متبقيين",
                           "fighters", "forces", "militants", "troops", "units",
                           "militia", "militias", "elements", "members", "soldiers"})
+#: Verbal nouns of a loss whose genitive actor is no subject of the clause's verbs.
+_LOSS_NOUNS = frozenset({"انسحاب", "الانسحاب", "خروج", "طرد", "هزيمه", "اندحار", "فرار",
+                         "هروب", "تراجع", "withdrawal", "retreat", "defeat", "expulsion"})
 _DEMONSTRATIVES = frozenset({"هذه", "هذا", "تلك", "ذلك", "هاته", "these", "those", "the"})
 _ADVERBS = frozenset({"اليوم", "امس", "مجددا", "مجدد", "الان", "حاليا", "مؤخرا", "فجر", "صباح",
                       "مساء", "ليل", "ظهر", "عصر", "يوم", "ليله", "بالكامل", "كاملا", "تماما",
@@ -91,11 +94,17 @@ class Roles:
             return False  # "حرس الحدود التابع لقوات النظام": the force belongs to the actor
         if self.words.is_a(n, "object", proclitics=False) or self.words.is_a(n, "helper"):
             return True
+        if self._loss_noun(p):
+            return True  # "استغلت الوحدات انسحاب الثوار": the genitive of a verbal noun
         if n in ("the", "a", "its", "their") and p > 0:
             n2 = d.tokens[p - 1].norm
             return self.words.is_a(n2, "object", proclitics=False) or self.words.is_a(
                 n2, "helper")
         return self._glued(first)
+
+    def _loss_noun(self, i: int) -> bool:
+        n = self.doc.tokens[i].norm
+        return n in _LOSS_NOUNS or (n[:1] in ("و", "ب", "ل", "ف") and n[1:] in _LOSS_NOUNS)
 
     def _glued(self, first: int) -> bool:
         """A preposition glued to the actor's first word: "لقسد", "بالجيش"."""
@@ -165,6 +174,9 @@ class Roles:
         if not t.latin or pos == "noun":
             got = self.after(last, limit=min(limit, hi + 1) if hi > last else limit)
             if got is not None and (not self._object_position(got[0]) or (
+                    (pos == "noun" or self._loss_noun(first)) and not self._glued(got[0]) and all(
+                        not d.tokens[k].is_word or d.tokens[k].norm in _FORCE_WORDS
+                        for k in range(last + 1, got[0]))) or (
                     pos == "noun" and got[0] == last + 1 and self._glued(got[0])
                     and d.tokens[got[0]].norm.startswith("ل"))):
                 # "انسحاب للمسلحين": ل after a verbal noun marks its agent
