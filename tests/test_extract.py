@@ -1005,3 +1005,21 @@ def test_the_genitive_of_a_withdrawal_is_not_the_next_verbs_subject(gaz, lex):
     y = run('وتحدثت مصادر محلية عن انسحاب "داعش" من بلدة هجين.', gaz, lex)
     assert ("ocha:C5175", "isis", "lost") in triples(y) or (
         "ocha:C5175", "isis", "captured") not in triples(y)
+
+
+def test_a_locative_after_a_dual_kind_word_is_not_a_place_of_the_claim(gaz, lex):
+    x = run("قوات النظام تسيطر على قريتين بريف الميادين الجديد.", gaz, lex)
+    assert not any(c.place_text.startswith("ب") for c in x.claims)
+
+
+def test_a_governorate_named_by_a_relative_pronoun_is_no_claimed_place(gaz, lex):
+    x = run("ويتجه النازحون إلى محافظة دير الزور التي تسيطر عليها قسد.", gaz, lex)
+    assert x.claims == ()
+
+
+@pytest.mark.parametrize("text", [
+    "أعلنت قسد بدء حملة تحرير بلدة هجين من داعش.",
+    "The battle for Hajin between the SDF and ISIS goes on.",
+])
+def test_the_start_of_a_campaign_is_not_its_outcome(gaz, lex, text):
+    assert not any(c.status == "captured" for c in run(text, gaz, lex).claims)

@@ -804,7 +804,7 @@ class _Engine:
                     continue  # "ريف دمشق", "محافظة إدلب": a region, not a place of a claim
                 if it.anaphor:
                     ante = self._antecedent_place(it, t)
-                    if ante is None:
+                    if ante is None or _countryside(ante[1]):
                         continue
                     anchor, text = ante[0], ante[1]
                 else:

@@ -331,6 +331,8 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
         return None
     if r.is_(i, "title"):
         return None
+    if t.norm[:1] == "ب" and len(t.norm) > 3 and i > 0 and r.is_(i - 1, "kind"):
+        return None  # "قريتين بوادي بردى": where the two villages are, not a third place
     if t.norm.endswith(("ها", "هم", "هما")) and len(t.norm) > 4:
         return None  # "تلتها": its hill, a noun with a pronoun, not a name
     if not t.norm.startswith("ال") and t.norm.endswith(("ي", "يه")) and len(t.norm) > 3 and (
