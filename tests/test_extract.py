@@ -874,6 +874,8 @@ def test_the_preposition_may_follow_a_participle_phrase_naming_places(gaz, lex):
 def test_coming_under_control_is_a_change_of_hands(gaz, lex):
     x = run("Hajin came under the control of the SDF on Monday.", gaz, lex)
     assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+    w = run("The towns of Hajin and al-Shafah have fallen into the hands of the SDF.", gaz, lex)
+    assert triples(w) == {("ocha:C5175", "sdf", "captured"), ("ocha:C5183", "sdf", "captured")}
     y = run("Hajin fell under SDF control.", gaz, lex)
     assert triples(y) == {("ocha:C5175", "sdf", "captured")}
     z = run("Hajin again remains under the control of ISIS.", gaz, lex)
