@@ -241,3 +241,29 @@ def test_a_map_that_fails_half_way_keeps_the_old_map(drawn_store, tmp_path, monk
     assert "m.png" in res.output
     assert target.read_bytes() == b"the analyst's own map"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["m.png"]
+
+
+# ------------------------------------------- an export with nothing to draw says why
+
+
+@pytest.mark.parametrize(("body", "words"), [
+    # as found: a store whose one claim only names a weekday was called empty
+    ("سيطرت قوات سوريا الديمقراطية على بلدة هجين اليوم الأحد.", "1 undated"),
+    # neighbour: a dated claim about a village no gazetteer knows
+    ("published: 2018-12-14\n---\nسيطرت قوات سوريا الديمقراطية على قرية زربخانة الفوقا.",
+     "0 undated"),
+])
+@pytest.mark.parametrize("fmt", ["html", "geojson"])
+def test_an_export_of_claims_that_draw_nothing_says_why(tmp_path, body, words, fmt):
+    report = tmp_path / "r.txt"
+    report.write_text(body + "\n", encoding="utf-8")
+    store = tmp_path / "s.db"
+    assert run("ingest", report, "--store", store).exit_code == 0
+    args = ["--out", tmp_path / "m.html"] if fmt == "html" else ["--on", "2018-12-20"]
+    res = run("export", "--format", fmt, *args, "--store", store)
+    assert res.exit_code == 1, res.output
+    assert "holds 1 control claim(s)" in res.output
+    assert words in res.output
+    assert "tracker history PLACE" in res.output
+    assert "holds no control claims" not in res.output
+    assert not (tmp_path / "m.html").exists()

@@ -86,7 +86,8 @@ def load_export_source(settings: Settings) -> ExportSource:
     Raises
     ------
     StoreError
-        When there is no store, or it holds no control claims.
+        When there is no store, or it holds no dated control claims (the message then says
+        how many undated ones it holds).
     """
     from tracker.gazetteer_io import load_gazetteer
     from tracker.store import Store
@@ -94,11 +95,25 @@ def load_export_source(settings: Settings) -> ExportSource:
     with Store.open(settings.store, create=False, write=False) as store:
         timeline = store.timeline()
         stored = _store_places(store)
+        total = store.counts()["claims"] if not timeline.place_ids else 0
     if not timeline.place_ids:
-        msg = (
-            f"the store {settings.store} holds no control claims; run `tracker ingest FILE... "
-            f"--store {settings.store}` (and `tracker correct FILE` for a baseline) first"
-        )
+        undated = len(getattr(timeline, "undated", ()))
+        if total:
+            # claims that draw no interval (undated, or of no known place): say so, not
+            # "no claims"
+            msg = (
+                f"the store {settings.store} holds {total} control claim(s) but none both "
+                f"dated and of a place the gazetteer knows ({undated} undated; `tracker "
+                f"history PLACE --store {settings.store}` lists them with the reason), so "
+                f"there is nothing to export. Ingest reports that date them, or give a dated "
+                f"baseline with `tracker correct FILE`"
+            )
+        else:
+            msg = (
+                f"the store {settings.store} holds no control claims; run `tracker ingest "
+                f"FILE... --store {settings.store}` (and `tracker correct FILE` for a "
+                f"baseline) first"
+            )
         raise StoreError(msg)
     gaz = load_gazetteer(settings)
     places = dict(stored)
