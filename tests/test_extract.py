@@ -1025,3 +1025,14 @@ def test_a_governorate_named_by_a_relative_pronoun_is_no_claimed_place(gaz, lex)
 ])
 def test_the_start_of_a_campaign_is_not_its_outcome(gaz, lex, text):
     assert not any(c.status == "captured" for c in run(text, gaz, lex).claims)
+
+
+@pytest.mark.parametrize("text", [
+    "فرضت قسد حصاراً كاملاً على بلدة هجين التي يسيطر عليها داعش.",
+    "أطبقت قسد الحصار على بلدة هجين التي يسيطر عليها داعش.",
+    "The SDF laid siege to Hajin, held by ISIS.",
+    "The SDF tightened the siege on ISIS in Hajin.",
+])
+def test_imposing_or_tightening_a_siege(gaz, lex, text):
+    sieges = [c for c in run(text, gaz, lex).claims if c.status == "besieged"]
+    assert [(c.place_id, c.actor, c.besieger) for c in sieges] == [("ocha:C5175", "isis", "sdf")]
