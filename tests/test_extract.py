@@ -1036,3 +1036,12 @@ def test_the_start_of_a_campaign_is_not_its_outcome(gaz, lex, text):
 def test_imposing_or_tightening_a_siege(gaz, lex, text):
     sieges = [c for c in run(text, gaz, lex).claims if c.status == "besieged"]
     assert [(c.place_id, c.actor, c.besieger) for c in sieges] == [("ocha:C5175", "isis", "sdf")]
+
+
+@pytest.mark.parametrize("text", [
+    "Among the areas liberated by the SDF on Monday were the towns of Hajin and al-Shafah.",
+    "The villages captured by the SDF include Hajin and al-Shafah.",
+])
+def test_a_reduced_relative_names_its_places_after_the_verb(gaz, lex, text):
+    assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "captured"),
+                                            ("ocha:C5183", "sdf", "captured")}

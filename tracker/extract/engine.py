@@ -323,6 +323,24 @@ class _Engine:
             j += 1
         return None
 
+    def _reduced_relative(self, t: Trigger, limit: int) -> Slot | None:
+        """"Among the areas liberated by X were the towns of A and B", "the villages taken by
+        X include A": a participle after a plural noun, its places after the verb that follows."""
+        d = self.doc
+        if t.first == 0 or not d.tokens[t.first].norm.endswith(("ed", "en")):
+            return None
+        prev = d.tokens[t.first - 1].norm
+        if prev not in ("areas", "villages", "towns", "places", "positions", "neighbourhoods",
+                        "neighborhoods", "districts", "sites", "localities", "points"):
+            return None
+        for j in range(t.last + 1, min(limit, t.last + 16)):
+            n = d.tokens[j].norm
+            if n in ("were", "are", "include", "included", "includes", "including"):
+                slot = parse_slot(d, j + 1, self.words, limit=limit,
+                                  triggers=self.trigger_tokens)
+                return slot if slot.items else None
+        return None
+
     def _english_relative(self, t: Trigger) -> Slot | None:
         """"P, which X stormed on ...": the place a relative pronoun before the subject
         stands for, when the verb has no object of its own."""
@@ -450,7 +468,7 @@ class _Engine:
                         if before is not None and before.items:
                             return before, "passive"
                     if head.latin and not slot.items:
-                        rel = self._english_relative(t)
+                        rel = self._english_relative(t) or self._reduced_relative(t, limit)
                         if rel is not None:
                             return rel, "relative"
             elif name == "after":
