@@ -1045,3 +1045,8 @@ def test_imposing_or_tightening_a_siege(gaz, lex, text):
 def test_a_reduced_relative_names_its_places_after_the_verb(gaz, lex, text):
     assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "captured"),
                                             ("ocha:C5183", "sdf", "captured")}
+
+
+def test_forces_belonging_to_a_group_are_that_group(gaz, lex):
+    x = run("وسيطرت خلايا تابعة لتنظيم داعش على بلدة هجين.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "isis", "captured")}

@@ -33,6 +33,9 @@ _FORCE_WORDS = frozenset({"ميليشيا", "مليشيا", "ميليشيات", 
                           "متبقيتين", "متبقيه", "المتبقيه", "متبقين", "المتبقين", "متبقيين",
                           "fighters", "forces", "militants", "troops", "units",
                           "militia", "militias", "elements", "members", "soldiers"})
+#: "belonging to", "loyal to": the actor after them owns the force before them.
+_BELONGING = frozenset({"تابعه", "التابعه", "تابع", "التابع", "تابعين", "التابعين", "تابعون",
+                        "مواليه", "المواليه", "موالين", "الموالين", "موالون", "موالي"})
 #: Verbal nouns of a loss whose genitive actor is no subject of the clause's verbs.
 _LOSS_NOUNS = frozenset({"انسحاب", "الانسحاب", "خروج", "طرد", "هزيمه", "اندحار", "فرار",
                          "هروب", "تراجع", "withdrawal", "retreat", "defeat", "expulsion"})
@@ -148,6 +151,10 @@ class Roles:
                 j += 1  # "ما تبقى من عناصر التنظيم"
                 continue
             bare = t.norm[1:] if t.norm[:1] in ("ل", "و", "ف", "ب") and len(t.norm) > 4 else ""
+            if t.norm in _BELONGING:
+                j += 1  # "خلايا تابعة لتنظيم الدولة": cells of the group
+                seen += 1
+                continue
             if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or bare in _FORCE_WORDS or (
                     self.words.is_a(t.norm, "agent", proclitics=False)) or (
                     t.norm in ("the", "قبل", "يد", "ايدي", "by", "to", "of")):
