@@ -85,6 +85,12 @@ BAD_PHRASES = [
     ([GOOD_PHRASE, 'grabbed,"grabbed|seized,verb,captured,subject,,object,x,y', GOOD_PHRASE],
      3, r"quote .* not closed on this line"),
     (['grabbed,"grabbed"x,verb,captured,subject,,object,x,y'], 2, r"not a CSV row"),
+    (["grabbed,grabbed,verb,captured,actor:martians,,object,x,y"], 2,
+     r"unknown actor id in 'actor:martians'"),
+    (["grabbed,grabbed . on,verb,captured,subject,,object,x,y"], 2,
+     r"the word '\.' .* not made of"),
+    (["grabbed,grab.bed,verb,captured,subject,,object,x,y"], 2, r"the word 'grab.bed' .* not made"),
+    (["grabbed,grabbed,verb,captured,subject,,after:.,x,y"], 2, r"preposition .* no letters"),
 ]
 
 
@@ -139,6 +145,17 @@ def test_a_user_phrase_takes_effect_only_with_the_file(tmp_path: Path, gaz: Gaze
     monkeypatch.setenv("TRACKER_PHRASES", f"{en}{os.pathsep}{ar}")
     assert _triples(english, gaz) == {("ocha:C5175", "sdf", "captured")}
     assert _triples(arabic, gaz) == {("ocha:C5175", "sdf", "captured")}
+
+
+def test_a_hyphenated_trigger_word_matches_the_words_a_text_writes(
+        tmp_path: Path, gaz: Gazetteer, monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "The SDF mopped-up Hajin on Monday."
+    assert _triples(text, gaz) == set(), "the bundled grammar knows this verb: pick another"
+    path = _write(tmp_path / "mine_en.csv", [
+        PHRASES_HEADER, "mopped-up,mopped-up|mop-up,verb,captured,subject/agent,from,object,"
+        "The militia mopped-up the hamlet.,test"])
+    monkeypatch.setenv("TRACKER_PHRASES", str(path))
+    assert _triples(text, gaz) == {("ocha:C5175", "sdf", "captured")}
 
 
 def test_a_later_phrase_file_replaces_a_bundled_frame(tmp_path: Path, gaz: Gazetteer,

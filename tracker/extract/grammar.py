@@ -20,7 +20,8 @@ from pathlib import Path
 from tracker._datafiles import csv_line, from_env, read_text
 from tracker.arabic import normalize, proclitic_variants
 from tracker.errors import InputError
-from tracker.extract.doc import Doc
+from tracker.extract.doc import _TOKEN_RE, _WORD_START, Doc, _norm
+from tracker.model import ACTORS
 
 __all__ = ["ENV_VAR", "GRAMMAR_VERSION", "Frame", "FrameMatcher", "Trigger", "load_frames"]
 
@@ -69,7 +70,12 @@ class Trigger:
 def _roles(value: str, where: str) -> tuple[str, ...]:
     out = []
     for r in (v.strip() for v in value.split("/") if v.strip()):
-        if r not in _ROLES and not r.startswith("actor:"):
+        if r.startswith("actor:"):
+            if r[len("actor:"):] not in ACTORS:
+                msg = (f"{where}: unknown actor id in {r!r}; write actor:<id> with one of "
+                       f"{', '.join(ACTORS)}")
+                raise InputError(msg)
+        elif r not in _ROLES:
             msg = (f"{where}: unknown role {r!r}; use subject, agent, object, from or "
                    "actor:<id>, alternatives separated by /")
             raise InputError(msg)
@@ -88,21 +94,35 @@ def _places(value: str, where: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
         if slot in ("after", "front") and not preps:
             msg = f"{where}: after needs a preposition, e.g. after:على or after:from"
             raise InputError(msg)
-        out.append((slot, tuple(normalize(p) for p in preps.split("/") if p.strip())))
+        words = tuple(normalize(p) for p in preps.split("/") if p.strip())
+        if not all(words):
+            msg = (f"{where}: a preposition in {part!r} has no letters once normalised; "
+                   "write it in words")
+            raise InputError(msg)
+        out.append((slot, words))
     return tuple(out)
 
 
 def _forms(value: str, where: str) -> tuple[tuple[str, ...], ...]:
     out = []
     for alt in (a.strip() for a in value.split("|") if a.strip()):
-        words = []
+        words: list[str] = []
         for w in alt.split():
             if w in ("~", "~~"):
                 words.append(w)
-            elif w.endswith("*"):
-                words.append(normalize(w[:-1]) + "*")
-            else:
-                words.append(normalize(w))
+                continue
+            # each word meets one token of a text, normalised as the doc normalises its
+            # tokens ("north-east" stays one word); punctuation is never part of a form
+            pieces = _TOKEN_RE.findall(w[:-1] if w.endswith("*") else w)
+            parts = [_norm(t) for t in pieces if _WORD_START.match(t)]
+            if not parts or len(parts) < len(pieces) or not all(parts):
+                msg = (f"{where}: the word {w!r} of form {alt!r} is not made of letters or "
+                       "digits (a hyphen or apostrophe inside a word is fine); write the "
+                       "trigger's words separated by spaces")
+                raise InputError(msg)
+            if w.endswith("*"):
+                parts[-1] += "*"
+            words.extend(parts)
         if not words or words[0] in ("~", "~~") or words[-1] in ("~", "~~"):
             msg = f"{where}: form {alt!r} must begin and end with a word (~ only between words)"
             raise InputError(msg)
