@@ -1,22 +1,36 @@
 """Extraction throughput: reports/s and MB/s of text on one core (target: >= 200 reports/s).
 
-Run: ``python benchmarks/bench_extract.py [--data ../shared/data] [--n 10000]``.
-Reads the bundled sample corpus (`tracker/data/sample/`), replicates it to at least `--n`
-reports, and times `tracker.extract.extract` on each against the national gazetteer (imported
-from ``../shared/data`` into a temporary cache; the bundled regional one when that is absent).
-Times are CPU seconds of this process (one core; other jobs on the machine do not count)
-and wall-clock seconds. Two numbers: a *cold* pass over the distinct reports on a fresh index
-(no cached lookups), and the replicated run (the gazetteer's per-name cache then helps
-repeated names, as it does on a real stream where the same villages recur).
+Run: ``python benchmarks/bench_extract.py [--n 10000] [--shared ../shared] [--profile]``.
+
+Two corpora, each measured cold and warm with `tracker.extract.extract` (the package
+`tracker extract`, `ingest` and `evaluate` run) against the bundled national gazetteer:
+
+* the bundled sample corpus (`tracker/data/sample/`, our own writing), replicated to at least
+  `--n` reports;
+* the real shared corpus (``../shared/corpus/*/reports``), replicated the same way; skipped
+  with a note when it is absent.
+
+*Cold* is one pass over the distinct reports with every cache empty: a fresh gazetteer index
+and actor lexicon, the control grammar read again from its files, and the per-word caches of
+the tracker modules cleared. *Warm* is the replicated stream after that (the caches then hold
+the names and words of the corpus, as on a real stream where the same villages recur). Times
+are CPU seconds of this process (one core; other jobs on the machine do not count), with the
+wall clock beside them. Each pass checks that it found the same claims as the cold one.
+``--profile`` adds the functions where a warm pass over the shared corpus spends its time.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
+import io
+import pstats
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parent.parent
 if str(REPO) not in sys.path:
@@ -24,70 +38,131 @@ if str(REPO) not in sys.path:
 
 from tracker import gazetteer_io as gio  # noqa: E402
 from tracker.actors import ActorLexicon  # noqa: E402
-from tracker.extract import extract  # noqa: E402
+from tracker.extract import default_grammar, extract  # noqa: E402
 from tracker.model import Report  # noqa: E402
 from tracker.reports import read_reports  # noqa: E402
-from tracker.settings import BUNDLED_GAZETTEER_DIR, SAMPLE_DIR, Settings  # noqa: E402
+from tracker.settings import SAMPLE_DIR, Settings  # noqa: E402
 
-DEFAULT_DATA = REPO.parent / "shared" / "data"
-
-
-def national_paths(data: Path) -> list[Path]:
-    return [
-        data / "ocha_cod_ps" / "syr_ocha_locations_communities.csv",
-        data / "wof" / "wof_admin_sy_places.csv",
-        *(data / "ocha_cod_ab" / f"syr_adm{i}_ocha_20201217.geojson" for i in (1, 2, 3)),
-    ]
+DEFAULT_SHARED = REPO.parent / "shared"
 
 
-def load_gaz(data: Path, tmp: str):  # type: ignore[no-untyped-def]
-    paths = [p for p in national_paths(data) if p.exists()]
-    if paths:
-        gio.import_sources(paths, tmp)
-        settings = Settings(cache_dir=Path(tmp), gazetteer_dir=BUNDLED_GAZETTEER_DIR)
-        return gio.load_gazetteer(settings), "national"
-    return gio.load_gazetteer(Settings(cache_dir=Path(tmp))), "bundled (no ../shared/data)"
+def clear_caches() -> int:
+    """Empty every functools cache of the loaded tracker modules; returns how many."""
+    n = 0
+    for name, module in list(sys.modules.items()):
+        if not (name == "tracker" or name.startswith("tracker.")):
+            continue
+        for value in list(vars(module).values()):
+            clear = getattr(value, "cache_clear", None)
+            if callable(clear) and getattr(value, "__module__", None) == name:
+                clear()
+                n += 1
+    return n
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", type=Path, default=DEFAULT_DATA)
-    ap.add_argument("--n", type=int, default=10_000)
-    ap.add_argument("--corpus", type=Path, default=SAMPLE_DIR)
-    args = ap.parse_args()
-    files = sorted(p for p in args.corpus.rglob("*")
-                   if p.is_file() and p.suffix.lower() in (".txt", ".jsonl", ".html", ".htm"))
-    reports = [r for r in read_reports(files) if isinstance(r, Report)]
-    if not reports:
-        print(f"no reports in {args.corpus}")
-        return 1
+def fresh_resources(cache_dir: str) -> tuple[Any, ActorLexicon, float]:
+    """A new gazetteer index and lexicon, the grammar re-read; returns them and the seconds
+    (CPU) the grammar took to load."""
+    clear_caches()
+    gaz = gio.load_gazetteer(Settings(cache_dir=Path(cache_dir)))
     lex = ActorLexicon.load()
-    with tempfile.TemporaryDirectory() as tmp:
+    c0 = time.process_time()
+    default_grammar()
+    return gaz, lex, time.process_time() - c0
+
+
+def read_corpus(paths: Sequence[Path]) -> list[Report]:
+    return [r for r in read_reports([str(p) for p in paths]) if isinstance(r, Report)]
+
+
+def run_pass(reports: Sequence[Report], gaz: Any, lex: ActorLexicon) -> tuple[float, float,
+                                                                               list[int]]:
+    """CPU and wall seconds of one pass, and the number of claims of each report."""
+    t0, c0 = time.perf_counter(), time.process_time()
+    counts = [len(extract(r, gaz, lex).claims) for r in reports]
+    return time.process_time() - c0, time.perf_counter() - t0, counts
+
+
+def rate(n: int, size: int, cpu: float, wall: float) -> str:
+    return (f"{n / cpu:8.1f} reports/s {size / 1e6 / cpu:6.3f} MB/s CPU   "
+            f"({n / wall:7.1f} reports/s {size / 1e6 / wall:6.3f} MB/s wall)")
+
+
+def measure(name: str, reports: list[Report], n: int, cache_dir: str) -> dict[str, float]:
+    """Print and return the cold and warm numbers of one corpus."""
+    size = sum(len(r.text.encode("utf-8")) for r in reports)
+    print(f"\n{name}: {len(reports)} distinct reports, {size / 1e6:.3f} MB "
+          f"(mean {size / len(reports) / 1e3:.1f} kB)")
+    gaz, lex, grammar_s = fresh_resources(cache_dir)
+    print(f"  grammar read from its files in {grammar_s * 1e3:.0f} ms CPU")
+    cpu, wall, cold_counts = run_pass(reports, gaz, lex)
+    print(f"  cold, {len(reports):6d} reports: {rate(len(reports), size, cpu, wall)}  "
+          f"{sum(cold_counts)} claims")
+    reps = max(1, -(-n // len(reports)))
+    stream = reports * reps
+    wcpu, wwall, counts = run_pass(stream, gaz, lex)
+    same = counts == cold_counts * reps
+    print(f"  warm, {len(stream):6d} reports: {rate(len(stream), size * reps, wcpu, wwall)}  "
+          f"{sum(counts)} claims ({'same' if same else 'NOT THE SAME'} as cold)")
+    return {"cold": len(reports) / cpu, "warm": len(stream) / wcpu,
+            "cold_mb": size / 1e6 / cpu, "warm_mb": size * reps / 1e6 / wcpu,
+            "same": float(same)}
+
+
+def profile(reports: list[Report], cache_dir: str, top: int = 25) -> None:
+    """Print where a warm pass spends its time (by own time, then by cumulative time)."""
+    gaz, lex, _ = fresh_resources(cache_dir)
+    run_pass(reports, gaz, lex)
+    prof = cProfile.Profile()
+    prof.enable()
+    run_pass(reports, gaz, lex)
+    prof.disable()
+    for key in ("tottime", "cumulative"):
+        out = io.StringIO()
+        pstats.Stats(prof, stream=out).strip_dirs().sort_stats(key).print_stats(top)
+        lines = out.getvalue().splitlines()
+        start = next(i for i, ln in enumerate(lines) if ln.lstrip().startswith("ncalls"))
+        print(f"\nprofile of a warm pass over {len(reports)} reports, by {key}:")
+        print("\n".join(lines[start - 2: start + top + 1]))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--n", type=int, default=10_000, help="reports in each warm stream")
+    ap.add_argument("--sample", type=Path, default=SAMPLE_DIR, help="the sample corpus")
+    ap.add_argument("--shared", type=Path, default=DEFAULT_SHARED,
+                    help="the shared folder holding corpus/*/reports")
+    ap.add_argument("--profile", action="store_true",
+                    help="also profile a warm pass over the shared corpus")
+    args = ap.parse_args(argv)
+    with tempfile.TemporaryDirectory() as tmp:  # an empty cache: the bundled gazetteer
         t0 = time.perf_counter()
-        gaz, kind = load_gaz(args.data, tmp)
-        print(f"gazetteer: {kind}, {len(gaz)} places, loaded in {time.perf_counter() - t0:.1f} s")
-        print(f"corpus: {len(reports)} distinct reports from {args.corpus}")
-
-        c0 = time.process_time()
-        claims = sum(len(extract(r, gaz, lex).claims) for r in reports)
-        cold = time.process_time() - c0
-        size = sum(len(r.text.encode("utf-8")) for r in reports)
-        print(f"cold pass (CPU time): {len(reports) / cold:8.1f} reports/s  "
-              f"{size / 1e6 / cold:6.2f} MB/s  ({claims} claims)")
-
-        reps = -(-args.n // len(reports))
-        stream = reports * reps
-        t0, c0 = time.perf_counter(), time.process_time()
-        claims = 0
-        for r in stream:
-            claims += len(extract(r, gaz, lex).claims)
-        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
-        size = sum(len(r.text.encode("utf-8")) for r in stream)
-        print(f"replicated: {len(stream)} reports, {size / 1e6:.1f} MB, {claims} claims")
-        print(f"throughput (CPU time, one core): {len(stream) / cpu:8.1f} reports/s  "
-              f"{size / 1e6 / cpu:6.2f} MB/s  (target >= 200 reports/s)")
-        print(f"throughput (wall clock):         {len(stream) / wall:8.1f} reports/s  "
-              f"{size / 1e6 / wall:6.2f} MB/s")
+        gaz = gio.load_gazetteer(Settings(cache_dir=Path(tmp)))
+        print(f"gazetteer: bundled national, {len(gaz)} places, loaded in "
+              f"{time.perf_counter() - t0:.1f} s")
+        results = {}
+        sample = read_corpus([args.sample])
+        if not sample:
+            print(f"no reports in {args.sample}")
+            return 1
+        results["sample"] = measure(f"sample corpus ({args.sample})", sample, args.n, tmp)
+        folders = sorted(p for p in (args.shared / "corpus").glob("*/reports") if p.is_dir())
+        shared = read_corpus(folders) if folders else []
+        if shared:
+            results["shared"] = measure(
+                f"shared corpus ({', '.join(p.parent.name for p in folders)})", shared, args.n,
+                tmp)
+        else:
+            print(f"\nshared corpus: none at {args.shared / 'corpus'}/*/reports, skipped")
+        print("\nsummary (CPU time, one core; target >= 200 reports/s):")
+        for name, r in results.items():
+            print(f"  {name:7} cold {r['cold']:7.1f} reports/s {r['cold_mb']:.3f} MB/s   "
+                  f"warm {r['warm']:7.1f} reports/s {r['warm_mb']:.3f} MB/s")
+        if args.profile:
+            profile(shared or sample, tmp)
+        if not all(r["same"] for r in results.values()):
+            print("a warm pass found other claims than the cold one: a cache changes output")
+            return 1
     return 0
 
 
