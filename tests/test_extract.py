@@ -974,6 +974,7 @@ def test_an_actor_inside_an_aside_is_not_the_subject(gaz, lex):
 @pytest.mark.parametrize(("text", "denier"), [
     ("ونفى مصدر في قوات سوريا الديمقراطية ادعاءات داعش بالسيطرة على بلدة هجين.", "sdf"),
     ("A Syrian army source denied Mayadin had fallen to ISIS.", "government"),
+    ("A Syrian army source denied that Mayadin had fallen.", "government"),
 ])
 def test_a_denied_capture_is_held_by_the_side_that_denies_it(gaz, lex, text, denier):
     x = run(text, gaz, lex)
@@ -1050,3 +1051,8 @@ def test_a_reduced_relative_names_its_places_after_the_verb(gaz, lex, text):
 def test_forces_belonging_to_a_group_are_that_group(gaz, lex):
     x = run("وسيطرت خلايا تابعة لتنظيم داعش على بلدة هجين.", gaz, lex)
     assert triples(x) == {("ocha:C5175", "isis", "captured")}
+
+
+def test_a_fall_with_no_taker_named_is_no_claim(gaz, lex):
+    assert run("Mayadin fell after a long advance.", gaz, lex).claims == ()
+    assert run("سقط عشرات القتلى في مدينة الميادين.", gaz, lex).claims == ()
