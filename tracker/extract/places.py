@@ -819,6 +819,7 @@ def _after_is_locative(r: _Reader, last: int) -> bool:
 _LOCATIVES = frozenset({"in", "near", "inside", "outside"})
 #: Adverbs between a place and the phrase after it ("P again came under ...").
 _BEFORE_ADVERBS = frozenset({"again", "also", "now", "finally", "reportedly", "officially",
+                             "had", "has", "have", "been",
                              "fully", "completely", "entirely", "once", "effectively"})
 
 
