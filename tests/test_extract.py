@@ -1056,3 +1056,9 @@ def test_forces_belonging_to_a_group_are_that_group(gaz, lex):
 def test_a_fall_with_no_taker_named_is_no_claim(gaz, lex):
     assert run("Mayadin fell after a long advance.", gaz, lex).claims == ()
     assert run("سقط عشرات القتلى في مدينة الميادين.", gaz, lex).claims == ()
+
+
+def test_the_second_of_two_helpers_is_not_the_subject(gaz, lex):
+    x = run("وأضاف المرصد أن قسد المدعمة بالقوات الخاصة الأميركية وطائرات التحالف الدولي، "
+            "سيطرت على بلدة هجين.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}

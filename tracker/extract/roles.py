@@ -121,6 +121,12 @@ class Roles:
         for p in range(max(lo, first - 4), first):
             if d.tokens[p].is_word and self.words.is_a(d.tokens[p].norm, "helper"):
                 return True
+        # "المدعمة بالقوات الخاصة الأميركية وطائرات التحالف": the second of the helpers, after
+        # "و" + an air-force word
+        prev = d.tokens[first - 1].norm if first - 1 >= lo else ""
+        if prev in ("وطايرات", "وطيران", "وطايره", "and"):
+            return any(d.tokens[p].is_word and self.words.is_a(d.tokens[p].norm, "helper")
+                       for p in range(max(lo, first - 8), first - 1))
         return False
 
     def actors_between(self, lo: int, hi: int) -> list[tuple[int, int, str]]:
@@ -341,7 +347,7 @@ class Roles:
         # an actor earlier in the same sentence, not in object position
         lo = self._clause_start(i)
         before = [a for a in self.actors_between(s, i) if not self._object_position(a[0])
-                  and not self._helper_before(a[0], lo)]
+                  and not self._helper_before(a[0], s)]
         if before:
             return before[-1][2]
         # "الحملة العسكرية لقوات الأسد، والتي استطاعت ...": a genitive ل-actor of the sentence
