@@ -1062,3 +1062,16 @@ def test_the_second_of_two_helpers_is_not_the_subject(gaz, lex):
     x = run("وأضاف المرصد أن قسد المدعمة بالقوات الخاصة الأميركية وطائرات التحالف الدولي، "
             "سيطرت على بلدة هجين.", gaz, lex)
     assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+
+
+def test_the_kurds_and_these_forces_after_a_relative_pronoun(gaz, lex):
+    x = run("وهاجم التنظيم بلدة هجين التي يسيطر عليها الأكراد.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "held") in triples(x)
+    y = run("تقدمت قسد في ريف دير الزور.\n\nوتقع بلدة هجين التي سيطرت عليها هذه القوات قبل شهر "
+            "على ضفة النهر.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "captured") in triples(y)
+
+
+def test_got_control_is_gained_control(gaz, lex):
+    assert triples(run("The SDF got full control of Hajin.", gaz, lex)) == {
+        ("ocha:C5175", "sdf", "captured")}

@@ -275,7 +275,7 @@ class Roles:
         if d.tokens[first].latin:
             span = range(max(0, first - 3), first)
         else:
-            span = range(first + 1, min(limit, last + 3))
+            span = range(first + 1, min(limit, last + 4))  # "سيطرت عليها هذه القوات"
         ks = [k for k in span if d.tokens[k].is_word]
         for a, b in itertools.pairwise(ks):
             if b != a + 1 or d.tokens[a].norm not in _DEMONSTRATIVES:
