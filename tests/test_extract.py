@@ -1075,3 +1075,11 @@ def test_the_kurds_and_these_forces_after_a_relative_pronoun(gaz, lex):
 def test_got_control_is_gained_control(gaz, lex):
     assert triples(run("The SDF got full control of Hajin.", gaz, lex)) == {
         ("ocha:C5175", "sdf", "captured")}
+
+
+def test_withdrawing_from_it_with_an_and_fighting_inside_it(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين، لكنها انسحبت عنها أمام ضربات داعش.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "lost") in triples(x) or (
+        "ocha:C5175", "isis", "captured") in triples(x)
+    y = run("دخلت قسد بلدة هجين، في حين ما تزال الاشتباكات مستمرة وسطها مع داعش.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "contested") in triples(y)

@@ -40,8 +40,9 @@ _CONTROL_NOUNS = frozenset({"السيطره", "سيطره", "سيطرتها", "�
 _EXACT_REASONS = frozenset({"exact", "exact-variant", "stripped", "stripped-variant"})
 _BE = frozenset({"was", "were", "been", "being", "is", "are", "be", "got"})
 _PRONOUN_PREPS = {"عليها": "علي", "عليه": "علي", "عليهما": "علي", "عليهم": "علي",
-                  "منها": "من", "منه": "من", "فيها": "في", "فيه": "في", "اليها": "الي",
-                  "اليه": "الي"}
+                  "عنها": "عن", "عنه": "عن", "منها": "من", "منه": "من", "داخلها": "داخل",
+                  "داخله": "داخل", "وسطها": "وسط", "وسطه": "وسط", "فيها": "في", "فيه": "في",
+                  "اليها": "الي", "اليه": "الي"}
 _OBJ_PRONOUN = re.compile(r"(?:ها|ه|هما|هم)$")  # on the surface: a ة is no pronoun
 _PARTISAN_SOURCES = re.compile(r"amaq|sana\.sy|أعماق|سانا|anha|hawar|\bsana\b", re.I)
 _PARTISAN_CUES = frozenset({"اعماق", "سانا", "amaq", "sana"})
