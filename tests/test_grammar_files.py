@@ -290,3 +290,12 @@ def test_the_cli_prints_a_broken_file_without_a_traceback(
     # one error before any report is read, not one per report
     assert "skipped" not in result.stderr
     assert not store.exists()
+
+
+def test_a_hyphenated_word_row_meets_the_hyphenated_token() -> None:
+    # the doc keeps "north-east" as one token; a word row must be normalised the same way
+    from tracker.extract.words import load_words
+
+    w = load_words()
+    assert w.is_a("north-east", "direction")
+    assert w.is_a("sub-district", "kind")

@@ -47,6 +47,12 @@ class _Entry:
     prefix: bool  # the last word ends in *
 
 
+def _token_norm(w: str) -> str:
+    from tracker.extract.doc import _norm
+
+    return _norm(w)
+
+
 class WordClasses:
     """Word classes with lookup at a token position (exact, proclitic, prefix, multi-word)."""
 
@@ -54,10 +60,11 @@ class WordClasses:
         by_first: dict[str, dict[str, list[_Entry]]] = {}
         prefixes: dict[str, list[tuple[str, _Entry]]] = {}
         for word, cls in rows:
-            parts = tuple(normalize(w) if w != "*" else w for w in word.split())
+            # each word normalised as the doc normalises a token ("north-east" stays one word)
+            parts = tuple(_token_norm(w) if w != "*" else w for w in word.split())
             prefix = word.endswith("*")
             if prefix:
-                parts = (*parts[:-1], normalize(word.split()[-1].rstrip("*")))
+                parts = (*parts[:-1], _token_norm(word.split()[-1].rstrip("*")))
             parts = tuple(p for p in parts if p)
             if not parts:
                 continue
