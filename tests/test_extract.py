@@ -1083,3 +1083,10 @@ def test_withdrawing_from_it_with_an_and_fighting_inside_it(gaz, lex):
         "ocha:C5175", "isis", "captured") in triples(x)
     y = run("دخلت قسد بلدة هجين، في حين ما تزال الاشتباكات مستمرة وسطها مع داعش.", gaz, lex)
     assert ("ocha:C5175", "sdf", "contested") in triples(y)
+
+
+def test_a_compass_part_of_a_town_is_not_the_whole_town(gaz, lex):
+    x = run("يسيطر مقاتلو داعش على أحياء هجين الشرقية.", gaz, lex)
+    assert [(c.place_text, c.place_id) for c in x.claims] == [("هجين الشرقية", None)]
+    y = run("ISIS still holds eastern Hajin.", gaz, lex)
+    assert all(c.place_id is None for c in y.claims)

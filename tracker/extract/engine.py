@@ -1159,6 +1159,8 @@ class _Engine:
                     place = town
                 elif place is not None:
                     place = None
+            if place is not None and _direction_part(rc.place_text, place):
+                place = None  # "حلب الشرقية", "eastern Aleppo": a part, not the whole city
             start = d.tokens[rc.item.first].start
             end = d.tokens[rc.item.last].end
             if not rc.item.anaphor:
@@ -1360,6 +1362,26 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
 
 
 _COUNTRYSIDE = frozenset({"ريف", "محافظه", "countryside", "province", "governorate"})
+_DIRECTION_ADJ = frozenset({"الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الشرقي", "الغربي",
+                            "الشمالي", "الجنوبي", "eastern", "western", "northern", "southern",
+                            "east", "west", "north", "south"})
+
+
+def _direction_part(text: str, place: Any) -> bool:
+    """`text` names a part of `place` by a compass adjective its own name does not have
+    ("حلب الشرقية", "eastern Aleppo"; not the village "البيضة الشرقية")."""
+    from tracker.arabic import normalize
+
+    ws = normalize(text).lower().split()
+    if len(ws) < 2:
+        return False
+    adj = ws[-1] if ws[-1] in _DIRECTION_ADJ else ws[0] if ws[0] in _DIRECTION_ADJ else None
+    if adj is None:
+        return False
+    names = " ".join(normalize(n).lower() for n in (
+        getattr(place, "name_ar", ""), getattr(place, "name_en", ""),
+        *getattr(place, "aliases", ())) if n)
+    return adj not in names.split()
 
 
 def _countryside(text: str) -> bool:
