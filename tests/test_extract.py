@@ -1090,3 +1090,9 @@ def test_a_compass_part_of_a_town_is_not_the_whole_town(gaz, lex):
     assert [(c.place_text, c.place_id) for c in x.claims] == [("هجين الشرقية", None)]
     y = run("ISIS still holds eastern Hajin.", gaz, lex)
     assert all(c.place_id is None for c in y.claims)
+
+
+def test_a_list_goes_on_past_its_places_own_hill_and_then(gaz, lex):
+    x = run("سيطرت قسد على بلدة هجين وتلتها الاستراتيجية وعلى قرية الشعفة ثم السوسة.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured"), ("ocha:C5183", "sdf", "captured"),
+                          ("ocha:C5186", "sdf", "captured")}

@@ -679,6 +679,16 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                     x in r.triggers or x in doc.actor_at for x in range(i, ahead)):
                 i = ahead
                 continue
+        if got is None and slot.items and not t.latin and n.endswith(("تها", "ته")) and len(
+                n) > 4:
+            # "عاكولة وتلتها الإستراتيجية وعلى لالا محمد": the place's own hill, then the list
+            # goes on
+            j = i + 1
+            while j < lim and doc.tokens[j].is_word and (
+                    _is_nisba(doc.tokens[j].norm) or doc.tokens[j].norm in _DESCRIPTIVE):
+                j += 1
+            i = j
+            continue
         if got is None:
             break
         if r.latin_start >= 0 and not use_head:
