@@ -1096,3 +1096,8 @@ def test_a_list_goes_on_past_its_places_own_hill_and_then(gaz, lex):
     x = run("سيطرت قسد على بلدة هجين وتلتها الاستراتيجية وعلى قرية الشعفة ثم السوسة.", gaz, lex)
     assert triples(x) == {("ocha:C5175", "sdf", "captured"), ("ocha:C5183", "sdf", "captured"),
                           ("ocha:C5186", "sdf", "captured")}
+
+
+def test_a_verb_after_an_unknown_name_is_not_part_of_it(gaz, lex):
+    x = run("سيطرت قسد على قرية المثالية اقتربت من بلدة هجين.", gaz, lex)
+    assert all("اقتربت" not in c.place_text for c in x.claims)
