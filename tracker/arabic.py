@@ -9,7 +9,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -144,6 +144,19 @@ def strip_proclitics(word: str) -> list[tuple[str, int]]:
     `proclitic_variants`.
     """
     return proclitic_variants(word)
+
+
+def reading_in(word: str, table: Container[str]) -> str | None:
+    """The first reading of a normalised `word` (itself, then without its proclitics, see
+    `proclitic_variants`) that `table` holds, else None.
+
+    >>> reading_in("لمقاتلي", {"مقاتلي"})
+    'مقاتلي'
+    """
+    for rest, _ in proclitic_variants(word):
+        if rest in table:
+            return rest
+    return None
 
 
 def normalize(text: str) -> str:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any, Protocol
 
+from tracker.arabic import normalize, reading_in
 from tracker.extract import dating, guards, pockets
 from tracker.extract.doc import Doc, build_doc, spans_from, spans_in
 from tracker.extract.grammar import Frame, FrameMatcher, Trigger, load_frames
@@ -392,7 +393,7 @@ class _Engine:
                     if words > 6 or j in self.trigger_tokens:
                         break
         if denier is None:
-            before = [a for a in self.roles.actors_between(max(s, at - 6), at)]
+            before = self.roles.actors_between(max(s, at - 6), at)
             if before:
                 denier = before[-1][2]  # "an X source denied", "X denied"
         if denier is None and d.tokens[at].norm.startswith(("نافي", "نفي")):
@@ -1104,8 +1105,6 @@ class _Engine:
         resolved: list[Any] = []
         cache: dict[str, Any] = {}
 
-        from tracker.arabic import normalize
-
         names = {normalize(sp.value.text): sp.value.text for sp in d.names}
         keys = sorted(names)
 
@@ -1319,8 +1318,6 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     capture is kept); fighting in P or part of P beside the same actor's capture of all of P
     ("took parts of it at noon, then all of it") leaves the capture.
     """
-    from tracker.arabic import normalize
-
     def key(r: _Raw) -> tuple[int, str]:
         return doc.sent_of[r.trig.first], normalize(r.place_text)
 
@@ -1370,15 +1367,13 @@ _DIRECTION_ADJ = frozenset({"الشرقيه", "الغربيه", "الشمالي�
 def _direction_part(text: str, place: Any) -> bool:
     """`text` names a part of `place` by a compass adjective its own name does not have
     ("حلب الشرقية", "eastern Aleppo"; not the village "البيضة الشرقية")."""
-    from tracker.arabic import normalize
-
-    ws = normalize(text).lower().split()
+    ws = normalize(text).split()
     if len(ws) < 2:
         return False
     adj = ws[-1] if ws[-1] in _DIRECTION_ADJ else ws[0] if ws[0] in _DIRECTION_ADJ else None
     if adj is None:
         return False
-    names = " ".join(normalize(n).lower() for n in (
+    names = " ".join(normalize(n) for n in (
         getattr(place, "name_ar", ""), getattr(place, "name_en", ""),
         *getattr(place, "aliases", ())) if n)
     return adj not in names.split()
@@ -1387,13 +1382,11 @@ def _direction_part(text: str, place: Any) -> bool:
 def _countryside(text: str) -> bool:
     """A name that is a countryside or a governorate ("ريف دمشق", "محافظة إدلب", "Idlib
     province")."""
-    from tracker.arabic import normalize
-
-    ws = normalize(text).lower().split()
+    ws = normalize(text).split()
     if not ws:
         return False
-    first = ws[0][1:] if ws[0][:1] in ("و", "ب", "ف", "ل") and ws[0][1:] in _COUNTRYSIDE else ws[0]
-    return first in _COUNTRYSIDE or ws[-1] in ("countryside", "province", "governorate")
+    return reading_in(ws[0], _COUNTRYSIDE) is not None or ws[-1] in (
+        "countryside", "province", "governorate")
 
 
 def f_pos_verbal(t: Trigger) -> bool:
@@ -1413,8 +1406,6 @@ def d_pronoun(doc: Doc, t: Trigger) -> bool:
 
 
 def _key(text: str) -> str:
-    from tracker.arabic import normalize
-
     return normalize(text)
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from tracker.arabic import normalize
+from tracker.arabic import normalize, proclitic_variants, reading_in, strip_article
 from tracker.extract.doc import Doc
 from tracker.extract.words import WordClasses
 
@@ -290,10 +290,9 @@ def _after_plural(r: _Reader, i: int) -> bool:
     for j in range(i - 1, max(-1, i - 4), -1):
         if not d.tokens[j].is_word:
             return False
-        n = d.tokens[j].norm
-        for cand in (n, n[1:] if n[:1] in ("و", "ف", "ب", "ل") else "", n[2:] if n.startswith(
-                "ال") else "", n[3:] if n.startswith(("وال", "بال", "فال")) else ""):
-            if cand and (cand in _BROKEN_PLURALS or (cand.endswith("ات") and len(cand) > 4)):
+        for v, _ in proclitic_variants(d.tokens[j].norm):
+            cand = strip_article(v)
+            if cand in _BROKEN_PLURALS or (cand.endswith("ات") and len(cand) > 4):
                 return True
         if not r.is_(j, "nonplace"):
             return False
@@ -303,10 +302,6 @@ def _after_plural(r: _Reader, i: int) -> bool:
 #: Kind words that are followed by a settlement's name, never by an adjective ("مدينة كوباني").
 _SETTLEMENT_KINDS = frozenset({"مدينه", "بلده", "قريه", "حي", "مخيم", "مدينتي", "بلدتي", "قريتي",
                                "حيي", "ناحيه", "مزرعه", "ضاحيه"})
-
-
-def _strip_waw(n: str) -> str:
-    return n[1:] if n[:1] in ("و", "ف", "ب", "ل") and len(n) > 3 else n
 
 
 def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bool] | None:
@@ -337,8 +332,8 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
         return None  # "تلتها": its hill, a noun with a pronoun, not a name
     if not t.norm.startswith("ال") and t.norm.endswith(("ي", "يه")) and len(t.norm) > 3 and (
             i + 1 >= r.limit or r.blocked(i + 1) or not d.tokens[i + 1].is_word) and (
-            i > 0 and r.is_(i - 1, "kind")) and _strip_waw(d.tokens[i - 1].norm) not in (
-            _SETTLEMENT_KINDS):
+            i > 0 and r.is_(i - 1, "kind")) and reading_in(d.tokens[i - 1].norm,
+                                                      _SETTLEMENT_KINDS) is None:
         return None  # "تجمع سكني": an adjective after the kind word, not a name
     skip = 0
     last = i

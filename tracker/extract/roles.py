@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import itertools
 
+from tracker.arabic import reading_in
 from tracker.extract.doc import Doc, spans_from, spans_in
 from tracker.extract.words import WordClasses
 
@@ -106,8 +107,7 @@ class Roles:
         return self._glued(first)
 
     def _loss_noun(self, i: int) -> bool:
-        n = self.doc.tokens[i].norm
-        return n in _LOSS_NOUNS or (n[:1] in ("و", "ب", "ل", "ف") and n[1:] in _LOSS_NOUNS)
+        return reading_in(self.doc.tokens[i].norm, _LOSS_NOUNS) is not None
 
     def _glued(self, first: int) -> bool:
         """A preposition glued to the actor's first word: "لقسد", "بالجيش"."""
@@ -156,12 +156,11 @@ class Roles:
                                                 and d.tokens[j + 1].norm == "قبل"):
                 j += 1  # "ما تبقى من عناصر التنظيم"
                 continue
-            bare = t.norm[1:] if t.norm[:1] in ("ل", "و", "ف", "ب") and len(t.norm) > 4 else ""
             if t.norm in _BELONGING:
                 j += 1  # "خلايا تابعة لتنظيم الدولة": cells of the group
                 seen += 1
                 continue
-            if t.norm in _ADVERBS or t.norm in _FORCE_WORDS or bare in _FORCE_WORDS or (
+            if t.norm in _ADVERBS or reading_in(t.norm, _FORCE_WORDS) is not None or (
                     self.words.is_a(t.norm, "agent", proclitics=False)) or (
                     t.norm in ("the", "قبل", "يد", "ايدي", "by", "to", "of")):
                 j += 1
