@@ -1101,3 +1101,10 @@ def test_a_list_goes_on_past_its_places_own_hill_and_then(gaz, lex):
 def test_a_verb_after_an_unknown_name_is_not_part_of_it(gaz, lex):
     x = run("سيطرت قسد على قرية المثالية اقتربت من بلدة هجين.", gaz, lex)
     assert all("اقتربت" not in c.place_text for c in x.claims)
+
+
+def test_an_adjective_after_a_forces_name_belongs_to_the_name(gaz, lex):
+    x = run("تقدم جيش النظام في ريف دير الزور. وبعد انسحاب داعش دخلت المليشيات المسلحة بلدة "
+            "هجين، وقرية الشعفة.", gaz, lex)
+    assert {("ocha:C5175", "government", "captured"),
+            ("ocha:C5183", "government", "captured")} <= triples(x)

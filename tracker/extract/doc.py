@@ -214,6 +214,17 @@ def _sentences(text: str, toks: Sequence[Token]) -> tuple[list[int], list[tuple[
     return sent_of, bounds, paras, newline_before
 
 
+def _with_tails(actors: list[Span], toks: Sequence[Token], tail: Any) -> list[Span]:
+    out = []
+    for k, sp in enumerate(actors):
+        nxt = actors[k + 1].first if k + 1 < len(actors) else len(toks)
+        last = sp.last
+        while last + 1 < nxt and toks[last + 1].is_word and tail(toks[last + 1].norm):
+            last += 1
+        out.append(sp if last == sp.last else Span(sp.first, last, sp.value))
+    return out
+
+
 def _cover(spans: list[Span]) -> dict[int, Span]:
     at: dict[int, Span] = {}
     for sp in spans:
@@ -236,8 +247,12 @@ def _to_tokens(doc_starts: list[int], toks: Sequence[Token], start: int, end: in
 
 
 def build_doc(text: str, *, actors: Sequence[Any] = (), dates: Sequence[Any] = (),
-              names: Sequence[Any] = ()) -> Doc:
-    """Tokens, sentences and the given spans (objects with ``start``/``end`` char offsets)."""
+              names: Sequence[Any] = (), actor_tail: Any = None) -> Doc:
+    """Tokens, sentences and the given spans (objects with ``start``/``end`` char offsets).
+
+    ``actor_tail(norm)``, when given, says whether a word right after an actor's name still
+    belongs to it ("المليشيات المسلحة", "the armed militias"): the actor's span takes it in.
+    """
     toks = _tokenise(text)
     sent_of, bounds, paras, nl = _sentences(text, toks)
     doc = Doc(text, toks, sent_of, bounds, paras, nl)
@@ -255,6 +270,8 @@ def build_doc(text: str, *, actors: Sequence[Any] = (), dates: Sequence[Any] = (
         return out
 
     doc.actors = spans(actors)
+    if actor_tail is not None:
+        doc.actors = _with_tails(doc.actors, toks, actor_tail)
     doc.dates = spans(dates)
     taken = _cover(doc.actors)
     doc.names = [s for s in spans(names) if not any(i in taken for i in range(s.first, s.last + 1))]

@@ -219,7 +219,9 @@ class _Engine:
             logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
             dates = []
         names = gazetteer.spot(text)
-        self.doc: Doc = build_doc(text, actors=actors, dates=dates, names=names)
+        self.doc: Doc = build_doc(
+            text, actors=actors, dates=dates, names=names,
+            actor_tail=lambda n: self.words.is_a(n, "actor_tail", proclitics=False))
         self.warnings = [f"date {d.text!r} at {d.start}: {d.warning}" for d in dates
                          if getattr(d, "warning", None)]
         self.roles = Roles(self.doc, self.words)
