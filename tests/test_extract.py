@@ -1108,3 +1108,33 @@ def test_an_adjective_after_a_forces_name_belongs_to_the_name(gaz, lex):
             "هجين، وقرية الشعفة.", gaz, lex)
     assert {("ocha:C5175", "government", "captured"),
             ("ocha:C5183", "government", "captured")} <= triples(x)
+
+
+def test_has_been_is_a_passive(gaz, lex):
+    assert triples(run("The town of Hajin has been liberated by the SDF.", gaz, lex)) == {
+        ("ocha:C5175", "sdf", "captured")}
+
+
+def test_a_place_cleared_or_expelled_with_no_taker_named_is_lost_by_the_one_named(gaz, lex):
+    assert triples(run("Hajin was cleared of ISIS fighters on Monday.", gaz, lex)) == {
+        ("ocha:C5175", "isis", "lost")}
+    # one actor between the verb and "من": the one driven out (passive or dropped subject)
+    assert triples(run("طرد عناصر داعش من بلدة هجين بعد معارك عنيفة.", gaz, lex)) == {
+        ("ocha:C5175", "isis", "lost")}
+    assert triples(run("طردت قسد عناصر داعش من بلدة هجين.", gaz, lex)) == {
+        ("ocha:C5175", "sdf", "captured")}
+
+
+def test_a_share_before_the_place_of_a_passive_or_a_held_phrase(gaz, lex):
+    assert triples(run("70% of the town of Hajin has been taken by the SDF.", gaz, lex)) == {
+        ("ocha:C5175", "sdf", "contested")}
+    assert triples(run("أكثر من نصف بلدة هجين بات تحت سيطرة قسد.", gaz, lex)) == {
+        ("ocha:C5175", "sdf", "contested")}
+    x = run("The SDF entered Hajin in May. Half of the town is now under SDF control.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "contested") in triples(x)
+    assert ("ocha:C5175", "sdf", "held") not in triples(x)
+
+
+def test_the_fall_of_a_place_to_a_side_named_after_it(gaz, lex):
+    assert triples(run("After the fall of the town of Hajin to ISIS last week, the army "
+                       "regrouped.", gaz, lex)) == {("ocha:C5175", "isis", "captured")}

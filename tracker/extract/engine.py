@@ -554,9 +554,13 @@ class _Engine:
     def _passive(self, t: Trigger) -> bool:
         d = self.doc
         p = t.first - 1
+        been = False
         while p >= 0 and d.tokens[p].is_word and d.tokens[p].norm in (
                 "fully", "completely", "reportedly", "also", "finally", "been", "newly"):
+            been = been or d.tokens[p].norm == "been"
             p -= 1
+        if been and p >= 0 and d.tokens[p].norm in ("has", "have", "had"):
+            return True  # "has been liberated"
         return p >= 0 and d.tokens[p].norm in _BE and p not in d.actor_at  # "IS" the group
 
     def _passive_subject(self, t: Trigger) -> Slot | None:
@@ -601,6 +605,12 @@ class _Engine:
                 ok = got is not None and any(
                     self.doc.tokens[k].norm in ("by", "to") for k in range(t.last, min(
                         limit, t.last + 4)))
+                if not ok and slot_name == "object" and slot.end > t.last + 1:
+                    # "the fall of P to X", "handed P over to X": the agent follows the places
+                    k = next((k for k in range(slot.end, min(limit, slot.end + 3))
+                              if self.doc.tokens[k].norm in ("by", "to")), None)
+                    got = self.roles.agent(k, limit=limit) if k is not None else None
+                    ok = got is not None
                 return (got, False) if ok else (None, False)
             got = self.roles.agent(t.last, limit=limit)
             if got is None and slot_name in ("gap",) and t.gap is not None:
@@ -651,6 +661,22 @@ class _Engine:
                 by = got[0] if got else None
         if by is not None:
             self.sieges.setdefault(d.sent_of[t.first], by)
+
+    def _expelled_one(self, t: Trigger, slot: Slot, gainer: str | None, loser: str | None,
+                      lo: int, end: int) -> bool:
+        """A verb whose object is the loser ("طرد X من P") with only one actor, right after
+        it and right before "من", and none before it in the clause."""
+        d = self.doc
+        if gainer is None or loser is not None or d.tokens[t.first].latin or (
+                "object" not in t.frame.loser) or t.frame.pos != "verb":
+            return False
+        got = self.roles.after(t.last, limit=end)
+        if got is None or got[2] != gainer or got[0] > t.last + 2:
+            return False
+        nxt = got[1] + 1
+        if nxt >= end or d.tokens[nxt].norm != "من" or not nxt < slot.items[0].first <= nxt + 3:
+            return False
+        return not self.roles.actors_between(lo, t.first)
 
     def _past_verb(self, t: Trigger) -> bool:
         """A finite verb in the past ("حاصرت", "took"), not a participle or present state."""
@@ -768,6 +794,13 @@ class _Engine:
                     subject = (before, False)
             gainer, inf_g = self._first_role(f.gainer, t, slot, slot_name, e, subject)
             loser, inf_l = self._first_role(f.loser, t, slot, slot_name, e, subject)
+            if self._expelled_one(t, slot, gainer, loser, lo, e):
+                # "طرد مسلحو داعش من P": one actor between the verb and "من" is the one
+                # driven out, whether the verb is passive or its subject is dropped
+                gainer, loser, inf_l = None, gainer, inf_g
+            if status == "captured" and gainer is None and loser is not None and not inf_l and (
+                    slot_name != "to"):
+                status = "lost"  # "P was cleared of X", "X was expelled from P": X lost P
             if slot_name == "to":
                 # "withdrew to P": P is held by the side that withdrew, when the text names it
                 if f.pos == "noun" or d.tokens[t.first].norm.startswith(("ان", "الان")):

@@ -861,7 +861,15 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
         return Slot(end=end)
     if doc.tokens[j].is_word and words.match_words([doc.tokens[j].norm], 0, "anaphor"):
         # "لا تزال المدينة تحت سيطرة X": the town named before
-        return Slot([Item(j, j, doc.tokens[j].text, False, True, anaphor=True)], end=end)
+        item = Item(j, j, doc.tokens[j].text, False, True, anaphor=True)
+        for back in range(2, 6):  # "60% of the city has been liberated": a share of it
+            if j - back < s0:
+                break
+            share = parse_slot(doc, j - back, words, limit=j + 1, triggers=triggers)
+            if share.items and share.items[0].first == j and share.items[0].partial:
+                item.partial, item.fraction = True, share.items[0].fraction
+                break
+        return Slot([item], end=end)
     loc = _locative_start(doc, j, s0)
     if loc is not None and loc - 1 >= s0 and (loc - 1) in doc.name_cover:
         return parse_before(doc, loc, words, triggers=triggers)  # "A وB في ريف C قد ..."
@@ -936,6 +944,16 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
             "محافظه", "ريف", "باديه", "ناحيه", "بمحافظه", "بريف", "province", "countryside"):
         return Slot(end=end)  # "عدة قرى في محافظة حماة تحت سيطرة X": where, not what
     slot = parse_slot(doc, k, words, limit=j + 1, triggers=triggers)
+    if slot.items and k - 1 >= s0 and doc.tokens[k - 1].is_word:
+        # "60% of Raqqa has been liberated", "نصف مدينة P بات": a share before the name
+        for back in range(1, 8):
+            if k - back < s0:
+                break
+            share = parse_slot(doc, k - back, words, limit=j + 1, triggers=triggers)
+            if share.items and share.items[0].first == slot.items[0].first and (
+                    share.items[0].partial):
+                slot = share
+                break
     if slot.items and slot.items[-1].last < j - 1 and not (
             doc.name_cover.get(j) and slot.items[-1].last >= doc.name_cover[j].first):
         # the list did not reach the phrase: only its end counts
