@@ -1138,3 +1138,28 @@ def test_a_share_before_the_place_of_a_passive_or_a_held_phrase(gaz, lex):
 def test_the_fall_of_a_place_to_a_side_named_after_it(gaz, lex):
     assert triples(run("After the fall of the town of Hajin to ISIS last week, the army "
                        "regrouped.", gaz, lex)) == {("ocha:C5175", "isis", "captured")}
+
+
+def test_a_list_located_in_a_compass_part_of_a_district(gaz, lex):
+    x = run("The villages of Hasrat and Siyal in al-Mayadin, eastern Deir-ez-Zor were cleared "
+            "of ISIS fighters.", gaz, lex)
+    assert triples(x) == {("ocha:C5164", "isis", "lost"), ("ocha:C5163", "isis", "lost")}
+
+
+def test_an_agent_named_but_not_understood_makes_no_loss(gaz, lex):
+    x = run("Hajin, which was retaken by an alliance of the SDF on Friday, lies on the river.",
+            gaz, lex)
+    assert ("ocha:C5175", "sdf", "lost") not in triples(x)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The army restored security and stability to the town of Hajin.",
+     {("ocha:C5175", "government", "captured")}),
+    ("أعادت وحدات من الجيش الأمن والاستقرار إلى بلدة هجين.",
+     {("ocha:C5175", "government", "captured")}),
+    ("Government troops kept advancing in the town of Hajin on Tuesday.",
+     {("ocha:C5175", "government", "contested")}),
+    ("The SDF managed to wrestle full control over Hajin.", {("ocha:C5175", "sdf", "captured")}),
+])
+def test_state_media_idioms_and_advances(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) == expected

@@ -662,6 +662,16 @@ class _Engine:
         if by is not None:
             self.sieges.setdefault(d.sent_of[t.first], by)
 
+    def _agent_word_after(self, t: Trigger, end: int) -> bool:
+        """"was recaptured by the alliance of X": a taker is named, even if not understood."""
+        d = self.doc
+        for k in range(t.last + 1, min(end, t.last + 4)):
+            n = d.tokens[k].norm
+            if n in ("by", "بيد", "قبل", "يد") or (n == "على" and k + 1 < end and d.tokens[
+                    k + 1].norm == "يد"):
+                return True
+        return False
+
     def _expelled_one(self, t: Trigger, slot: Slot, gainer: str | None, loser: str | None,
                       lo: int, end: int) -> bool:
         """A verb whose object is the loser ("طرد X من P") with only one actor, right after
@@ -799,7 +809,8 @@ class _Engine:
                 # driven out, whether the verb is passive or its subject is dropped
                 gainer, loser, inf_l = None, gainer, inf_g
             if status == "captured" and gainer is None and loser is not None and not inf_l and (
-                    slot_name != "to"):
+                    slot_name != "to") and "subject" not in f.loser and not self._agent_word_after(
+                        t, e):
                 status = "lost"  # "P was cleared of X", "X was expelled from P": X lost P
             if slot_name == "to":
                 # "withdrew to P": P is held by the side that withdrew, when the text names it

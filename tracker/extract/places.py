@@ -925,6 +925,15 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
         break
     # "A and B in C were taken": C locates the list; the list is what was taken
     p = k - 1
+    for _ in range(3):  # "in western C", "in C, western D": C and D locate the list
+        q = p
+        while q > s0 and doc.tokens[q].is_word and words.is_a(doc.tokens[q].norm, "direction"):
+            q -= 1
+        if q != p and q > s0 and doc.tokens[q].text in ("،", ",") and (q - 1) in doc.name_cover:
+            p = doc.name_cover[q - 1].first - 1
+            continue
+        p = q
+        break
     if p > s0 and doc.tokens[p].is_word and doc.tokens[p].norm in _LOCATIVES:
         q = p - 1
         while q > s0 and not doc.tokens[q].is_word and doc.tokens[q].text in ("،", ","):
