@@ -1163,3 +1163,12 @@ def test_an_agent_named_but_not_understood_makes_no_loss(gaz, lex):
 ])
 def test_state_media_idioms_and_advances(gaz, lex, text, expected):
     assert triples(run(text, gaz, lex)) == expected
+
+
+def test_a_relative_clause_inside_an_aim_states_a_fact(gaz, lex):
+    x = run("وصلت قوات النظام إلى أطراف بلدة هجين بهدف استعادتها من تنظيم داعش الذي يسيطر "
+            "عليها منذ عامين.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "isis", "held")}
+    # the aim itself stays an aim
+    y = run("تسعى قوات النظام إلى استعادة بلدة هجين.", gaz, lex)
+    assert triples(y) == set()

@@ -1068,7 +1068,12 @@ class _Engine:
             # "البادية التي تسيطر عليها X": the pronoun is the noun before the relative
             hit = [p for p in pool.between(max(lo, rel - 5), min(hi, rel + 1))
                    if (rel in d.name_cover and d.name_cover[rel].first == p[0]) or p[0] == rel]
-            return (hit[-1][0], hit[-1][1]) if hit else None
+            if hit:
+                return hit[-1][0], hit[-1][1]
+            if rel not in self.trigger_tokens and rel not in d.actor_at:
+                return None
+            # "بهدف استعادتها من التنظيم الذي يسيطر عليها": the noun is itself a pronoun
+            # (or an actor): the place named before
         last = pool.last(lo, hi)
         if last is None:
             return None

@@ -240,8 +240,25 @@ def fire_only(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | Non
 _GUARDS = (negated, denied, intended, future, conditional, fire_only)
 
 
+#: Relative pronouns: the clause they open states a fact of its own ("بهدف استعادتها من
+#: التنظيم الذي يسيطر عليها": the holding is not part of the aim).
+_RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "اللتين", "اللذان", "اللتان",
+                        "اللواتي", "which", "who"})
+
+
 def check(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
-    """The first guard that holds for the trigger (its reason), else None."""
+    """The first guard that holds for the trigger (its reason), else None.
+
+    The guards look back to `lo`, the clause start, and no further than a relative pronoun
+    that opens the trigger's own clause ("... الذي يسيطر عليها").
+    """
+    for j in range(trig.first - 1, max(lo, trig.first - 4) - 1, -1):
+        if not doc.tokens[j].is_word:
+            break
+        n = doc.tokens[j].norm
+        if n in _RELATIVES or (n[:1] in ("و", "ف") and n[1:] in _RELATIVES):
+            lo = j + 1
+            break
     for g in _GUARDS:
         why = g(doc, trig, words, lo)
         if why is not None:
