@@ -1172,3 +1172,12 @@ def test_a_relative_clause_inside_an_aim_states_a_fact(gaz, lex):
     # the aim itself stays an aim
     y = run("تسعى قوات النظام إلى استعادة بلدة هجين.", gaz, lex)
     assert triples(y) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "دخلت قسد إلى الأحياء الشمالية من بلدة هجين.",
+    "سيطرت قسد على الأجزاء الجنوبية الشرقية من بلدة هجين.",
+    "The SDF captured the northern parts of Hajin.",
+])
+def test_a_compass_part_named_before_a_town_is_part_of_the_town(gaz, lex, text):
+    assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "contested")}

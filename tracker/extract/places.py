@@ -18,7 +18,7 @@ import re
 from dataclasses import dataclass, field
 
 from tracker.arabic import normalize, proclitic_variants, reading_in, strip_article
-from tracker.extract.doc import Doc
+from tracker.extract.doc import Doc, _norm
 from tracker.extract.words import WordClasses
 
 __all__ = ["Item", "Slot", "parse_before", "parse_slot"]
@@ -271,6 +271,12 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
         if n in ("of", "من", "over", "on", "مساحه", "area", "the") and (slot.partial or slot.full):
             i += 1
             continue
+        k = _compass_part(r, i)
+        if k:
+            slot.partial = True
+            slot.fraction = slot.fraction or 0.25
+            i += k
+            continue
         if n in ("منها", "منه", "it") and (slot.partial or slot.full) and not slot.items:
             # "أكثر من 80 بالمئة منها": a share of the place named before
             slot.items.append(Item(i, i, d.tokens[i].text, False, True, anaphor=True,
@@ -278,6 +284,43 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
             return i + 1
         return i
     return i
+
+
+#: Nouns of a part of a place that a compass adjective locates ("الأحياء الشمالية من P").
+_PART_NOUNS = frozenset({*(strip_article(_norm(w)) for w in (
+    "الأحياء", "الأجزاء", "الجهة", "القسم", "الطرف", "الأطراف", "المناطق", "الضواحي")),
+                         "parts", "part", "neighbourhoods", "neighborhoods", "districts",
+                         "quarters", "outskirts", "suburbs", "sections", "areas"})
+_COMPASS_ADJ = frozenset({*(_norm(w) for w in (
+    "الشرقية", "الغربية", "الشمالية", "الجنوبية", "الشرقي", "الغربي", "الشمالي", "الجنوبي")),
+                          "northern", "southern", "eastern", "western",
+                          "north-eastern", "north-western", "south-eastern", "south-western",
+                          "northeastern", "northwestern", "southeastern", "southwestern"})
+
+
+def _compass_part(r: _Reader, i: int) -> int:
+    """Tokens of "الأحياء الشمالية من" / "الأجزاء الشرقية ل-" / "the northern parts of" at i: a
+    part of the place that follows (0 if none)."""
+    d = r.doc
+    if i + 2 >= r.limit or not d.tokens[i].is_word:
+        return 0
+    a, b = d.tokens[i].norm, d.tokens[i + 1].norm
+    if d.tokens[i].latin:
+        # "the northern parts of P", "eastern neighbourhoods of P"
+        if a in _COMPASS_ADJ and b in _PART_NOUNS and d.tokens[i + 2].norm == "of":
+            return 3
+        return 0
+    if strip_article(a) not in _PART_NOUNS or b not in _COMPASS_ADJ:
+        return 0
+    k = i + 2
+    if k < r.limit and d.tokens[k].norm in _COMPASS_ADJ:
+        k += 1  # "الشمالية الشرقية"
+    if k < r.limit and d.tokens[k].norm == "من":
+        return k + 1 - i
+    if k < r.limit and d.tokens[k].is_word and d.tokens[k].norm[:1] == "ل" and len(
+            d.tokens[k].norm) > 3:
+        return k - i  # "لمدينة P": the next word carries the preposition
+    return 0
 
 
 _BROKEN_PLURALS = frozenset({"قري", "مناطق", "احياء", "مدن", "مواقع", "نقاط", "اراضي", "مساحات",
