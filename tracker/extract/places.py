@@ -254,8 +254,9 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
             slot.fraction = _FRACTIONS.get(base, slot.fraction or 0.25)
             i += k
             # "أجزاء واسعة/كبيرة من", "large parts of"
-            while i < r.limit and d.tokens[i].is_word and d.tokens[i].norm in (
-                    "واسعه", "كبيره", "جديده", "large", "big", "new", "several", "the"):
+            while i < r.limit and d.tokens[i].is_word and (d.tokens[i].norm in (
+                    "واسعه", "كبيره", "جديده", "large", "big", "new", "several", "the")
+                    or d.tokens[i].norm in _COMPASS_ADJ):  # "الأجزاء الشرقية من"
                 i += 1
             continue
         k = r.is_(i, "full")
