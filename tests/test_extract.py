@@ -1181,3 +1181,23 @@ def test_a_relative_clause_inside_an_aim_states_a_fact(gaz, lex):
 ])
 def test_a_compass_part_named_before_a_town_is_part_of_the_town(gaz, lex, text):
     assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "contested")}
+
+
+def test_upper_middle_lower_stay_in_an_unknown_villages_name(gaz, lex):
+    x = run("سيطرت قسد على قريتي المثالية فوقاني والمثالية وسطاني قرب هجين.", gaz, lex)
+    assert sorted(c.place_text for c in x.claims) == ["المثالية فوقاني", "المثالية وسطاني"]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("وسعت قسد سيطرتها إلى قرية الشعفة.", {("ocha:C5183", "sdf", "captured")}),
+    ("تقدمت قسد في ريف دير الزور، موسعة سيطرتها إلى أكثر من نصف بلدة هجين.",
+     {("ocha:C5175", "sdf", "contested")}),
+    ("The SDF extended its control over Hajin.", {("ocha:C5175", "sdf", "captured")}),
+])
+def test_expanding_control_to_a_place(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) == expected
+
+
+def test_event_nouns_end_a_list_of_places(gaz, lex):
+    x = run("سيطرت قسد على أجزاء واسعة من حي المثال وهجوم عنيف لداعش في الشعفة.", gaz, lex)
+    assert all("هجوم" not in c.place_text for c in x.claims)

@@ -230,7 +230,7 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
             return i
         n = t.norm
         if n in ("the", "a", "an", "nearly", "almost", "about", "around", "some", "over",
-                 "نحو", "حوالي", "قرابه", "اكثر", "ما", "يقارب", "عده", "عدد", "العديد",
+                 "نحو", "حوالي", "قرابه", "اكثر", "اقل", "ما", "يقارب", "عده", "عدد", "العديد",
                  "several", "number", "dozens", "many", "عشرات", "انحاء", "كل", "كبير",
                  "قليل", "القليل") or (n in ("من", "of") and i > 0 and d.tokens[i - 1].norm in (
                      "عدد", "كبير", "العديد", "عشرات", "number", "dozens", "قليل")) or (
@@ -368,6 +368,8 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
     if r.blocked(i) or (r.is_(i, "nonplace") and not lead_kind) or r.is_(i, "anaphor") or r.is_(
             i, "people"):
         return None
+    if r.is_(i, "nonplace") and t.norm[:1] == "و" and not (i > 0 and r.is_(i - 1, "kind")):
+        return None  # "حي P وهجوم عنيف": a later item that is a common noun ends the list
     if r.is_(i, "title"):
         return None
     if t.norm[:1] == "ب" and len(t.norm) > 3 and i > 0 and r.is_(i - 1, "kind"):
@@ -609,6 +611,13 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             i += k
             if i < lim and doc.tokens[i].norm in ("الي", "to", "ل"):
                 i += 1
+            continue
+        if slot.items and slot.items[-1].last == i - 1 and not slot.items[-1].known and (
+                r.w.is_a(n, "name_tail", proclitics=False)):
+            # "جقلا وسطاني": upper/middle/lower is part of the name, even when it begins with و
+            last = slot.items[-1]
+            last.last, last.text = i, f"{last.text} {t.text}"
+            i += 1
             continue
         # an "و" glued to the next item
         waw = 1 if (not t.latin and n.startswith("و") and len(n) > 3 and slot.items

@@ -28,7 +28,7 @@ CLASSES: frozenset[str] = frozenset({
     "kind", "landmark", "partial", "full", "remainder", "list_intro", "nonplace", "anaphor",
     "negation", "still", "denial", "intent", "future", "conditional", "fire", "pluperfect",
     "helper", "object", "agent", "become", "title", "stop", "direction", "people", "opener",
-    "verb", "peaceful", "expect", "destination", "actor_tail",
+    "verb", "peaceful", "expect", "destination", "actor_tail", "name_tail",
 })
 _COLUMNS = ("word", "class", "lang", "note")
 #: Classes whose words are indefinite: the article is never stripped to find them
