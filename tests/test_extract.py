@@ -1201,3 +1201,19 @@ def test_expanding_control_to_a_place(gaz, lex, text, expected):
 def test_event_nouns_end_a_list_of_places(gaz, lex):
     x = run("سيطرت قسد على أجزاء واسعة من حي المثال وهجوم عنيف لداعش في الشعفة.", gaz, lex)
     assert all("هجوم" not in c.place_text for c in x.claims)
+
+
+def test_each_of_the_villages(gaz, lex):
+    x = run("قالت قسد إنها سيطرت على كلٍّ من قرى هجين والشعفة والسوسة.", gaz, lex)
+    assert {c.place_id for c in x.claims} == {"ocha:C5175", "ocha:C5183", "ocha:C5186"}
+
+
+def test_a_compass_word_ending_a_list_item_is_part_of_its_name(gaz, lex):
+    x = run("سيطرت قسد على قرى المثال شرقي والمثال غربي والشعفة.", gaz, lex)
+    assert sorted(c.place_text for c in x.claims) == ["الشعفة", "المثال شرقي", "المثال غربي"]
+    # a known name with a compass word of its own is another village, not the town
+    y = run("سيطرت قسد على قرية هجين شرقي، بعد معارك.", gaz, lex)
+    assert [(c.place_text, c.place_id) for c in y.claims] == [("هجين شرقي", None)]
+    # before a place, the compass word locates
+    z = run("سيطرت قسد على قرية المثال شرقي هجين.", gaz, lex)
+    assert [c.place_text for c in z.claims] == ["المثال"]

@@ -1412,7 +1412,8 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
 _COUNTRYSIDE = frozenset({"ريف", "محافظه", "countryside", "province", "governorate"})
 _DIRECTION_ADJ = frozenset({"الشرقيه", "الغربيه", "الشماليه", "الجنوبيه", "الشرقي", "الغربي",
                             "الشمالي", "الجنوبي", "eastern", "western", "northern", "southern",
-                            "east", "west", "north", "south"})
+                            "east", "west", "north", "south", "شرقي", "غربي", "شمالي",
+                            "جنوبي", "قبلي"})
 
 
 def _direction_part(text: str, place: Any) -> bool:

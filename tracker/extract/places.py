@@ -232,8 +232,9 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
         if n in ("the", "a", "an", "nearly", "almost", "about", "around", "some", "over",
                  "نحو", "حوالي", "قرابه", "اكثر", "اقل", "ما", "يقارب", "عده", "عدد", "العديد",
                  "several", "number", "dozens", "many", "عشرات", "انحاء", "كل", "كبير",
-                 "قليل", "القليل") or (n in ("من", "of") and i > 0 and d.tokens[i - 1].norm in (
-                     "عدد", "كبير", "العديد", "عشرات", "number", "dozens", "قليل")) or (
+                 "قليل", "القليل", "كلا", "each") or (n in ("من", "of") and i > 0 and d.tokens[
+                     i - 1].norm in ("عدد", "كبير", "العديد", "عشرات", "number", "dozens", "قليل",
+                                     "كل", "كلا", "each")) or (
                 n.isdigit() and i + 1 < r.limit and r.is_(i + 1, "kind")) or (
                 n in _COUNT_WORDS and i + 1 < r.limit and r.is_(i + 1, "kind")) or (
                 n in ("من", "than", "of") and i > 0 and d.tokens[i - 1].norm in (
@@ -385,6 +386,9 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
     last = i
     j = i + 1
     while j < r.limit and j - i < MAX_UNKNOWN_WORDS:
+        if _compass_suffix(r, j):
+            last = j  # "كاجو شرقي وتل عطاش": East Kajo, a name of its own
+            break
         if not d.tokens[j].is_word or r.blocked(j):
             break
         if j in d.name_at:
@@ -440,12 +444,33 @@ def _is_nisba(norm: str) -> bool:
     return norm.startswith("ال") and len(norm) > 4 and norm.endswith(("يه", "ي"))
 
 
+#: Compass adjectives without the article that end many village names ("كاجو شرقي").
+_COMPASS_NISBA = frozenset({"شرقي", "غربي", "شمالي", "جنوبي", "قبلي"})
+
+
+def _compass_suffix(r: _Reader, j: int) -> bool:
+    """Token j is a compass adjective that ends the name before it: nothing that could be
+    located by it follows ("كاجو شرقي وتل عطاش", "تل أبيض شرقي،"); "X شرقي حلب" locates X."""
+    d = r.doc
+    if j >= r.limit or not d.tokens[j].is_word or d.tokens[j].norm not in _COMPASS_NISBA:
+        return False
+    k = j + 1
+    if k >= len(d) or not d.tokens[k].is_word:
+        return True
+    n = d.tokens[k].norm
+    return (n.startswith("و") and len(n) > 2 and not r.w.is_a(n, "anaphor")) or n in (
+        "على", "علي", "في", "من", "الى", "إلى", "بعد", "قبل", "و")
+
+
 def _extend(r: _Reader, last: int) -> int:
     """A known name's end, taking a qualifier, a nisba adjective or a name glued after it
     ("البيضة الشرقية", "المقبرة الإسلامية", "مساكن هنانو")."""
     d = r.doc
     for _ in range(3):
         j = last + 1
+        if _compass_suffix(r, j):
+            last = j  # "قرية تل أبيض شرقي، ...": a village of its own
+            break
         if j >= r.limit or not d.tokens[j].is_word or r.blocked(j) or j in d.actor_at:
             break
         n = d.tokens[j].norm
