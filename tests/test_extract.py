@@ -1217,3 +1217,22 @@ def test_a_compass_word_ending_a_list_item_is_part_of_its_name(gaz, lex):
     # before a place, the compass word locates
     z = run("سيطرت قسد على قرية المثال شرقي هجين.", gaz, lex)
     assert [c.place_text for c in z.claims] == ["المثال"]
+
+
+def test_a_list_headed_by_a_plural_kind_takes_unknown_names_and_goes_past_adjectives(gaz, lex):
+    x = run('حررت قسد عدة قرى عرف منها "قرية هجين، ومحطة المثال النفطية الرئيسية، وأم '
+            'التجربة، الشعفة، تل الاختبار".', gaz, lex)
+    names = sorted(c.place_text for c in x.claims)
+    assert "عرف" not in names
+    assert {"أم التجربة", "تل الاختبار", "الشعفة", "هجين"} <= set(names)
+
+
+def test_a_particle_after_waw_ends_a_list(gaz, lex):
+    x = run("لم يبق تحت سيطرة داعش في المنطقة سوى قريتين هما هجين والشعفة واللتان تقعان "
+            "على النهر.", gaz, lex)
+    assert sorted(c.place_text for c in x.claims) == ["الشعفة", "هجين"]
+
+
+def test_an_adjective_after_a_plural_kind_is_not_a_place(gaz, lex):
+    x = run("تعرضت المناطق المتبقية تحت سيطرة داعش قرب هجين لقصف عنيف.", gaz, lex)
+    assert all(c.place_text not in ("المتبقية", "المناطق") for c in x.claims)

@@ -185,6 +185,9 @@ class _Reader:
                 self.w.is_a(n[1:], "stop", proclitics=False)
                 or self.w.is_a(n[1:], "direction", proclitics=False)):
             return True  # "بريف درعا", "بمحيط": where, not what
+        if not d.tokens[i].latin and n[:1] == "و" and len(n) > 3 and self.w.is_a(
+                n[1:], "stop", proclitics=False):
+            return True  # "واللذان", "والتي": a particle after "و"
         return bool(self.is_(i, "stop") or self.is_(i, "direction") or self.is_(i, "opener")
                     or self.is_(i, "verb"))
 
@@ -287,6 +290,9 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
         return i
     return i
 
+
+#: Short words that begin many place names ("أم الكهير", "تل عدس"): "وأم" is "و" + a name.
+_NAME_HEADS = frozenset({"ام", "تل", "جب", "دير", "بير", "عين", "كفر", "بيت", "ابو"})
 
 #: Nouns of a part of a place that a compass adjective locates ("الأحياء الشمالية من P").
 _PART_NOUNS = frozenset({*(strip_article(_norm(w)) for w in (
@@ -606,6 +612,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
     i = _quantifier(r, start, slot)
     kind = ""
     plural_kind = False
+    head_plural = False  # the list began with a plural kind ("عدة قرى منها ..."): all are places
     one_off: tuple[bool, float | None] | None = None
     dual_left = 0
     kind_end = -1
@@ -645,7 +652,8 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             i += 1
             continue
         # an "و" glued to the next item
-        waw = 1 if (not t.latin and n.startswith("و") and len(n) > 3 and slot.items
+        waw = 1 if (not t.latin and n.startswith("و") and (len(n) > 3 or n[1:] in _NAME_HEADS)
+                    and slot.items
                     and i not in doc.name_at and not r.is_(i, "kind")) else 0
         if waw:
             rest = n[1:]
@@ -778,8 +786,9 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
         text = _surface(doc, first, last, pre)
         if text.endswith(("'s", "’s")):
             text = text[:-2]  # "parts of Hajin's eastern neighbourhoods": Hajin
-        item = Item(first, last, text, known, known or licensed or bool(kind) or bool(landmark),
-                    kind=kind)
+        head_plural = head_plural or (plural_kind and not slot.items)
+        item = Item(first, last, text, known, known or licensed or bool(kind) or bool(landmark)
+                    or (head_plural and bool(slot.items)), kind=kind)
         if not item.licensed:
             break  # a word the gazetteer lacks, with nothing saying it is a place
         if one_off is not None:
@@ -795,6 +804,14 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
         if not plural_kind:
             kind = ""
         nxt = _after_item(r, last)
+        if nxt < 0:
+            # "ومحطة جبسة النفطية الرئيسية، وأم الكهير": past an adjective, the list goes on
+            j = last
+            while j + 1 < lim and doc.tokens[j + 1].is_word and j + 1 not in doc.name_at and (
+                    _is_nisba(doc.tokens[j + 1].norm) or doc.tokens[j + 1].norm in _DESCRIPTIVE):
+                j += 1
+            if j > last:
+                nxt = _after_item(r, j)
         if nxt < 0:
             nxt = _past_locative(r, last)
             if nxt < 0:
