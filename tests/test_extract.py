@@ -1236,3 +1236,17 @@ def test_a_particle_after_waw_ends_a_list(gaz, lex):
 def test_an_adjective_after_a_plural_kind_is_not_a_place(gaz, lex):
     x = run("تعرضت المناطق المتبقية تحت سيطرة داعش قرب هجين لقصف عنيف.", gaz, lex)
     assert all(c.place_text not in ("المتبقية", "المناطق") for c in x.claims)
+
+
+def test_the_subject_is_not_inside_a_closed_relative_clause(gaz, lex):
+    x = run("Army units who pushed back ISIS fighters from their positions near the river, "
+            "restored stability and security to the villages of Hajin and Shafa.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "government", "captured"),
+                          ("ocha:C5183", "government", "captured")}
+    y = run("قوات النظام، التي طردت داعش من مواقعه قرب النهر، سيطرت على بلدة هجين.", gaz, lex)
+    assert ("ocha:C5175", "government", "captured") in triples(y)
+
+
+def test_hill_and_ridge_heads_license_unknown_names(gaz, lex):
+    x = run("سيطرت قوات النظام على رويسة المثال وظهرة التجربة قرب هجين.", gaz, lex)
+    assert sorted(c.place_text for c in x.claims) == ["رويسة المثال", "ظهرة التجربة"]

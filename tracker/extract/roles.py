@@ -53,6 +53,11 @@ def actor_of(span_value: object) -> str:
     return str(getattr(span_value, "actor", "unknown"))
 
 
+#: Relative pronouns whose clause, once closed by a comma, holds no subject of the main verb.
+_CLOSED_RELATIVES = frozenset({"who", "which", "التي", "والتي", "الذي", "والذي", "الذين",
+                               "والذين"})
+
+
 class Roles:
     """Finds the actors of each role in a doc, remembering each paragraph's last subject."""
 
@@ -202,7 +207,8 @@ class Roles:
         # subject-verb order: the nearest actor before the trigger in its clause
         cands = [a for a in self.actors_between(lo, first)
                  if not self._object_position(a[0]) and not self._helper_before(a[0], lo)
-                 and not self._in_aside(a[0], first)]
+                 and not self._in_aside(a[0], first)
+                 and not self._in_closed_relative(a[0], lo, first)]
         if cands and not t.latin and self._unknown_group_before(first, cands[-1][1] + 1):
             return None  # "تقدمت قسد، ما اضطر عناصر الفصيل للانسحاب": another, unnamed group
         if cands:
@@ -224,6 +230,24 @@ class Roles:
         if inferred is not None:
             return inferred, True
         return None
+
+    def _in_closed_relative(self, a: int, lo: int, first: int) -> bool:
+        """The actor at `a` stands in a relative clause closed by a comma before the verb
+        ("Army units, who pushed the militants back ..., restored", "القوات، التي طردت
+        التنظيم من ...، سيطرت"): it is not the verb's subject."""
+        d = self.doc
+        rel = None
+        for j in range(a - 1, max(lo, a - 20) - 1, -1):
+            n = d.tokens[j].norm
+            if n in _CLOSED_RELATIVES:
+                rel = j
+                break
+            if not d.tokens[j].is_word and d.tokens[j].text in ("،", ","):
+                return False
+        if rel is None or not self.actors_between(max(lo, rel - 6), rel):
+            return False
+        return any(not d.tokens[k].is_word and d.tokens[k].text in ("،", ",")
+                   for k in range(a + 1, first))
 
     def _from_actor_before_relative(self, first: int) -> str | None:
         d = self.doc
