@@ -76,6 +76,9 @@ class WordClasses:
         self._by_first = by_first
         self._prefixes = prefixes
         self._is_a: dict[tuple[str, str, bool | None], bool] = {}  # the classes never change
+        #: (word, class, proclitics allowed) -> (a one-word entry or prefix matches, the
+        #: entries of two words or more it may begin, longest first)
+        self._starts: dict[tuple[str, str, bool], tuple[bool, tuple[_Entry, ...]]] = {}
 
     def words_of(self, cls: str) -> frozenset[str]:
         """The one-word entries of a class (normalised)."""
@@ -89,7 +92,32 @@ class WordClasses:
         if got is None:
             if len(self._is_a) > _IS_A_MAX:
                 self._is_a.clear()
-            got = self._is_a[key] = self.match_words([word], 0, cls, proclitics=proclitics) == 1
+            allow = (cls not in _NO_PROCLITIC) if proclitics is None else proclitics
+            got = self._is_a[key] = self._starts_of(word, cls, allow)[0]
+        return got
+
+    def _starts_of(self, word: str, cls: str, allow: bool) -> tuple[bool, tuple[_Entry, ...]]:
+        """What `word` may begin in `cls` (any of its proclitic readings): whether a one-word
+        entry (or a prefix entry) matches it, and the longer entries whose first word it is,
+        longest first. Cached: it depends on the word alone, not on its position."""
+        key = (word, cls, allow)
+        got = self._starts.get(key)
+        if got is None:
+            if len(self._starts) > _IS_A_MAX:
+                self._starts.clear()
+            table = self._by_first.get(cls, {})
+            prefixes = self._prefixes.get(cls, ())
+            single = False
+            longer: dict[_Entry, None] = {}
+            for variant in _variants(word, allow, cls not in _DEFINITE):
+                for e in table.get(variant, ()):
+                    if len(e.words) == 1:
+                        single = True
+                    else:
+                        longer.setdefault(e)
+                if not single and any(variant.startswith(pre) for pre, _e in prefixes):
+                    single = True
+            got = self._starts[key] = (single, tuple(sorted(longer, key=lambda e: -len(e.words))))
         return got
 
     def match_words(self, words: Sequence[str], i: int, cls: str, *,
@@ -97,25 +125,17 @@ class WordClasses:
         """Length (in words) of the longest entry of `cls` starting at ``words[i]``, or 0."""
         if i >= len(words):
             return 0
-        table = self._by_first.get(cls, {})
         allow = (cls not in _NO_PROCLITIC) if proclitics is None else proclitics
-        best = 0
-        for variant in _variants(words[i], allow, cls not in _DEFINITE):
-            for e in table.get(variant, ()):
-                n = len(e.words)
-                if n <= best or i + n > len(words):
-                    continue
-                ok = all(
-                    (words[i + k].startswith(w) if (e.prefix and k == n - 1) else words[i + k] == w)
-                    for k, w in enumerate(e.words[1:], start=1))
-                if ok:
-                    best = n
-            if not best:
-                for pre, _e in self._prefixes.get(cls, ()):
-                    if variant.startswith(pre):
-                        best = max(best, 1)
-                        break
-        return best
+        single, longer = self._starts_of(words[i], cls, allow)
+        for e in longer:
+            n = len(e.words)
+            if i + n > len(words):
+                continue
+            last = n - 1
+            if all((words[i + k].startswith(w) if (e.prefix and k == last) else words[i + k] == w)
+                   for k, w in enumerate(e.words[1:], start=1)):
+                return n
+        return 1 if single else 0
 
 
 @lru_cache(maxsize=1 << 16)
