@@ -487,7 +487,7 @@ class ActorLexicon:
         # a bare "التنظيم" is ISIS in a war report naming no other organisation: that
         # lets `default` rows (and names requiring ISIS) count, never a generic word
         with_defaults = named
-        if self._defaults and not _names_other_organisation(text + "\n" + (context or "")):
+        if self._defaults and not _names_other_organisation(text, context or ""):
             with_defaults = named | self._defaults
         theatres = title_places | {actor for _, actor in places}
 
@@ -775,6 +775,10 @@ _OTHER_ORGANISATION = re.compile(
 _SENTENCE_END = re.compile(r"[.!?؟؛](?=\s)|\n")
 
 
-def _names_other_organisation(text: str) -> bool:
-    """True when the text names an organisation ("تنظيم X") that is not the Islamic State."""
-    return bool(_OTHER_ORGANISATION.search(normalize(text)))
+def _names_other_organisation(text: str, context: str = "") -> bool:
+    """True when the text (then its `context`, as if on the next line) names an organisation
+    ("تنظيم X") that is not the Islamic State."""
+    # the two normalised apart and joined by a space are the normalised text+line break+context
+    # (and the report's own normalised text is shared with the other readers of it)
+    joined = " ".join(x for x in (normalize(text), normalize(context)) if x)
+    return bool(_OTHER_ORGANISATION.search(joined))

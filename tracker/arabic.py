@@ -100,9 +100,18 @@ def fold(text: str) -> str:
 
     Length may change (diacritics are removed); use `tokens` when offsets matter.
     """
-    text = _INVISIBLE.sub("", text)
-    text = _DIACRITICS.sub("", text).replace(_TATWEEL, "")
-    return text.translate(_FOLD)
+    return text.translate(_FOLD_ONE_PASS)
+
+
+#: `fold` as one table: the letter folds of `_FOLD`, and diacritics, tatweel and invisible
+#: marks deleted (the three sets and the folded letters are disjoint, so one pass is the same
+#: as removing the marks first).
+_FOLD_ONE_PASS: dict[int, str | None] = {
+    **_FOLD,
+    **dict.fromkeys([*range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670,
+                     *range(0x06D6, 0x06EE), ord(_TATWEEL), *range(0x200B, 0x2010),
+                     *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF]),
+}
 
 
 _FOLD_TABLE: dict[int, str | None] = {}
@@ -169,9 +178,26 @@ def normalize(text: str) -> str:
     >>> normalize("جانات الصوارنة")
     'جانات الصوارنه'
     """
-    text = fold(text)
-    text = _NON_WORD.sub(" ", text).replace("_", " ")
-    return _SPACES.sub(" ", text).strip().lower()
+    if len(text) > _LONG_TEXT:
+        return _normalize_text(text)
+    return _normalize_short(text)
+
+
+#: Texts longer than this are whole reports or paragraphs (several readers normalise the
+#: same report: keep the last few); shorter ones are names and words, which recur.
+_LONG_TEXT = 200
+
+
+def _normalize(text: str) -> str:
+    text = _NON_WORD.sub(" ", text.translate(_FOLD_ONE_PASS))
+    if "_" in text:
+        text = _SPACES.sub(" ", text.replace("_", " "))
+    # without "_", every run of non-word characters (all whitespace among them) is one space
+    return text.strip().lower()
+
+
+_normalize_short = lru_cache(maxsize=1 << 16)(_normalize)
+_normalize_text = lru_cache(maxsize=8)(_normalize)
 
 
 @lru_cache(maxsize=1 << 17)
