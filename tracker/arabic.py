@@ -75,9 +75,13 @@ QUALIFIERS: frozenset[str] = frozenset(
 ABU_FORMS: tuple[str, ...] = ("ابو", "البو", "بو", "ابي", "ابا")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
-    """A word of the original text: its surface form, span, and normalised form."""
+    """A word of the original text: its surface form, span, and normalised form.
+
+    Read-only by convention: not frozen, because a report makes thousands and a frozen
+    dataclass is several times slower to build; it compares and hashes by value.
+    """
 
     text: str
     start: int

@@ -50,9 +50,13 @@ def _norm(word: str) -> str:
     return normalize(word).replace(" ", "")
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Token:
-    """One word or punctuation mark: position `i`, surface, span, normalised form."""
+    """One word or punctuation mark: position `i`, surface, span, normalised form.
+
+    Read-only by convention: not frozen, because a report makes thousands and a frozen
+    dataclass is several times slower to build; it compares and hashes by value.
+    """
 
     i: int
     text: str
@@ -64,9 +68,13 @@ class Token:
     upper: bool
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, unsafe_hash=True)
 class Span:
-    """A thing found over tokens ``[first, last]`` (inclusive), with its payload."""
+    """A thing found over tokens ``[first, last]`` (inclusive), with its payload.
+
+    Read-only by convention: not frozen, because a report makes thousands and a frozen
+    dataclass is several times slower to build; it compares and hashes by value.
+    """
 
     first: int
     last: int
