@@ -99,6 +99,7 @@ class Doc:
     name_at: dict[int, Span] = field(default_factory=dict)  # first token -> name span
     name_cover: dict[int, Span] = field(default_factory=dict)  # any token -> name span
     starts: list[int] = field(default_factory=list)
+    norms: list[str] = field(default_factory=list)  # token -> its normalised form
     memo: dict[Any, Any] = field(default_factory=dict)  # per-doc results of whole-doc scans
 
     def __len__(self) -> int:
@@ -265,6 +266,7 @@ def build_doc(text: str, *, actors: Sequence[Any] = (), dates: Sequence[Any] = (
     sent_of, bounds, paras, nl = _sentences(text, toks)
     doc = Doc(text, toks, sent_of, bounds, paras, nl)
     doc.starts = [t.start for t in toks]
+    doc.norms = [t.norm for t in toks]
 
     def spans(items: Sequence[Any]) -> list[Span]:
         out = []

@@ -168,8 +168,7 @@ class _Reader:
     def is_(self, i: int, cls: str) -> int:
         if i >= self.limit or not self.doc.tokens[i].is_word:
             return 0
-        norms = [t.norm for t in self.doc.tokens[i : min(self.limit, i + 4)]]
-        return self.w.match_words(norms, 0, cls)
+        return self.w.match_words(self.doc.norms, i, cls, end=min(self.limit, i + 4))
 
     def blocked(self, i: int) -> bool:
         """A token that cannot be inside a name."""

@@ -87,9 +87,9 @@ class WordClasses:
 
     def is_a(self, word: str, cls: str, *, proclitics: bool | None = None) -> bool:
         """True when the normalised `word` is a one-word entry of `cls`."""
-        key = (word, cls, proclitics)
-        got = self._is_a.get(key)
+        got = self._is_a.get((word, cls, proclitics))
         if got is None:
+            key = (word, cls, proclitics)
             if len(self._is_a) > _IS_A_MAX:
                 self._is_a.clear()
             allow = (cls not in _NO_PROCLITIC) if proclitics is None else proclitics
@@ -121,15 +121,18 @@ class WordClasses:
         return got
 
     def match_words(self, words: Sequence[str], i: int, cls: str, *,
-                    proclitics: bool | None = None) -> int:
-        """Length (in words) of the longest entry of `cls` starting at ``words[i]``, or 0."""
-        if i >= len(words):
+                    proclitics: bool | None = None, end: int | None = None) -> int:
+        """Length (in words) of the longest entry of `cls` starting at ``words[i]``, or 0
+        (an entry ends at `end` at the latest: ``words[i:end]`` is what is read)."""
+        stop = len(words) if end is None or end > len(words) else end
+        if i >= stop:
             return 0
         allow = (cls not in _NO_PROCLITIC) if proclitics is None else proclitics
-        single, longer = self._starts_of(words[i], cls, allow)
+        got = self._starts.get((words[i], cls, allow))
+        single, longer = got if got is not None else self._starts_of(words[i], cls, allow)
         for e in longer:
             n = len(e.words)
-            if i + n > len(words):
+            if i + n > stop:
                 continue
             last = n - 1
             if all((words[i + k].startswith(w) if (e.prefix and k == last) else words[i + k] == w)
