@@ -781,4 +781,4 @@ def _names_other_organisation(text: str, context: str = "") -> bool:
     # the two normalised apart and joined by a space are the normalised text+line break+context
     # (and the report's own normalised text is shared with the other readers of it)
     joined = " ".join(x for x in (normalize(text), normalize(context)) if x)
-    return bool(_OTHER_ORGANISATION.search(joined))
+    return "تنظيم" in joined and bool(_OTHER_ORGANISATION.search(joined))

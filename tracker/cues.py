@@ -121,14 +121,18 @@ def _bank_patterns(table_key: tuple[str, ...]) -> tuple[re.Pattern[str], re.Patt
     en_river = _alternation(list(en_names))
     side = "|".join(_AR_SIDE)
     adj = "|".join(_AR_SIDE_ADJ)
+    # every match begins with و/ب, a side word, ال or ضفه/ضفاف (the look-ahead only spares
+    # the alternatives at the letters that begin none of them)
+    firsts = "".join(sorted({"و", "ب", "ا", "ض", *(w[0] for w in _AR_SIDE)}))
     ar = re.compile(
+        rf"(?=[{firsts}])(?:"
         # شرق الفرات، غربي نهر العاصي، بشرق الخابور
         rf"(?:^|(?<=[\s،,.(]))[وب]?(?P<side>{side})(?:ي|يّ)?\s+(?:ل?نهر\s+)?(?P<r1>{ar_river})(?!\S)"
         # الضفة الشرقية لنهر الخابور، الضفاف الغربية للفرات، ضفة الفرات الشرقية
         rf"|(?:ال)?(?:ضفه|ضفاف)\s+(?:(?:ل?نهر\s+)?(?P<r2>{ar_river})\s+)?(?P<adj>{adj})"
         rf"(?:\s+(?:ل|لل|من\s+)?(?:نهر\s+)?(?P<r3>{ar_river})(?!\S))?"
         # الجزيرة السورية: the Euphrates' east bank
-        r"|(?P<jazira>الجزيره السوريه)"
+        r"|(?P<jazira>الجزيره السوريه))"
     )
     en = re.compile(
         r"(?i)\b(?P<side>east|west|north|south)(?:ern)?\s+"
@@ -164,13 +168,18 @@ def bank_cues(text: str) -> list[BankCue]:
         name = m.group("r1") or m.group("r2") or m.group("r3")
         if side:
             out.append(BankCue(ar_names.get(name) if name else None, side, m.start(), m.end()))
-    for m in en.finditer(text):
+    for m in (en.finditer(text) if _ANY_LATIN.search(text) else ()):
         side = (m.group("side") or m.group("side2") or "").lower()
         name = (m.group("r1") or m.group("r2") or m.group("r3") or "").lower()
         if side:
             out.append(BankCue(en_names.get(name) if name else None, _EN_SIDE[side],
                                m.start(), m.end()))
     return out
+
+
+#: A letter that matches a Latin one without regard to case (as the English patterns read
+#: them): a text without one has no English cue.
+_ANY_LATIN = re.compile("(?i)[a-z]")
 
 
 def bank_cue(text: str) -> tuple[str | None, str] | None:
@@ -195,7 +204,7 @@ def bank_cue(text: str) -> tuple[str | None, str] | None:
 # ------------------------------------------------------------------------ admin units
 
 _AR_ADMIN_CUE = re.compile(
-    r"(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+"
+    r"(?=[ارمنب])(?:\b|(?<=[وبل]))(?:ال)?(?:ريف|محافظه|ناحيه|مدينه|منطقه|باديه)\s+"
     r"(?:محافظه\s+)?(?P<name>\S+(?:\s+\S+){0,2})"
 )
 #: An English admin name: capitalised words, or Latin articles joined by a hyphen/space
@@ -205,13 +214,15 @@ _EN_WORD = r"(?:[A-Z][\w'\u2019]*|" + _EN_ART + r"(?=[ \t]*-?[ \t]*[A-Z]))"
 _EN_NAME = (r"(?:" + _EN_ART + r"-)?[A-Z][\w'\u2019]*"
             r"(?:(?:[ \t]*-[ \t]*|[ \t]+)" + _EN_WORD + r"){0,2}")
 _EN_ADMIN_CUE = re.compile(
+    # a match begins with a letter (a capital, an article, or a direction or admin word)
+    r"(?=[A-Za-z\u017f])(?:"
     r"(?i:\b(?:north|south|east|west)(?:ern)?(?:[- ]?(?:east|west)(?:ern)?)?[ \t]+)"
     r"(?P<a>" + _EN_NAME + ")"
     r"|(?i:\b(?:countryside|province|governorate|outskirts|(?P<sub>sub-?district))"
     r"[ \t]+of[ \t]+)(?:the[ \t]+)?"
     r"(?P<b>" + _EN_NAME + ")"
     r"|(?P<c>" + _EN_NAME + r")(?i:[ \t]+(?:province|governorate|countryside"
-    r"|(?P<sub2>sub-?district)))\b"
+    r"|(?P<sub2>sub-?district)))\b)"
 )
 
 
@@ -228,7 +239,7 @@ def admin_phrases(text: str) -> list[AdminPhrase]:
         return []
     out = [AdminPhrase(m.group("name"), AR_CUE_KINDS, m.start("name"), m.end("name"))
            for m in _AR_ADMIN_CUE.finditer(normalize(text))]
-    for m in _EN_ADMIN_CUE.finditer(text):
+    for m in (_EN_ADMIN_CUE.finditer(text) if _ANY_LATIN.search(text) else ()):
         group = "a" if m.group("a") else "b" if m.group("b") else "c"
         kinds = AR_CUE_KINDS if m.group("sub") or m.group("sub2") else EN_CUE_KINDS
         out.append(AdminPhrase(m.group(group), kinds, m.start(group), m.end(group)))
