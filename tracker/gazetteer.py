@@ -102,6 +102,8 @@ ANCHORS_TO_OVERRULE = 2
 
 #: Matches scored against the context, at most (the best by match score).
 _MAX_CANDIDATES = 40
+#: Entries a memo table of the index keeps before it is emptied.
+_MEMO_MAX = 1 << 16
 # Tier scores (before context).
 _S_EXACT = 1.0
 _S_VARIANT = 0.95
@@ -672,10 +674,18 @@ class Gazetteer:
         self._gov_shapes: list[tuple[str, Any]] | None = None
         self._last_spot: tuple[str, tuple[NameSpan, ...]] | None = None  # text, its names
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
+        # matches -> candidates merged and ranked by prominence (before any context)
+        self._ranked_cache: dict[tuple[tuple[int, float, str], ...],
+                                 list[tuple[Place, float, str, int]]] = {}
+        # (a context's near points, place index -> median distance to them)
+        self._near_memo: tuple[tuple[tuple[float, float], ...], dict[int, float]] | None = None
+        # (a context's near points, the governorate most of them lie in)
+        self._region_memo: tuple[tuple[tuple[float, float], ...], str] | None = None
 
     #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
     _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
-                  "_lookup", "_gov_cache", "_gov_shapes", "_last_spot")
+                  "_lookup", "_gov_cache", "_gov_shapes", "_last_spot", "_ranked_cache",
+                  "_near_memo", "_region_memo")
 
     def __getstate__(self) -> dict[str, Any]:
         """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
@@ -1005,19 +1015,36 @@ class Gazetteer:
     def _score(
         self, hits: Sequence[tuple[int, float, str]], ctx: Context | None
     ) -> list[Candidate]:
-        cands = [(self._places[i], s, why, i) for i, s, why in hits]
-        if len(cands) > _MAX_CANDIDATES:
-            cands.sort(key=lambda c: -c[1])
-            cands = cands[:_MAX_CANDIDATES]
-        cands = self._prefer_prominent(self._collapse(cands))
+        key = tuple(hits)
+        cands = self._ranked_cache.get(key)
+        if cands is None:  # the context-free part depends on the matches alone
+            cands = [(self._places[i], s, why, i) for i, s, why in hits]
+            if len(cands) > _MAX_CANDIDATES:
+                cands.sort(key=lambda c: -c[1])
+                cands = cands[:_MAX_CANDIDATES]
+            cands = self._prefer_prominent(self._collapse(cands))
+            if len(self._ranked_cache) > _MEMO_MAX:
+                self._ranked_cache.clear()
+            self._ranked_cache[key] = cands
         if ctx is None or ctx.is_empty:
             out = [Candidate(p, s, why) for p, s, why, _ in cands]
         else:
             near_d: list[float] = []
             if ctx.near:
-                for p, *_ in cands:
-                    ds = sorted(distance_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
-                    near_d.append(ds[len(ds) // 2])
+                # the median distance of a place to the context's places, kept while the
+                # same context is scored (one report's mentions)
+                memo = self._near_memo
+                if memo is None or memo[0] is not ctx.near:
+                    memo = (ctx.near, {})
+                    if type(ctx.near) is tuple:  # immutable: the same object, the same points
+                        self._near_memo = memo
+                medians = memo[1]
+                for p, _s, _why, i in cands:
+                    d = medians.get(i)
+                    if d is None:
+                        ds = sorted(distance_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
+                        d = medians[i] = ds[len(ds) // 2]
+                    near_d.append(d)
             # Nearness chooses between namesakes: when the name matches some places
             # exactly, distances count from the nearest of those, so a near misspelling
             # ("Masikan" for "Maskanah") never outranks the exact namesake for being near.
@@ -1027,7 +1054,12 @@ class Gazetteer:
             if dmin > NEAR_MAX_KM:
                 near_d = []  # every candidate is far from the report's places: no cue
                 # ... but the governorate most of them lie in is still a regional cue
-                region = self._governorate_of_points(ctx.near)
+                memo_r = self._region_memo
+                if memo_r is None or memo_r[0] is not ctx.near:
+                    memo_r = (ctx.near, self._governorate_of_points(ctx.near))
+                    if type(ctx.near) is tuple:
+                        self._region_memo = memo_r
+                region = memo_r[1]
             # A cue only counts when some candidate meets it: a report about Deir ez-Zor
             # that names Hama still means the one Hama.
             in_admin = [bool(ctx.admin_pcodes) and self._in_admin(p, ctx.admin_pcodes)
