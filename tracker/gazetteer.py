@@ -674,6 +674,7 @@ class Gazetteer:
         self._gov_shapes: list[tuple[str, Any]] | None = None
         self._last_spot: tuple[str, tuple[NameSpan, ...]] | None = None  # text, its names
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
+        self._reach_cache: dict[str, int] = {}  # token norm -> `_reach`
         # matches -> candidates merged and ranked by prominence (before any context)
         self._ranked_cache: dict[tuple[tuple[int, float, str], ...],
                                  list[tuple[Place, float, str, int]]] = {}
@@ -685,7 +686,7 @@ class Gazetteer:
     #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
     _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
                   "_lookup", "_gov_cache", "_gov_shapes", "_last_spot", "_ranked_cache",
-                  "_near_memo", "_region_memo")
+                  "_near_memo", "_region_memo", "_reach_cache")
 
     def __getstate__(self) -> dict[str, Any]:
         """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
@@ -1396,7 +1397,14 @@ class Gazetteer:
         i = 0
         joined: str | None = None  # the normalised text, for neighbourhood names
         max_n = min(_SPOT_MAX_TOKENS, self._max_words)
+        reach_of = self._reach_cache
         while i < len(toks):
+            reach = reach_of.get(norms[i])
+            if reach is None:
+                reach = self._reach(norms[i])
+            if not reach and not toks[i].text[0].isascii():
+                i += 1  # no spot key starts with any reading of this word
+                continue
             if toks[i].text[0].isascii():
                 latin = self._spot_latin(text, toks, i)
                 if latin is None:
@@ -1436,13 +1444,13 @@ class Gazetteer:
         spot key starts with its first word and has at least its number of words
         (`_spot_first`), so most tokens cost two dictionary look-ups.
         """
-        forms = _spot_forms(norms[i])
-        first = self._spot_first
-        reach = 0
-        for f in forms:
-            reach = max(reach, first.get(f.head, 0), first.get(f.bare_head, 0))
+        reach = self._reach_cache.get(norms[i])
+        if reach is None:
+            reach = self._reach(norms[i])
         if not reach:
             return None
+        forms = _spot_forms(norms[i])
+        first = self._spot_first
         keys = self._spot_keys
         for n in range(min(max_n, len(toks) - i, reach), 0, -1):
             rest_words = sum(words[i + 1 : i + n])
@@ -1468,6 +1476,18 @@ class Gazetteer:
                     if bare != key and bare in keys and bare not in SPOT_STOPWORDS:
                         return n, f.stripped, bare
         return None
+
+    def _reach(self, norm: str) -> int:
+        """The most words of a spot key that starts with a reading of the token `norm`
+        (0: none does); kept per token."""
+        first = self._spot_first
+        reach = 0
+        for f in _spot_forms(norm):
+            reach = max(reach, first.get(f.head, 0), first.get(f.bare_head, 0))
+        if len(self._reach_cache) > _MEMO_MAX:
+            self._reach_cache.clear()
+        self._reach_cache[norm] = reach
+        return reach
 
     def _spot_latin(self, text: str, toks: Sequence[Any], i: int) -> tuple[int, str] | None:
         """A Latin place name starting at token `i`: ``(n tokens, latin key)`` or None.
