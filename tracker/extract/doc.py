@@ -165,17 +165,29 @@ def spans_in(spans: Sequence[Span], lo: int, hi: int) -> Sequence[Span]:
     return spans[a:z]
 
 
+@lru_cache(maxsize=1 << 17)
+def _token_info(w: str) -> tuple[str, bool, bool, bool] | None:
+    """``(norm, is_word, latin, upper)`` of a token's surface; None for a word that
+    normalises to nothing (it is left out)."""
+    word = bool(_WORD_START.match(w))
+    norm = _norm(w) if word else w
+    if word and not norm:
+        return None
+    latin = word and w[0].isascii()
+    return norm, word, latin, latin and w[0].isupper()
+
+
 def _tokenise(text: str) -> list[Token]:
     out: list[Token] = []
     for m in _TOKEN_RE.finditer(text):
-        for w, start in _pieces(m.group(), m.start()):
-            word = bool(_WORD_START.match(w))
-            norm = _norm(w) if word else w
-            if word and not norm:
+        surface = m.group()
+        # only a ta marbuta can glue two words (`_pieces`)
+        for w, start in (_pieces(surface, m.start()) if "ة" in surface
+                         else ((surface, m.start()),)):
+            info = _token_info(w)
+            if info is None:
                 continue
-            latin = word and w[0].isascii()
-            out.append(Token(len(out), w, start, start + len(w), norm, word, latin,
-                             latin and w[0].isupper()))
+            out.append(Token(len(out), w, start, start + len(w), *info))
     return out
 
 
