@@ -137,7 +137,7 @@ def _expect_marks(doc: Doc, words: WordClasses) -> list[tuple[int, str]]:
         for j, t in enumerate(toks):
             if t.is_word and words.is_a(t.norm, "expect"):
                 got.append((j, "expectation"))
-            elif words.match_words([x.norm for x in toks[j : j + 3]], 0, "intent") > 1:
+            elif words.match_words(doc.norms, j, "intent", end=j + 3) > 1:
                 got.append((j, "intent"))
         doc.memo[key] = got
     return got  # type: ignore[no-any-return]
@@ -229,8 +229,7 @@ def fire_only(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | Non
         t = d.tokens[j]
         if not t.is_word:
             continue
-        norms = [x.norm for x in d.tokens[j : j + 3]]
-        if words.match_words(norms, 0, "fire"):
+        if words.match_words(d.norms, j, "fire", end=j + 3):
             if t.norm in ("رحمه",) and trig.frame.status not in ("held",):
                 continue
             return f"fire control {t.text!r}"
