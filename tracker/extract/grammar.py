@@ -218,6 +218,10 @@ def _word_ok(pattern: str, readings: Iterable[str], *, first: bool) -> bool:
     return pattern in readings
 
 
+#: Distinct tokens whose starting frames a matcher keeps before it forgets them all.
+_STARTS_MAX = 1 << 17
+
+
 class FrameMatcher:
     """Finds the triggers of a set of frames in a doc, longest form first at each token."""
 
@@ -233,6 +237,21 @@ class FrameMatcher:
                     self._prefix.setdefault(stem[:2], []).append((stem, f, form))
                 else:
                     self._exact.setdefault(head, []).append((f, form))
+        # (token norm, latin) -> the frames and forms that may begin at such a token (of its
+        # script), each with its number of words: worked out once per distinct token
+        self._starts: dict[tuple[str, bool], tuple[tuple[Frame, tuple[str, ...], int], ...]] = {}
+
+    def _starting(self, norm: str, latin: bool) -> tuple[tuple[Frame, tuple[str, ...], int], ...]:
+        got = self._starts.get((norm, latin))
+        if got is None:
+            lang = "en" if latin else "ar"
+            got = tuple((frame, form, sum(1 for w in form if w not in ("~", "~~")))
+                        for frame, form in self._candidates(_readings(norm, latin))
+                        if frame.lang == lang or frame.lang not in ("ar", "en"))
+            if len(self._starts) > _STARTS_MAX:
+                self._starts.clear()
+            self._starts[(norm, latin)] = got
+        return got
 
     def _candidates(self, readings: Sequence[str]) -> list[tuple[Frame, tuple[str, ...]]]:
         out: list[tuple[Frame, tuple[str, ...]]] = []
@@ -251,19 +270,18 @@ class FrameMatcher:
         for i, t in enumerate(toks):
             if not t.is_word or i <= used:
                 continue
-            readings = _readings(t.norm, t.latin)
+            starting = self._starts.get((t.norm, t.latin))
+            if starting is None:
+                starting = self._starting(t.norm, t.latin)
+            if not starting:
+                continue
             best: Trigger | None = None
             best_len = 0
-            for frame, form in self._candidates(readings):
-                if frame.lang == "en" and not t.latin:
-                    continue
-                if frame.lang == "ar" and t.latin:
-                    continue
+            for frame, form, n in starting:
                 m = self._match(doc, i, form)
                 if m is None:
                     continue
                 last, gap = m
-                n = sum(1 for w in form if w not in ("~", "~~"))
                 if n > best_len or (n == best_len and best is not None and last > best.last):
                     best, best_len = Trigger(frame, i, last, gap, i), n
             if best is not None:
