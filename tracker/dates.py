@@ -58,6 +58,7 @@ from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
 
 from tracker.arabic import fold
 from tracker.errors import DateWarning, InputError
@@ -592,7 +593,8 @@ class _Grammar:
             ("en_wd", en_wd_re, _LATIN),
         ]
         empty = re.compile("")
-        self.specs = tuple((k, rx, h if hints else empty) for k, rx, h in specs)
+        self.specs = tuple((k, _led_by_first_letters(rx), h if hints else empty)
+                           for k, rx, h in specs)
         self._qual_res = {q: re.compile(p) for q, p in
                           (("cur", self.cur), ("past", self.past), ("next", self.next))}
         self.future_re = re.compile(self.next + r"|\bnext\b", _I)
@@ -636,6 +638,94 @@ class _Grammar:
                 taken[c.start:c.end] = b"\x01" * (c.end - c.start)
         kept.sort(key=lambda c: c.start)
         return kept
+
+
+def _first_chars(seq: Any) -> list[str] | None:
+    """Class items (regex text) covering every first character a parsed pattern can match,
+    or None when that is not known (any character, a scoped flag, a back-reference ...) or
+    when the pattern can match the empty string."""
+    got = _first_or_empty(seq)
+    return None if got is None or got[1] else got[0]
+
+
+def _first_of_node(op: Any, av: Any) -> tuple[list[str], bool] | None:
+    c = _sre_constants
+    if op is c.LITERAL:
+        return [re.escape(chr(av))], False
+    if op is c.IN:
+        out = []
+        for o, a in av:
+            if o is c.LITERAL:
+                out.append(re.escape(chr(a)))
+            elif o is c.RANGE:
+                out.append(f"{re.escape(chr(a[0]))}-{re.escape(chr(a[1]))}")
+            elif o is c.CATEGORY and a in _CATEGORY_CLASSES:
+                out.append(_CATEGORY_CLASSES[a])
+            else:
+                return None  # a negated set and the like
+        return out, False
+    if op is c.SUBPATTERN:
+        _group, add_flags, del_flags, sub = av
+        if add_flags or del_flags:
+            return None
+        return _first_or_empty(sub)
+    if op is c.BRANCH:
+        out, nullable = [], False
+        for alt in av[1]:
+            got = _first_or_empty(alt)
+            if got is None:
+                return None
+            out.extend(got[0])
+            nullable = nullable or got[1]
+        return out, nullable
+    if op in (c.MAX_REPEAT, c.MIN_REPEAT, getattr(c, "POSSESSIVE_REPEAT", c.MAX_REPEAT)):
+        lo, _hi, sub = av
+        got = _first_or_empty(sub)
+        return None if got is None else (got[0], lo == 0 or got[1])
+    if op in (c.AT, c.ASSERT, c.ASSERT_NOT):
+        return [], True  # zero-width: the next item decides
+    if op is getattr(c, "ATOMIC_GROUP", None):
+        return _first_or_empty(av)
+    return None
+
+
+def _first_or_empty(seq: Any) -> tuple[list[str], bool] | None:
+    """`_first_chars` of a sub-pattern, and whether it can match the empty string."""
+    items: list[str] = []
+    for op, av in seq:
+        got = _first_of_node(op, av)
+        if got is None:
+            return None
+        items.extend(got[0])
+        if not got[1]:
+            return items, False
+    return items, True
+
+
+def _led_by_first_letters(rx: re.Pattern[str]) -> re.Pattern[str]:
+    """`rx` behind a look-ahead on the characters its matches can begin with: the same
+    matches (same spans and groups), but the regex engine gives up at once wherever none
+    of them stands, instead of trying every alternative of the pattern there. `rx` itself
+    when its first characters cannot be told (or the pattern module is not available)."""
+    try:
+        items = _first_chars(_sre_parser.parse(rx.pattern, rx.flags))
+        if not items:
+            return rx
+        return re.compile(f"(?=[{''.join(dict.fromkeys(items))}])(?:{rx.pattern})", rx.flags)
+    except Exception:  # an optimisation only: keep the pattern as it is
+        return rx
+
+
+try:  # the regex module's parser (private; only used by `_led_by_first_letters`)
+    from re import _constants as _sre_constants  # type: ignore[attr-defined]
+    from re import _parser as _sre_parser  # type: ignore[attr-defined]
+
+    _CATEGORY_CLASSES = {_sre_constants.CATEGORY_DIGIT: r"\d",
+                         _sre_constants.CATEGORY_WORD: r"\w",
+                         _sre_constants.CATEGORY_SPACE: r"\s"}
+except ImportError:  # pragma: no cover - another Python: patterns stay as they are
+    _sre_constants = _sre_parser = None
+    _CATEGORY_CLASSES = {}
 
 
 @lru_cache(maxsize=8)
