@@ -1123,6 +1123,9 @@ def test_a_place_cleared_or_expelled_with_no_taker_named_is_lost_by_the_one_name
         ("ocha:C5175", "isis", "lost")}
     assert triples(run("طردت قسد عناصر داعش من بلدة هجين.", gaz, lex)) == {
         ("ocha:C5175", "sdf", "captured")}
+    # the other side the report names took it
+    assert triples(run("The SDF pressed on along the river. Hajin was cleared of ISIS fighters "
+                       "on Monday.", gaz, lex)) == {("ocha:C5175", "sdf", "captured")}
 
 
 def test_a_share_before_the_place_of_a_passive_or_a_held_phrase(gaz, lex):

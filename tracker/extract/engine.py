@@ -535,7 +535,8 @@ class _Engine:
             tok = d.tokens[j]
             if tok.is_word and (self.words.is_a(tok.norm, "list_intro", proclitics=False)
                                 or tok.norm in ("وهي", "هي", "وهما", "هما")):
-                slot = parse_slot(d, j, self.words, limit=limit, triggers=self.trigger_tokens)
+                slot = parse_slot(d, j, self.words, limit=limit, triggers=self.trigger_tokens,
+                                  head_kind=head[2:])
                 return slot if slot.items else None
             if j in self.trigger_tokens:
                 return None
@@ -811,7 +812,13 @@ class _Engine:
             if status == "captured" and gainer is None and loser is not None and not inf_l and (
                     slot_name != "to") and "subject" not in f.loser and not self._agent_word_after(
                         t, e):
-                status = "lost"  # "P was cleared of X", "X was expelled from P": X lost P
+                # "P was cleared of X", "X was expelled from P": X lost P, to the other side
+                # the report names, else to someone unnamed
+                gainer = self._other_side(t, loser)
+                if gainer is None:
+                    status = "lost"
+                else:
+                    inf_g = True
             if slot_name == "to":
                 # "withdrew to P": P is held by the side that withdrew, when the text names it
                 if f.pos == "noun" or d.tokens[t.first].norm.startswith(("ان", "الان")):

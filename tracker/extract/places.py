@@ -602,16 +602,21 @@ def _latin_name(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool,
 
 
 def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = None,
-               triggers: frozenset[int] = frozenset()) -> Slot:
-    """The places from token `start` on (see the module docstring); never raises."""
+               triggers: frozenset[int] = frozenset(), head_kind: str = "") -> Slot:
+    """The places from token `start` on (see the module docstring); never raises.
+
+    `head_kind`: a plural kind word named before the slot ("الأحياء التي ... هي A، B"), which
+    makes every item of the list a place of that kind.
+    """
     sent_end = doc.sentence(start)[1] if start < len(doc) else len(doc)
     lim = min(sent_end, limit if limit is not None else sent_end)
     r = _Reader(doc, words, lim, triggers)
     slot = Slot(end=start)
     i = _quantifier(r, start, slot)
-    kind = ""
-    plural_kind = False
-    head_plural = False  # the list began with a plural kind ("عدة قرى منها ..."): all are places
+    kind = head_kind
+    plural_kind = bool(head_kind)
+    # the list began with a plural kind ("عدة قرى منها ..."): all its items are places
+    head_plural = bool(head_kind)
     one_off: tuple[bool, float | None] | None = None
     dual_left = 0
     kind_end = -1
