@@ -1253,3 +1253,10 @@ def test_the_subject_is_not_inside_a_closed_relative_clause(gaz, lex):
 def test_hill_and_ridge_heads_license_unknown_names(gaz, lex):
     x = run("سيطرت قوات النظام على رويسة المثال وظهرة التجربة قرب هجين.", gaz, lex)
     assert sorted(c.place_text for c in x.claims) == ["رويسة المثال", "ظهرة التجربة"]
+
+
+def test_a_passive_siege_names_its_besieger_after_by(gaz, lex):
+    x = run("ISIS fighters still hold the town. Hajin is besieged in the north and west by SDF "
+            "units backed by coalition aircraft.", gaz, lex)
+    sieges = [(c.place_id, c.actor, c.besieger) for c in x.claims if c.status == "besieged"]
+    assert sieges == [("ocha:C5175", "isis", "sdf")]

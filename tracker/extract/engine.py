@@ -586,8 +586,15 @@ class _Engine:
                 for sp in spans_in(self.doc.actors, t.gap[0], t.gap[1]):
                     return str(getattr(sp.value, "actor", "")) or None, False
             if slot_name == "passive":
-                return self.roles.agent(slot.end if slot.end > t.last else t.last,
-                                        limit=limit), False
+                got = self.roles.agent(slot.end if slot.end > t.last else t.last, limit=limit)
+                if got is None:
+                    # "P is besieged in the north and west by X": "by" a few words on
+                    by = next((k for k in range(t.last + 1, min(limit, t.last + 9))
+                               if self.doc.tokens[k].norm == "by" or self.doc.tokens[k].text in (
+                                   ",", ";", ":")), None)
+                    if by is not None and self.doc.tokens[by].norm == "by":
+                        got = self.roles.agent(by, limit=limit)
+                return got, False
             if self.doc.tokens[t.first].latin and t.frame.pos == "verb" and self._passive(t):
                 # "IS was driven out of P by X": the subject is the patient; X took P
                 end = slot.end if slot.end > t.last else t.last
@@ -630,6 +637,8 @@ class _Engine:
                 return str(getattr(sp.value, "actor", "")) or None, False
             return None, False
         if role == "object":
+            if self.doc.tokens[t.first].latin and (slot_name == "passive" or self._passive(t)):
+                return None, False  # "P is besieged by X": the actor after it is the agent
             subj_end = self.roles.subject_span_after(t.last, limit)
             return self.roles.object(t.last, subj_end, limit=limit), False
         if role == "from":
