@@ -1260,3 +1260,27 @@ def test_a_passive_siege_names_its_besieger_after_by(gaz, lex):
             "units backed by coalition aircraft.", gaz, lex)
     sieges = [(c.place_id, c.actor, c.besieger) for c in x.claims if c.status == "besieged"]
     assert sieges == [("ocha:C5175", "isis", "sdf")]
+
+
+@pytest.mark.parametrize("text", [
+    "تتقاسم وحدات حماية الشعب الكردية وقوات النظام السيطرة على مدينة هجين.",
+    "The YPG and government forces share control of Hajin.",
+])
+def test_shared_control_is_contested_by_each_side(gaz, lex, text):
+    assert triples(run(text, gaz, lex)) == {("ocha:C5175", "sdf", "contested"),
+                                            ("ocha:C5175", "government", "contested")}
+
+
+def test_the_side_being_fought_is_not_the_subject(gaz, lex):
+    x = run("SDF units fighting ISIS in the south have taken control of Hajin.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+
+
+def test_a_threat_to_withdraw_is_no_withdrawal(gaz, lex):
+    x = run("هدد عناصر داعش بالانسحاب من بلدة هجين ما لم تصلهم تعزيزات.", gaz, lex)
+    assert triples(x) == set()
+
+
+def test_a_spaced_waw_ends_an_unknown_name(gaz, lex):
+    x = run("سيطرت قسد على قرى المثال الكبير و المثال الصغير قرب هجين.", gaz, lex)
+    assert sorted(c.place_text for c in x.claims) == ["المثال الصغير", "المثال الكبير"]

@@ -992,8 +992,13 @@ class _Engine:
         return out
 
     def _between(self, t: Trigger, end: int) -> list[str]:
-        """The actors of "بين X و Y" / "between X and Y" after a fighting word."""
+        """The actors of "بين X و Y" / "between X and Y" after a fighting word; the actors
+        joined by "و"/"and" inside the phrase's gap or right before it ("The YPG and the army
+        share control of P", "تتقاسم الوحدات وقوات النظام السيطرة على P")."""
         d = self.doc
+        joined = self._joined_actors(t)
+        if len(joined) > 1:
+            return joined[:2]
         for j in range(t.last + 1, end):
             if d.tokens[j].is_word and d.tokens[j].norm in ("بين", "between"):
                 got = []
@@ -1003,6 +1008,31 @@ class _Engine:
                         got.append(a)
                 return got[:2]
         return []
+
+    def _joined_actors(self, t: Trigger) -> list[str]:
+        d = self.doc
+        if t.gap is not None and t.gap[1] > t.gap[0]:
+            spans = spans_in(d.actors, t.gap[0], t.gap[1])
+        else:
+            lo = self.roles._clause_start(t.first)
+            spans = [sp for sp in spans_in(d.actors, lo, t.first)]
+            # only a run of actors joined by and/و that ends right before the verb
+            run: list[Any] = []
+            for sp in reversed(spans):
+                nxt = run[-1].first if run else t.first
+                gap = [d.tokens[k] for k in range(sp.last + 1, nxt) if d.tokens[k].is_word]
+                if gap and not (len(gap) == 1 and gap[0].norm in ("and", "و")):
+                    break
+                if not gap and run:
+                    break
+                run.append(sp)
+            spans = list(reversed(run))
+        got: list[str] = []
+        for sp in spans:
+            a = str(getattr(sp.value, "actor", ""))
+            if a and a != "unknown" and a not in got:
+                got.append(a)
+        return got
 
     def _fighting_side(self, t: Trigger, end: int) -> str | None:
         """An actor of a fight: after "بين"/"between", else named in the sentence, else the

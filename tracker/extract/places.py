@@ -401,6 +401,8 @@ def _name_at(r: _Reader, i: int, *, lead_kind: bool) -> tuple[int, int, bool, bo
                 last = d.name_at[j].last  # "حي طريق الباب": a name that holds another
             break
         n = d.tokens[j].norm
+        if n == "و":
+            break  # "بيندر الكبير و بيندر الصغير": the next item
         if n.startswith("و") and not n.startswith("وادي") and n[1:] and len(n) > 3 and (
                 j + 0) not in d.name_cover:
             break  # "وX": the next item
