@@ -1284,3 +1284,16 @@ def test_a_threat_to_withdraw_is_no_withdrawal(gaz, lex):
 def test_a_spaced_waw_ends_an_unknown_name(gaz, lex):
     x = run("سيطرت قسد على قرى المثال الكبير و المثال الصغير قرب هجين.", gaz, lex)
     assert sorted(c.place_text for c in x.claims) == ["المثال الصغير", "المثال الكبير"]
+
+
+def test_storming_a_town_and_taking_quarters_in_it_is_part_of_the_town(gaz, lex):
+    x = run("اقتحم داعش بلدة هجين وسيطر على أحياء فيها وأكثر من عشرين قتيلا في الهجوم.", gaz,
+            lex)
+    assert triples(x) == {("ocha:C5175", "isis", "contested")}
+
+
+def test_object_pronouns_on_past_and_present_verbs(gaz, lex):
+    x = run("تقع بلدة هجين على النهر، وقد اقتحمها الجيش أمس.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "government", "captured")}
+    y = run("كانت بلدة هجين بيد داعش حتى حررتها قسد.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "captured") in triples(y)

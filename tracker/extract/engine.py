@@ -1435,9 +1435,25 @@ def _prune(doc: Doc, raw: list[_Raw]) -> list[_Raw]:
     for r in raw:
         if r.status == "captured" and not r.group:
             taken_in_report.setdefault(normalize(r.place_text), set()).add(r.actor)
+    # "اقتحم مدينة P وسيطر على أحياء فيها", "stormed P and took parts of it": the part said
+    # after the capture, of the same place, tells how far it went
+    refined: set[int] = set()
+    for r in raw:
+        if r.status == "contested" and r.item.anaphor and r.item.partial:
+            for c in raw:
+                if c.status == "captured" and c.actor == r.actor and key(c) == key(r) and (
+                        c.trig.first < r.trig.first) and not c.item.partial:
+                    refined.add(id(c))
     out = []
     for r in raw:
+        if id(r) in refined:
+            continue
         got = captured.get(key(r), set())
+        if refined and r.status == "contested" and r.item.anaphor and r.item.partial and not any(
+                c.status == "captured" and c.actor == r.actor and key(c) == key(r)
+                and id(c) not in refined for c in raw):
+            out.append(r)
+            continue
         if r.status == "held" and not r.group and r.date.source != "clause" and (
                 taken_in_report.get(normalize(r.place_text), set()) - {r.actor}):
             continue  # "السخنة آخر مدينة يسيطر عليها التنظيم" in the story of its capture

@@ -673,7 +673,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
         if k and not slot.items and i + k < lim and doc.tokens[i + k].norm in (
                 "منها", "منه", "فيها", "فيه") and (
                 i + k + 1 >= lim or not doc.tokens[i + k + 1].is_word
-                or r.blocked(i + k + 1)):
+                or r.blocked(i + k + 1) or doc.tokens[i + k + 1].norm.startswith("و")):
             # "سيطرت على أحياء منها": some of its neighbourhoods, a part of the place
             slot.items.append(Item(i + k, i + k, doc.tokens[i + k].text, False, True,
                                    anaphor=True, partial=True, fraction=0.25))
