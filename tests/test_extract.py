@@ -1297,3 +1297,18 @@ def test_object_pronouns_on_past_and_present_verbs(gaz, lex):
     assert triples(x) == {("ocha:C5175", "government", "captured")}
     y = run("كانت بلدة هجين بيد داعش حتى حررتها قسد.", gaz, lex)
     assert ("ocha:C5175", "sdf", "captured") in triples(y)
+
+
+def test_only_a_share_left_in_a_pocket_keeps_the_share(gaz, lex):
+    x = run("تقدمت قسد في ريف دير الزور، ولم يعد داعش يسيطر إلا على 20 % من بلدة هجين.", gaz,
+            lex)
+    got = [(c.place_id, c.actor, c.status, c.fraction) for c in x.claims if c.actor == "isis"]
+    assert got == [("ocha:C5175", "isis", "held", 0.2)]
+
+
+def test_a_first_person_subject_is_the_speakers_side(gaz, lex):
+    x = run('"It is over, our forces have taken full control of Hajin," an SDF spokesman told '
+            'reporters after ISIS fighters fled.', gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "captured")}
+    y = run('وقال قائد في قسد: "حررنا بلدة هجين من داعش".', gaz, lex)
+    assert triples(y) == {("ocha:C5175", "sdf", "captured")}

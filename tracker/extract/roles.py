@@ -53,6 +53,11 @@ def actor_of(span_value: object) -> str:
     return str(getattr(span_value, "actor", "unknown"))
 
 
+#: Words of speaking: the actor next to one is the speaker of a quote in the sentence.
+_SPEECH_WORDS = frozenset({"said", "says", "told", "spokesman", "spokeswoman", "commander",
+                           "official", "قال", "وقال", "قالت", "وقالت", "اكد", "واكد", "اعلن",
+                           "واعلن", "متحدث", "المتحدث", "قائد", "القائد", "مسؤول", "قيادي"})
+
 #: Relative pronouns whose clause, once closed by a comma, holds no subject of the main verb.
 _CLOSED_RELATIVES = frozenset({"who", "which", "التي", "والتي", "الذي", "والذي", "الذين",
                                "والذين"})
@@ -186,6 +191,9 @@ class Roles:
         demo = self._demonstrative_subject(first, last, limit)
         if demo is not None:
             return demo, True
+        speaker = self._speaker_subject(first, last, limit)
+        if speaker is not None:
+            return speaker, True
         # verb-subject order / genitive agent: the actor right after the trigger
         hi = place_start if place_start is not None else limit
         if not t.latin or pos == "noun":
@@ -290,6 +298,29 @@ class Roles:
         sp = d.actor_at.get(a)
         # "X (SDF) seized": an alias in brackets is the actor itself, no aside
         return not (sp is not None and sp.first == opening + 1 and sp.last == close - 1)
+
+    def _speaker_subject(self, first: int, last: int, limit: int) -> str | None:
+        """"our forces have taken P," the SDF spokesman said / "سيطرنا على P" قال قائد في X:
+        a first-person subject is the side of the one speaking in the sentence."""
+        d = self.doc
+        t = d.tokens[first]
+        if t.latin:
+            before = [d.tokens[k].norm for k in range(max(0, first - 3), first)
+                      if d.tokens[k].is_word]
+            first_person = "we" in before[-2:] or (
+                "our" in before and before[-1] in ("forces", "fighters", "troops", "units",
+                                                   "men", "have", "had"))
+        else:
+            first_person = t.norm.endswith("نا") and len(t.norm) > 4 and not t.norm.endswith(
+                ("تنا", "هنا"))  # "سيطرنا", "حررنا"
+        if not first_person or first in d.actor_at:
+            return None
+        s, e = d.sentence(first)
+        for sp in spans_in(d.actors, s, e):
+            for k in range(max(s, sp.first - 4), min(e, sp.last + 5)):
+                if d.tokens[k].is_word and d.tokens[k].norm in _SPEECH_WORDS:
+                    return actor_of(sp.value)
+        return None
 
     def _demonstrative_subject(self, first: int, last: int, limit: int) -> str | None:
         """The subject a demonstrative force phrase ("هذه القوات", "these forces") right after
