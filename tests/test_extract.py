@@ -1312,3 +1312,16 @@ def test_a_first_person_subject_is_the_speakers_side(gaz, lex):
     assert triples(x) == {("ocha:C5175", "sdf", "captured")}
     y = run('وقال قائد في قسد: "حررنا بلدة هجين من داعش".', gaz, lex)
     assert triples(y) == {("ocha:C5175", "sdf", "captured")}
+
+
+@pytest.fixture(scope="module")
+def national() -> Gazetteer:
+    from tracker.gazetteer_io import load_gazetteer
+    from tracker.settings import Settings
+
+    return load_gazetteer(Settings())
+
+
+def test_a_description_of_the_place_inside_a_list_is_passed_over(national, lex):
+    x = run("بسط داعش سيطرته على مدينة تدمر والمدينة الأثرية ومطار تدمر العسكري.", national, lex)
+    assert {c.place_id for c in x.claims} == {"ocha:C2889", "landmark:palmyra_airport"}

@@ -776,6 +776,18 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 j += 1
             i = j
             continue
+        if got is None and slot.items and not t.latin and n.startswith("و") and r.is_(
+                i, "anaphor"):
+            # "مدينة تدمر والمدينة الأثرية ومطار تدمر": a description of the place named,
+            # then the list goes on
+            j = i + 1
+            while j < lim and doc.tokens[j].is_word and (
+                    _is_nisba(doc.tokens[j].norm) or doc.tokens[j].norm in _DESCRIPTIVE):
+                j += 1
+            if j < lim and j > i + 1 and (doc.tokens[j].text in ("،", ",") or (
+                    doc.tokens[j].is_word and doc.tokens[j].norm.startswith("و"))):
+                i = j
+                continue
         if got is None:
             break
         if r.latin_start >= 0 and not use_head:
