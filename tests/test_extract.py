@@ -1325,3 +1325,16 @@ def national() -> Gazetteer:
 def test_a_description_of_the_place_inside_a_list_is_passed_over(national, lex):
     x = run("بسط داعش سيطرته على مدينة تدمر والمدينة الأثرية ومطار تدمر العسكري.", national, lex)
     assert {c.place_id for c in x.claims} == {"ocha:C2889", "landmark:palmyra_airport"}
+
+
+def test_a_compass_word_between_two_names_locates_the_first(national, lex):
+    x = run("تسيطر فصائل المعارضة على مدينة الباب شرقي حلب.", national, lex)
+    assert {c.place_id for c in x.claims} == {"ocha:C1202"}
+
+
+def test_a_province_after_a_place_is_where_it_is(gaz, lex):
+    x = run("An airstrike hit the ISIS-held village of Hajin, Deir-ez-Zor province, on Monday.",
+            gaz, lex)
+    assert triples(x) == {("ocha:C5175", "isis", "held")}
+    y = run("The SDF captured Hasrat and Siyal, Deir-ez-Zor province.", gaz, lex)
+    assert triples(y) == {("ocha:C5164", "sdf", "captured"), ("ocha:C5163", "sdf", "captured")}

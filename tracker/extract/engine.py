@@ -218,7 +218,7 @@ class _Engine:
         except Exception:
             logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
             dates = []
-        names = gazetteer.spot(text)
+        names = _split_compass_names(text, gazetteer.spot(text), gazetteer.spot)
         self.doc: Doc = build_doc(
             text, actors=actors, dates=dates, names=names,
             actor_tail=lambda n: self.words.is_a(n, "actor_tail", proclitics=False))
@@ -985,7 +985,7 @@ class _Engine:
                                   published_precision=self.report.published_precision,
                                   words=self.words, clause_start=lo, status="held")
             for it in slot.items:
-                if it.anaphor:
+                if it.anaphor or _countryside(it.text):
                     continue
                 out.append(_Raw(trig, it, actor, "held", None, None, False, date, it.text,
                                 it.first))
@@ -1476,6 +1476,29 @@ _DIRECTION_ADJ = frozenset({"الشرقيه", "الغربيه", "الشمالي�
                             "الشمالي", "الجنوبي", "eastern", "western", "northern", "southern",
                             "east", "west", "north", "south", "شرقي", "غربي", "شمالي",
                             "جنوبي", "قبلي"})
+
+
+_COMPASS_BARE = frozenset(normalize(w) for w in (
+    "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي"))
+
+
+def _split_compass_names(text: str, names: list[Any], spot: Any) -> list[Any]:
+    """A spotted name that ends in a compass word right before another name is the name
+    before it, located by the compass word ("الباب شرقي حلب" is al-Bab east of Aleppo, not
+    the Damascus quarter "باب شرقي")."""
+    out = []
+    for k, n in enumerate(names):
+        words = n.text.split()
+        nxt = names[k + 1] if k + 1 < len(names) else None
+        if len(words) >= 2 and normalize(words[-1]) in _COMPASS_BARE and nxt is not None and (
+                not text[n.end:nxt.start].strip()):
+            head = n.text[: n.text.rfind(words[-1])].rstrip()
+            sub = [m for m in spot(head) if m.start == 0 and m.end == len(head)]
+            if sub:
+                out.append(dataclasses.replace(sub[0], start=n.start, end=n.start + len(head)))
+            continue
+        out.append(n)
+    return out
 
 
 def _direction_part(text: str, place: Any) -> bool:

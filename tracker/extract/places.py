@@ -801,6 +801,9 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
         if not known and not kind and (r.is_(first, "title") or (
                 first > 0 and r.is_(first - 1, "title"))):
             break
+        if t.latin and last + 1 < lim and doc.tokens[last + 1].norm in (
+                "province", "governorate", "countryside"):
+            last += 1  # "al-Jina, Aleppo province": the region is named, not a place in it
         text = _surface(doc, first, last, pre)
         if text.endswith(("'s", "’s")):
             text = text[:-2]  # "parts of Hajin's eastern neighbourhoods": Hajin
