@@ -1338,3 +1338,14 @@ def test_a_province_after_a_place_is_where_it_is(gaz, lex):
     assert triples(x) == {("ocha:C5175", "isis", "held")}
     y = run("The SDF captured Hasrat and Siyal, Deir-ez-Zor province.", gaz, lex)
     assert triples(y) == {("ocha:C5164", "sdf", "captured"), ("ocha:C5163", "sdf", "captured")}
+
+
+def test_entries_in_the_story_of_a_handover_are_takeovers(gaz, lex):
+    text = ("قال مصدر محلي إن الوضع هادئ في ريف دير الزور.\n\n"
+            "وأوضح المصدر أن قوات النظام دخلت قريتي حسرات والسيال صباح اليوم.")
+    title = "قسد تسلم قرى جديدة لقوات النظام بالاتفاق مع روسيا"
+    report = Report(report_id(text), text, "t.txt", published=DEFAULT_PUBLISHED, title=title)
+    assert triples(extract(report, gaz, lex)) == {("ocha:C5164", "government", "captured"),
+                                                  ("ocha:C5163", "government", "captured")}
+    plain = Report(report_id(text), text, "t.txt", published=DEFAULT_PUBLISHED)
+    assert {c.status for c in extract(plain, gaz, lex).claims} == {"contested"}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import logging
 import os
 import re
@@ -20,7 +21,7 @@ from typing import Any, Protocol
 
 from tracker.arabic import normalize, reading_in
 from tracker.extract import dating, guards, pockets
-from tracker.extract.doc import Doc, build_doc, spans_from, spans_in
+from tracker.extract.doc import Doc, _norm, build_doc, spans_from, spans_in
 from tracker.extract.grammar import Frame, FrameMatcher, Trigger, load_frames
 from tracker.extract.places import Item, Slot, parse_before, parse_slot
 from tracker.extract.roles import Roles
@@ -730,7 +731,19 @@ class _Engine:
         norms = before + after
         if any(self.words.match_words(norms, k, "partial") for k in range(len(norms))):
             return False  # "دخلوا المدينة وسيطروا على أجزاء منها": not all of it
-        return any(self.words.match_words(norms, k, "peaceful") for k in range(len(norms)))
+        if any(self.words.match_words(norms, k, "peaceful") for k in range(len(norms))):
+            return True
+        # the report is the story of a handover: its title or its lead says so
+        return self._handover_story
+
+    @functools.cached_property
+    def _handover_story(self) -> bool:
+        d = self.doc
+        lead = [x.norm for x in d.tokens[: d.sent_bounds[0][1]] if x.is_word] if (
+            d.sent_bounds) else []
+        title = [_norm(w) for w in re.findall(r"\w+", self.report.title or "")]
+        return any(self.words.match_words(ws, k, "peaceful")
+                   for ws in (title, lead) for k in range(len(ws)))
 
     def _in_proper_name(self, t: Trigger) -> bool:
         """A capitalised English trigger inside a sentence that is not a headline is a word of
