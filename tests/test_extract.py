@@ -1349,3 +1349,10 @@ def test_entries_in_the_story_of_a_handover_are_takeovers(gaz, lex):
                                                   ("ocha:C5163", "government", "captured")}
     plain = Report(report_id(text), text, "t.txt", published=DEFAULT_PUBLISHED)
     assert {c.status for c in extract(plain, gaz, lex).claims} == {"contested"}
+
+
+def test_a_gerund_with_no_subject_takes_the_actor_of_the_clause_after(gaz, lex):
+    x = run("ISIS fighters fled east. After clearing the village of Hasrat at dawn, SDF units "
+            "entered Hajin.", gaz, lex)
+    assert ("ocha:C5164", "sdf", "captured") in triples(x)
+    assert not [c for c in x.claims if c.actor == "isis"]

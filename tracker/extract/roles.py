@@ -229,6 +229,13 @@ class Roles:
             got = self.after(last, limit=limit, reach=2)
             if got is not None and d.tokens[got[0] - 1].norm == "by":
                 return got[2], False
+        # "After clearing P, SDF fighters ...", "Capturing P comes after the army ...": a
+        # gerund with nothing before it takes the actor of the clause that follows
+        if t.latin and t.norm.endswith("ing"):
+            s, e = d.sentence(first)
+            for sp in spans_in(d.actors, last + 1, e):
+                if not self._object_position(sp.first) and not self._helper_before(sp.first, s):
+                    return actor_of(sp.value), True
         # a group the lexicon does not know stands in the subject's place ("ما اضطر عناصر
         # الفصيل للانسحاب"): no actor rather than a wrong one
         if not t.latin and self._unknown_group_before(first, lo):
