@@ -1356,3 +1356,10 @@ def test_a_gerund_with_no_subject_takes_the_actor_of_the_clause_after(gaz, lex):
             "entered Hajin.", gaz, lex)
     assert ("ocha:C5164", "sdf", "captured") in triples(x)
     assert not [c for c in x.claims if c.actor == "isis"]
+
+
+def test_a_known_name_with_a_second_word_before_a_comma_is_one_name(gaz, lex):
+    x = run("سيطر داعش على قرى الشعفة وهجين التجريبية، والسوسة.", gaz, lex)
+    assert {c.place_text for c in x.claims} == {"الشعفة", "السوسة", "هجين التجريبية"}
+    y = run("سيطر داعش على قرى الشعفة وهجين الاختبار، والسوسة.", gaz, lex)
+    assert {c.place_text for c in y.claims} == {"الشعفة", "السوسة", "هجين الاختبار"}

@@ -502,6 +502,11 @@ def _extend(r: _Reader, last: int) -> int:
                 sp.value.start <= d.tokens[j].start):
             last = sp.last  # "مساكن هنانو": a name glued to a name ("بحمص" is "in Homs")
             continue
+        if sp is None and n.startswith("ال") and len(n) > 3 and not r.is_(j, "nonplace") and (
+                not r.is_(j, "kind")) and not r.is_(j, "anaphor") and not r.is_(j, "people") and (
+                j + 1 >= r.limit or (not d.tokens[j + 1].is_word and d.tokens[j + 1].text in (
+                    "،", ",")) or d.tokens[j + 1].norm in ("و",)):
+            last = j  # "وصيدا الحانوت، بعد ...": a second word of the name, then the list
         break
     return last
 
