@@ -1363,3 +1363,14 @@ def test_a_known_name_with_a_second_word_before_a_comma_is_one_name(gaz, lex):
     assert {c.place_text for c in x.claims} == {"الشعفة", "السوسة", "هجين التجريبية"}
     y = run("سيطر داعش على قرى الشعفة وهجين الاختبار، والسوسة.", gaz, lex)
     assert {c.place_text for c in y.claims} == {"الشعفة", "السوسة", "هجين الاختبار"}
+
+
+def test_a_list_goes_on_past_a_quoted_item_and_its_locator(gaz, lex):
+    x = run('سيطرت قسد على بلدة "هجين" جنوب شرقي الميادين، وقريتي "الشعفة، والسوسة" شرقا.',
+            gaz, lex)
+    assert {c.place_id for c in x.claims} == {"ocha:C5175", "ocha:C5183", "ocha:C5186"}
+
+
+def test_a_name_head_that_is_a_village_takes_the_word_after_it(national, lex):
+    x = run("سيطرت الفصائل على قرية كفر مز التابعة لناحية شران.", national, lex)
+    assert [c.place_text for c in x.claims] == ["كفر مز"]

@@ -469,10 +469,15 @@ def _compass_suffix(r: _Reader, j: int) -> bool:
         "على", "علي", "في", "من", "الى", "إلى", "بعد", "قبل", "و")
 
 
+def _bare_head(norm: str) -> str:
+    return norm[1:] if norm[:1] == "و" and norm[1:] in _NAME_HEADS else norm
+
+
 def _extend(r: _Reader, last: int) -> int:
     """A known name's end, taking a qualifier, a nisba adjective or a name glued after it
     ("البيضة الشرقية", "المقبرة الإسلامية", "مساكن هنانو")."""
     d = r.doc
+    start = last
     for _ in range(3):
         j = last + 1
         if _compass_suffix(r, j):
@@ -501,6 +506,11 @@ def _extend(r: _Reader, last: int) -> int:
         if sp is not None and sp.last < r.limit and not n.startswith("و") and (
                 sp.value.start <= d.tokens[j].start):
             last = sp.last  # "مساكن هنانو": a name glued to a name ("بحمص" is "in Homs")
+            continue
+        if sp is None and j - 1 == start and _bare_head(d.tokens[start].norm) in _NAME_HEADS and (
+                not r.is_(j, "nonplace")) and not r.is_(j, "kind") and not _descriptive(n) and (
+                not n.startswith("و")):
+            last = j  # "كفر مز", "تل X": a name head that is also a place's name, and the rest
             continue
         if sp is None and n.startswith("ال") and len(n) > 3 and not r.is_(j, "nonplace") and (
                 not r.is_(j, "kind")) and not r.is_(j, "anaphor") and not r.is_(j, "people") and (
@@ -898,6 +908,8 @@ def _past_locative(r: _Reader, last: int) -> int:
     """
     d = r.doc
     j = last + 1
+    while j < r.limit and not d.tokens[j].is_word and d.tokens[j].text in ("\"", "”", "»", "'"):
+        j += 1  # 'ناحية "شيخ حديد" جنوب غربي عفرين': past the closing quote
     if j >= r.limit:
         return -1
     t = d.tokens[j]
