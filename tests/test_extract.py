@@ -1374,3 +1374,12 @@ def test_a_list_goes_on_past_a_quoted_item_and_its_locator(gaz, lex):
 def test_a_name_head_that_is_a_village_takes_the_word_after_it(national, lex):
     x = run("سيطرت الفصائل على قرية كفر مز التابعة لناحية شران.", national, lex)
     assert [c.place_text for c in x.claims] == ["كفر مز"]
+
+
+def test_an_open_list_goes_on_past_a_side_locator_but_not_into_another_clause(gaz, lex):
+    x = run("سيطرت قسد على ثلاثة أحياء هي المثال من الجهة الشرقية والتجربة والاختبار من الجهة "
+            "الغربية.", gaz, lex)
+    assert {c.place_text for c in x.claims} == {"المثال", "التجربة", "الاختبار"}
+    y = run("دخلت قوات النظام قريتي حسرات والسيال بريف دير الزور، في حين ذكرت وكالتا الأنباء "
+            "أن المعارك توقفت.", gaz, lex)
+    assert {c.place_text for c in y.claims} == {"حسرات", "السيال"}

@@ -849,7 +849,7 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             if j > last:
                 nxt = _after_item(r, j)
         if nxt < 0:
-            nxt = _past_locative(r, last)
+            nxt = _past_locative(r, last, open_list=head_plural)
             if nxt < 0:
                 break
             kind, plural_kind = "", False  # a new item must name its own kind
@@ -899,7 +899,7 @@ _LOCATIVE_HEADS = frozenset({"التابعه", "التابع", "التابعتي
                              "south", "east", "west", "of", "on"})
 
 
-def _past_locative(r: _Reader, last: int) -> int:
+def _past_locative(r: _Reader, last: int, *, open_list: bool = False) -> int:
     """After "P التابعة لناحية X" / "P جنوبي المدينة" / "P in the west": where the list goes
     on ("وقرية Q", "وعلى قريتي ...", "و Q غربيها", "and Q"), or -1.
 
@@ -914,7 +914,9 @@ def _past_locative(r: _Reader, last: int) -> int:
         return -1
     t = d.tokens[j]
     n = t.norm
-    if not (t.text == "(" or n in _LOCATIVE_HEADS or (
+    side = n == "من" and j + 1 < r.limit and d.tokens[j + 1].norm in (
+        "الجهه", "جهه", "الناحيه", "الطرف", "القسم", "الجانب")  # "من الجهة الشرقية"
+    if not (t.text == "(" or side or n in _LOCATIVE_HEADS or (
             not t.latin and n[:1] in ("ب", "ل") and len(n) > 3) or r.is_(j, "direction")):
         return -1
     for k in range(j + 1, min(r.limit, j + LOCATIVE_REACH)):
@@ -925,8 +927,8 @@ def _past_locative(r: _Reader, last: int) -> int:
             if tk.text in (".", ";", "؛", ":", "!", "?", "؟"):
                 return -1
             continue
-        if k in d.actor_at or k in r.triggers:
-            return -1
+        if k in d.actor_at or k in r.triggers or r.is_(k, "opener") or r.is_(k, "verb"):
+            return -1  # "بريف حلب، في حين ذكرت وكالتا ...": another clause
         kn = tk.norm
         if kn in ("and",) and k + 1 < r.limit and (
                 d.tokens[k + 1].upper or r.is_(k + 1, "kind")):
@@ -940,6 +942,8 @@ def _past_locative(r: _Reader, last: int) -> int:
                         k + 1 if k + 1 < r.limit else k].norm not in ("", )
                         and _after_is_locative(r, d.name_at[k].last)):
                 return k
+            if open_list and len(kn) > 3 and not r.blocked(k) and not r.is_(k, "nonplace"):
+                return k  # "أربعة أحياء هي A من الجهة الشرقية والرومانية": the list is open
     return -1
 
 
