@@ -193,7 +193,10 @@ _LONG_TEXT = 200
 
 
 def _normalize(text: str) -> str:
-    text = _NON_WORD.sub(" ", text.translate(_FOLD_ONE_PASS))
+    text = text.translate(_FOLD_ONE_PASS)
+    if text.isalnum():  # one word (str.isalnum is the regex's \w, "_" aside): nothing to drop
+        return text.lower()
+    text = _NON_WORD.sub(" ", text)
     if "_" in text:
         text = _SPACES.sub(" ", text.replace("_", " "))
     # without "_", every run of non-word characters (all whitespace among them) is one space
@@ -238,6 +241,18 @@ def proclitic_variants(word: str) -> list[tuple[str, int]]:
     >>> [v for v, _ in proclitic_variants("وهجين")]
     ['وهجين', 'هجين']
     """
+    return list(_proclitic_readings(word))
+
+
+_PROCLITIC_LETTERS = frozenset(p[0] for p in PROCLITICS)
+
+
+@lru_cache(maxsize=1 << 16)
+def _proclitic_readings(word: str) -> tuple[tuple[str, int], ...]:
+    """`proclitic_variants`, kept per word (the gazetteer, the lexicon and the grammar all
+    ask for the same words)."""
+    if word[:1] not in _PROCLITIC_LETTERS:
+        return ((word, 0),)  # every proclitic begins with one of these letters
     seen = {word: 0}
     for pre in PROCLITICS:
         if word.startswith(pre) and len(word) - len(pre) >= 2:
@@ -251,7 +266,7 @@ def proclitic_variants(word: str) -> list[tuple[str, int]]:
             else:
                 stripped = len(pre)
             seen.setdefault(rest, stripped)
-    return list(seen.items())
+    return tuple(seen.items())
 
 
 def name_keys(name: str) -> set[str]:

@@ -106,7 +106,7 @@ class WordClasses:
             if len(self._starts) > _IS_A_MAX:
                 self._starts.clear()
             table = self._by_first.get(cls, {})
-            prefixes = self._prefixes.get(cls, ())
+            prefixes = tuple(pre for pre, _e in self._prefixes.get(cls, ()))
             single = False
             longer: dict[_Entry, None] = {}
             for variant in _variants(word, allow, cls not in _DEFINITE):
@@ -115,7 +115,7 @@ class WordClasses:
                         single = True
                     else:
                         longer.setdefault(e)
-                if not single and any(variant.startswith(pre) for pre, _e in prefixes):
+                if not single and prefixes and variant.startswith(prefixes):
                     single = True
             got = self._starts[key] = (single, tuple(sorted(longer, key=lambda e: -len(e.words))))
         return got
