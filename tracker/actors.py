@@ -61,7 +61,7 @@ from pathlib import Path
 from typing import Any
 
 from tracker._datafiles import csv_fields, from_env, read_text
-from tracker.arabic import PROCLITICS, TOKEN_RE, fold, normalize, tokens
+from tracker.arabic import PROCLITICS, fold, normalize, tokens
 from tracker.errors import InputError, UnknownActorError
 from tracker.model import ACTORS
 
@@ -510,18 +510,16 @@ class ActorLexicon:
         starts: list[int] = []
         ends: list[int] = []
         keys: list[tuple[int, str, tuple[tuple[str, int], ...]]] = []  # tokens that may start
-        for m in TOKEN_RE.finditer(text):
-            surface = m.group()
+        for t in tokens(text):  # the words of `tracker.arabic.tokens` (shared with the spotter)
+            surface = t.text
             cached = cache.get(surface)
             if cached is None:
                 cached = self._learn(surface)
-            if not cached[0]:
-                continue
             if cached[1]:
                 keys.append((len(norms), surface, cached[1]))
-            norms.append(cached[0])
-            starts.append(m.start())
-            ends.append(m.end())
+            norms.append(t.norm)
+            starts.append(t.start)
+            ends.append(t.end)
         lattice: list[list[_Hit]] = []
         n_words = len(norms)
         for i, surface, variants in keys:

@@ -215,6 +215,17 @@ def _normalize_word(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Split text into word tokens that keep their character offsets into `text`."""
+    if len(text) > _LONG_TEXT:
+        return list(_text_tokens(text))  # a report: the lexicon and the spotter both read it
+    return _tokens(text)
+
+
+@lru_cache(maxsize=4)
+def _text_tokens(text: str) -> tuple[Token, ...]:
+    return tuple(_tokens(text))
+
+
+def _tokens(text: str) -> list[Token]:
     out: list[Token] = []
     for m in TOKEN_RE.finditer(text):
         word = m.group()
