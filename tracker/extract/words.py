@@ -75,6 +75,7 @@ class WordClasses:
                 by_first.setdefault(cls, {}).setdefault(parts[0], []).append(e)
         self._by_first = by_first
         self._prefixes = prefixes
+        self._prefix_stems = {cls: tuple(pre for pre, _e in es) for cls, es in prefixes.items()}
         self._is_a: dict[tuple[str, str, bool | None], bool] = {}  # the classes never change
         #: (word, class, proclitics allowed) -> (a one-word entry or prefix matches, the
         #: entries of two words or more it may begin, longest first)
@@ -106,10 +107,15 @@ class WordClasses:
             if len(self._starts) > _IS_A_MAX:
                 self._starts.clear()
             table = self._by_first.get(cls, {})
-            prefixes = tuple(pre for pre, _e in self._prefixes.get(cls, ()))
+            prefixes = self._prefix_stems.get(cls, ())
+            variants = _variants(word, allow, cls not in _DEFINITE)
+            if table.keys().isdisjoint(variants):  # most words: no entry begins with them
+                got = self._starts[key] = (
+                    bool(prefixes) and any(v.startswith(prefixes) for v in variants), ())
+                return got
             single = False
             longer: dict[_Entry, None] = {}
-            for variant in _variants(word, allow, cls not in _DEFINITE):
+            for variant in variants:
                 for e in table.get(variant, ()):
                     if len(e.words) == 1:
                         single = True
