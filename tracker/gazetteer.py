@@ -675,18 +675,19 @@ class Gazetteer:
         self._last_spot: tuple[str, tuple[NameSpan, ...]] | None = None  # text, its names
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
         self._reach_cache: dict[str, int] = {}  # token norm -> `_reach`
+        self._dist_memo: dict[tuple[int, float, float], float] = {}
         # matches -> candidates merged and ranked by prominence (before any context)
         self._ranked_cache: dict[tuple[tuple[int, float, str], ...],
                                  list[tuple[Place, float, str, int]]] = {}
         # (a context's near points, place index -> median distance to them)
         self._near_memo: tuple[tuple[tuple[float, float], ...], dict[int, float]] | None = None
-        # (a context's near points, the governorate most of them lie in)
-        self._region_memo: tuple[tuple[tuple[float, float], ...], str] | None = None
+        # a context's near points -> the governorate most of them lie in
+        self._region_memo: dict[tuple[tuple[float, float], ...], str] = {}
 
     #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
     _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
                   "_lookup", "_gov_cache", "_gov_shapes", "_last_spot", "_ranked_cache",
-                  "_near_memo", "_region_memo", "_reach_cache")
+                  "_near_memo", "_region_memo", "_reach_cache", "_dist_memo")
 
     def __getstate__(self) -> dict[str, Any]:
         """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
@@ -999,6 +1000,20 @@ class Gazetteer:
         best = max(counts.items(), key=lambda kv: kv[1], default=("", 0))
         return best[0] if best[1] * 2 > len(points) else ""
 
+    def _region_of(self, near: Sequence[tuple[float, float]]) -> str:
+        """`_governorate_of_points`, kept per tuple of points (a report asks again and again)."""
+        try:
+            got = self._region_memo.get(near) if type(near) is tuple else None
+        except TypeError:  # points that are not tuples: not kept
+            return self._governorate_of_points(near)
+        if got is None:
+            got = self._governorate_of_points(near)
+            if type(near) is tuple:
+                if len(self._region_memo) > _MEMO_MAX:
+                    self._region_memo.clear()
+                self._region_memo[near] = got
+        return got
+
     def _governorate_shapes(self) -> list[tuple[str, Any]]:
         shapes = getattr(self, "_gov_shapes", None)
         if shapes is None:
@@ -1040,10 +1055,22 @@ class Gazetteer:
                     if type(ctx.near) is tuple:  # immutable: the same object, the same points
                         self._near_memo = memo
                 medians = memo[1]
+                dist = self._dist_memo  # (place, lat, lon) -> km: a report's points recur
+                if len(dist) > _MEMO_MAX:
+                    dist.clear()
                 for p, _s, _why, i in cands:
                     d = medians.get(i)
                     if d is None:
-                        ds = sorted(distance_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
+                        try:
+                            ds = []
+                            for la, lo in ctx.near:
+                                km = dist.get((i, la, lo))
+                                if km is None:
+                                    km = dist[(i, la, lo)] = distance_km(p.lat, p.lon, la, lo)
+                                ds.append(km)
+                            ds.sort()
+                        except TypeError:  # points that cannot be kept: computed afresh
+                            ds = sorted(distance_km(p.lat, p.lon, la, lo) for la, lo in ctx.near)
                         d = medians[i] = ds[len(ds) // 2]
                     near_d.append(d)
             # Nearness chooses between namesakes: when the name matches some places
@@ -1055,12 +1082,7 @@ class Gazetteer:
             if dmin > NEAR_MAX_KM:
                 near_d = []  # every candidate is far from the report's places: no cue
                 # ... but the governorate most of them lie in is still a regional cue
-                memo_r = self._region_memo
-                if memo_r is None or memo_r[0] is not ctx.near:
-                    memo_r = (ctx.near, self._governorate_of_points(ctx.near))
-                    if type(ctx.near) is tuple:
-                        self._region_memo = memo_r
-                region = memo_r[1]
+                region = self._region_of(ctx.near)
             # A cue only counts when some candidate meets it: a report about Deir ez-Zor
             # that names Hama still means the one Hama.
             in_admin = [bool(ctx.admin_pcodes) and self._in_admin(p, ctx.admin_pcodes)
