@@ -377,7 +377,22 @@ class _Cand:
     groups: dict[str, str | None]
 
 
-_Hint = tuple[str, ...] | re.Pattern[str]
+@dataclass(frozen=True, slots=True)
+class _AllOf:
+    """A hint made of hints that must all pass."""
+
+    parts: tuple[tuple[str, ...] | re.Pattern[str], ...]
+
+
+_Hint = tuple[str, ...] | re.Pattern[str] | _AllOf
+
+
+def _hint_passes(hint: _Hint, folded: str) -> bool:
+    if isinstance(hint, re.Pattern):
+        return hint.search(folded) is not None
+    if isinstance(hint, _AllOf):
+        return all(_hint_passes(h, folded) for h in hint.parts)
+    return any(h in folded for h in hint)  # the regex cannot match without one of these words
 
 
 def _hint_words(words: Iterable[str]) -> tuple[str, ...]:
@@ -570,7 +585,8 @@ class _Grammar:
         day_hint = re.compile(r"\d|" + _alt(self.ar_ord)) if self.ar_ord else re.compile(r"\d")
         wd_hint = tuple(w[2:] if w.startswith("ال") else w for w in self.ar_wd)
         specs: list[tuple[str, re.Pattern[str], _Hint]] = [
-            ("ar_day", ar_day, day_hint),
+            # a day needs a month name or "شهر" after it, and a digit or an ordinal
+            ("ar_day", ar_day, _AllOf((day_hint, (*_hint_words(self.ar_month), fold("شهر"))))),
             ("ar_month", ar_month, _hint_words(self.ar_month)),
             ("ar_year", ar_year, _YEARISH),
             ("ar_year_rel", ar_year_rel, words_hint("عام", "سنة")),
@@ -621,11 +637,8 @@ class _Grammar:
         """Every match of every rule, longest first then earliest, without overlaps."""
         out: list[_Cand] = []
         for kind, rx, hint in self.specs:
-            if isinstance(hint, re.Pattern):
-                if not hint.search(folded):
-                    continue
-            elif not any(h in folded for h in hint):
-                continue  # the regex cannot match without one of these words
+            if not _hint_passes(hint, folded):
+                continue
             for m in rx.finditer(folded):
                 if m.end() > m.start() and (kind != "ar_night" or self._one_night(m)):
                     out.append(_Cand(m.start(), m.end(), kind, m.groupdict()))
