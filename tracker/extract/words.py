@@ -76,6 +76,12 @@ class WordClasses:
         self._by_first = by_first
         self._prefixes = prefixes
         self._prefix_stems = {cls: tuple(pre for pre, _e in es) for cls, es in prefixes.items()}
+        # first word of an entry -> the classes with such an entry
+        self._first_words: dict[str, set[str]] = {}
+        for cls, table in by_first.items():
+            for first in table:
+                self._first_words.setdefault(first, set()).add(cls)
+        self._begun: dict[tuple[str, bool, bool], frozenset[str]] = {}
         self._is_a: dict[tuple[str, str, bool | None], bool] = {}  # the classes never change
         #: (word, class, proclitics allowed) -> (a one-word entry or prefix matches, the
         #: entries of two words or more it may begin, longest first)
@@ -108,8 +114,12 @@ class WordClasses:
                 self._starts.clear()
             table = self._by_first.get(cls, {})
             prefixes = self._prefix_stems.get(cls, ())
-            variants = _variants(word, allow, cls not in _DEFINITE)
-            if table.keys().isdisjoint(variants):  # most words: no entry begins with them
+            definite = cls not in _DEFINITE
+            if not prefixes and cls not in self._classes_begun(word, allow, definite):
+                got = self._starts[key] = (False, ())  # most words begin no entry of any class
+                return got
+            variants = _variants(word, allow, definite)
+            if table.keys().isdisjoint(variants):
                 got = self._starts[key] = (
                     bool(prefixes) and any(v.startswith(prefixes) for v in variants), ())
                 return got
@@ -124,6 +134,19 @@ class WordClasses:
                 if not single and prefixes and variant.startswith(prefixes):
                     single = True
             got = self._starts[key] = (single, tuple(sorted(longer, key=lambda e: -len(e.words))))
+        return got
+
+    def _classes_begun(self, word: str, allow: bool, definite: bool) -> frozenset[str]:
+        """The classes with an entry whose first word is a reading of `word` (one answer for
+        every class, kept per word)."""
+        key = (word, allow, definite)
+        got = self._begun.get(key)
+        if got is None:
+            if len(self._begun) > _IS_A_MAX:
+                self._begun.clear()
+            firsts = self._first_words
+            got = self._begun[key] = frozenset(
+                c for v in _variants(word, allow, definite) for c in firsts.get(v, ()))
         return got
 
     def match_words(self, words: Sequence[str], i: int, cls: str, *,
