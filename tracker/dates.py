@@ -387,11 +387,15 @@ class _AllOf:
 _Hint = tuple[str, ...] | re.Pattern[str] | _AllOf
 
 
-def _hint_passes(hint: _Hint, folded: str) -> bool:
+def _hint_passes(hint: _Hint, folded: str, seen: dict[int, bool]) -> bool:
+    """True when `folded` may hold a match (`seen`: answers of pattern hints so far, by id)."""
     if isinstance(hint, re.Pattern):
-        return hint.search(folded) is not None
+        got = seen.get(id(hint))
+        if got is None:
+            got = seen[id(hint)] = hint.search(folded) is not None
+        return got
     if isinstance(hint, _AllOf):
-        return all(_hint_passes(h, folded) for h in hint.parts)
+        return all(_hint_passes(h, folded, seen) for h in hint.parts)
     return any(h in folded for h in hint)  # the regex cannot match without one of these words
 
 
@@ -582,6 +586,9 @@ class _Grammar:
         def words_hint(*ws: str) -> tuple[str, ...]:
             return tuple(fold(w) for w in ws)
 
+        # the three English rules with a month need one of its names (as they match it)
+        en_month_hint: _Hint = (_AllOf((_LATIN, re.compile(_alt(self.en_month), _I)))
+                                if self.en_month else _LATIN)
         day_hint = re.compile(r"\d|" + _alt(self.ar_ord)) if self.ar_ord else re.compile(r"\d")
         wd_hint = tuple(w[2:] if w.startswith("ال") else w for w in self.ar_wd)
         specs: list[tuple[str, re.Pattern[str], _Hint]] = [
@@ -600,10 +607,10 @@ class _Grammar:
             ("ar_recent", ar_recent, words_hint("اليومين", "الساعات", "الأيام", "الأسبوعين",
                                                 "الأسابيع")),
             ("numeric", _NUMERIC_RE, _NUMERIC_HINT),
-            ("en_dmy", en_dmy, _LATIN),
-            ("en_mdy", en_mdy, _LATIN),
+            ("en_dmy", en_dmy, en_month_hint),
+            ("en_mdy", en_mdy, en_month_hint),
             ("en_dayrel", en_dayrel, re.compile("month", _I)),
-            ("en_my", en_my, _LATIN),
+            ("en_my", en_my, en_month_hint),
             ("en_year", en_year_re, _LATIN),
             ("en_rel", en_rel, _LATIN),
             ("en_wd", en_wd_re, _LATIN),
@@ -636,8 +643,9 @@ class _Grammar:
     def candidates(self, folded: str) -> list[_Cand]:
         """Every match of every rule, longest first then earliest, without overlaps."""
         out: list[_Cand] = []
+        seen: dict[int, bool] = {}
         for kind, rx, hint in self.specs:
-            if not _hint_passes(hint, folded):
+            if not _hint_passes(hint, folded, seen):
                 continue
             for m in rx.finditer(folded):
                 if m.end() > m.start() and (kind != "ar_night" or self._one_night(m)):
