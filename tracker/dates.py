@@ -357,6 +357,7 @@ _I = re.IGNORECASE
 _EN_START = r"(?=[A-Za-z0-9])\b"
 _LATIN = re.compile("[A-Za-z]")
 _YEARISH = re.compile(r"(?:19|20)\d\d")
+_DIGIT = re.compile(r"\d")
 _NUMERIC_HINT = re.compile(r"\d[/.\-]\d")
 #: "اليوم التالي" (the next day), "اليوم الثالث" (the third day), "اليوم ذاته": not today.
 _NOT_TODAY = _f(r"(?<=اليوم)(?!\s+(?:التالي|الموالي|السابق|الأول|الثاني|الثالث|الرابع|الخامس"
@@ -384,7 +385,25 @@ class _AllOf:
     parts: tuple[tuple[str, ...] | re.Pattern[str], ...]
 
 
-_Hint = tuple[str, ...] | re.Pattern[str] | _AllOf
+@dataclass(frozen=True, slots=True)
+class _AnyOf:
+    """A hint made of hints one of which must pass."""
+
+    parts: tuple[tuple[str, ...] | re.Pattern[str], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class _LatinWords:
+    """Passes when the text holds one of `words` (ASCII, lower case) as a case-insensitive
+    pattern would match it: in the lower-cased text, or wherever a letter that is not ASCII
+    matches an ASCII one without regard to case (long s, Kelvin sign ...: the text passes)."""
+
+    words: tuple[str, ...]
+
+
+_Hint = tuple[str, ...] | re.Pattern[str] | _AllOf | _AnyOf | _LatinWords
+#: A character that matches a Latin letter case-insensitively without being one.
+_LATIN_LOOKALIKE = re.compile(r"(?![A-Za-z])(?i:[a-z])")
 
 
 def _hint_passes(hint: _Hint, folded: str, seen: dict[int, bool]) -> bool:
@@ -396,6 +415,12 @@ def _hint_passes(hint: _Hint, folded: str, seen: dict[int, bool]) -> bool:
         return got
     if isinstance(hint, _AllOf):
         return all(_hint_passes(h, folded, seen) for h in hint.parts)
+    if isinstance(hint, _AnyOf):
+        return any(_hint_passes(h, folded, seen) for h in hint.parts)
+    if isinstance(hint, _LatinWords):
+        lower = folded.lower()
+        return any(w in lower for w in hint.words) or _hint_passes(_LATIN_LOOKALIKE, folded,
+                                                                   seen)
     return any(h in folded for h in hint)  # the regex cannot match without one of these words
 
 
@@ -587,9 +612,12 @@ class _Grammar:
             return tuple(fold(w) for w in ws)
 
         # the three English rules with a month need one of its names (as they match it)
-        en_month_hint: _Hint = (_AllOf((_LATIN, re.compile(_alt(self.en_month), _I)))
-                                if self.en_month else _LATIN)
-        day_hint = re.compile(r"\d|" + _alt(self.ar_ord)) if self.ar_ord else re.compile(r"\d")
+        en_month_hint: _Hint = _LATIN
+        if self.en_month and all(w.isascii() for w in self.en_month):
+            en_month_hint = _AllOf((_LATIN, _LatinWords(_hint_words(
+                w.lower() for w in self.en_month))))
+        # a day is digits or an ordinal word
+        day_hint = _AnyOf((_DIGIT, _hint_words(self.ar_ord))) if self.ar_ord else _DIGIT
         wd_hint = tuple(w[2:] if w.startswith("ال") else w for w in self.ar_wd)
         specs: list[tuple[str, re.Pattern[str], _Hint]] = [
             # a day needs a month name or "شهر" after it, and a digit or an ordinal
