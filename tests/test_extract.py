@@ -1383,3 +1383,8 @@ def test_an_open_list_goes_on_past_a_side_locator_but_not_into_another_clause(ga
     y = run("دخلت قوات النظام قريتي حسرات والسيال بريف دير الزور، في حين ذكرت وكالتا الأنباء "
             "أن المعارك توقفت.", gaz, lex)
     assert {c.place_text for c in y.claims} == {"حسرات", "السيال"}
+
+
+def test_an_entry_noun_with_its_pronoun(gaz, lex):
+    x = run("وأعلنت قسد أمس دخولها بلدة هجين من الجهة الجنوبية.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "contested")}
