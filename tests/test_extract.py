@@ -1388,3 +1388,19 @@ def test_an_open_list_goes_on_past_a_side_locator_but_not_into_another_clause(ga
 def test_an_entry_noun_with_its_pronoun(gaz, lex):
     x = run("وأعلنت قسد أمس دخولها بلدة هجين من الجهة الجنوبية.", gaz, lex)
     assert triples(x) == {("ocha:C5175", "sdf", "contested")}
+
+
+def test_an_advance_after_an_aim_is_a_fact(gaz, lex):
+    x = run("حاصر داعش المطار في محاولة منه للسيطرة عليه، بعد تقدمه اليوم في قرية هجين.", gaz,
+            lex)
+    assert ("ocha:C5175", "isis", "contested") in triples(x)
+
+
+def test_before_the_start_of_a_storming_nothing_is_stormed(gaz, lex):
+    x = run("سيطرت قسد على قرية الشعفة قرب بلدة هجين، قبل البدء باقتحامها البلدة.", gaz, lex)
+    assert triples(x) == {("ocha:C5183", "sdf", "captured")}
+
+
+def test_the_last_of_them(gaz, lex):
+    x = run("سيطر داعش على عدة قرى وآخرها قرية الشعفة.", gaz, lex)
+    assert triples(x) == {("ocha:C5183", "isis", "captured")}

@@ -245,6 +245,10 @@ _RELATIVES = frozenset({"الذي", "التي", "الذين", "اللذين", "�
                         "اللواتي", "which", "who"})
 
 
+#: "after" right before a verbal noun: the event it names has happened.
+_AFTER = frozenset({"بعد", "وبعد", "عقب", "وعقب", "اثر", "واثر", "after", "following"})
+
+
 def check(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
     """The first guard that holds for the trigger (its reason), else None.
 
@@ -258,6 +262,9 @@ def check(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
         if n in _RELATIVES or (n[:1] in ("و", "ف") and n[1:] in _RELATIVES):
             lo = j + 1
             break
+    j = trig.first - 1
+    if j >= lo and doc.tokens[j].is_word and doc.tokens[j].norm in _AFTER:
+        lo = j  # "في محاولة للسيطرة عليه، بعد تقدمه في P": what came before is a fact
     for g in _GUARDS:
         why = g(doc, trig, words, lo)
         if why is not None:
