@@ -1404,3 +1404,13 @@ def test_before_the_start_of_a_storming_nothing_is_stormed(gaz, lex):
 def test_the_last_of_them(gaz, lex):
     x = run("سيطر داعش على عدة قرى وآخرها قرية الشعفة.", gaz, lex)
     assert triples(x) == {("ocha:C5183", "isis", "captured")}
+
+
+def test_a_held_description_inside_an_intent_is_a_fact(gaz, lex):
+    x = run("أعلنت قسد أنها على استعداد لدخول بلدة هجين الخاضعة لسيطرة تنظيم داعش.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "isis", "held")}
+
+
+def test_the_outer_quarters_of_a_town_are_part_of_it(gaz, lex):
+    x = run("قالت قسد إنها دخلت الأحياء الخارجية لبلدة هجين.", gaz, lex)
+    assert triples(x) == {("ocha:C5175", "sdf", "contested")}

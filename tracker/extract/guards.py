@@ -265,7 +265,10 @@ def check(doc: Doc, trig: Trigger, words: WordClasses, lo: int) -> str | None:
     j = trig.first - 1
     if j >= lo and doc.tokens[j].is_word and doc.tokens[j].norm in _AFTER:
         lo = j  # "في محاولة للسيطرة عليه، بعد تقدمه في P": what came before is a fact
+    description = trig.frame.pos == "participle" and trig.frame.status == "held"
     for g in _GUARDS:
+        if description and g in (intended, future, conditional):
+            continue  # "ready to enter P, held by X": the holding is a fact of the description
         why = g(doc, trig, words, lo)
         if why is not None:
             return why

@@ -305,6 +305,16 @@ _COMPASS_ADJ = frozenset({*(_norm(w) for w in (
                           "northeastern", "northwestern", "southeastern", "southwestern"})
 
 
+#: Adjectives of the outer or inner part of a place ("الأحياء الخارجية للمدينة").
+_SIDE_ADJ = frozenset(_norm(w) for w in ("الخارجية", "الداخلية", "الطرفية", "الجديدة"))
+
+
+def _part_len(r: _Reader, start: int) -> int:
+    """Tokens of a compass part at `start` ("الأحياء الشرقية" before "لمدينة P"), else -1."""
+    k = _compass_part(r, start)
+    return k if k else -1
+
+
 def _compass_part(r: _Reader, i: int) -> int:
     """Tokens of "الأحياء الشمالية من" / "الأجزاء الشرقية ل-" / "the northern parts of" at i: a
     part of the place that follows (0 if none)."""
@@ -317,7 +327,7 @@ def _compass_part(r: _Reader, i: int) -> int:
         if a in _COMPASS_ADJ and b in _PART_NOUNS and d.tokens[i + 2].norm == "of":
             return 3
         return 0
-    if strip_article(a) not in _PART_NOUNS or b not in _COMPASS_ADJ:
+    if strip_article(a) not in _PART_NOUNS or (b not in _COMPASS_ADJ and b not in _SIDE_ADJ):
         return 0
     k = i + 2
     if k < r.limit and d.tokens[k].norm in _COMPASS_ADJ:
@@ -683,7 +693,9 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
                 waw = 1
         k = r.is_(i, "kind")
         if k and not t.latin and n[:1] in ("ب", "ل") and not r.w.is_a(n, "kind",
-                                                                     proclitics=False):
+                                                                     proclitics=False) and not (
+                n[:1] == "ل" and slot.partial and not slot.items
+                and i == start + _part_len(r, start)):
             break  # "بمنطقة عفرين", "بناحية جنديرس": where the places are, not one of them
         if k and not slot.items and i + k < lim and doc.tokens[i + k].norm in (
                 "منها", "منه", "فيها", "فيه") and (
