@@ -1414,3 +1414,14 @@ def test_a_held_description_inside_an_intent_is_a_fact(gaz, lex):
 def test_the_outer_quarters_of_a_town_are_part_of_it(gaz, lex):
     x = run("قالت قسد إنها دخلت الأحياء الخارجية لبلدة هجين.", gaz, lex)
     assert triples(x) == {("ocha:C5175", "sdf", "contested")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("انتشرت وحدات من الجيش السوري في بلدة هجين صباح اليوم.",
+     {("ocha:C5175", "government", "held")}),
+    ("Syrian army units deployed in the town of Hajin on Monday.",
+     {("ocha:C5175", "government", "held")}),
+    ("وقع الطرفان اتفاقا يتيح لقوات النظام الانتشار في بلدة هجين.", set()),
+])
+def test_deployed_troops_hold_the_place(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) == expected
