@@ -939,6 +939,14 @@ def test_keyword_hints_on_the_table() -> None:
     assert [find_dates(t, PUB) for t in texts] == full
 
 
+def test_a_weekday_in_a_report_known_to_its_month_keeps_its_weekday() -> None:
+    got = find_dates("The fighters took the hill on Tuesday.", dt.date(2018, 3, 1),
+                     published_precision="month")
+    assert [(d.date, d.precision, d.weekday) for d in got] == [(None, "weekday", 1)]
+    day = find_dates("The fighters took the hill on Tuesday.", dt.date(2018, 3, 1))
+    assert [(d.date, d.precision) for d in day] == [(dt.date(2018, 2, 27), "day")]
+
+
 if __name__ == "__main__":  # python tests/test_dates.py: print the corpus measure
     r = measure_corpus_dates(CORPUS_DIR)
     print(f"{r.right}/{r.with_expression} rows dated right ({r.share:.1%}); {r.day_rows} day rows")

@@ -1085,8 +1085,8 @@ def _r_anchor(g: dict[str, str | None], ctx: _Ctx, wd_map: dict[str, int]) -> _R
 
 def _r_weekday(g: dict[str, str | None], ctx: _Ctx, wd_map: dict[str, int]) -> _Res:
     wd = wd_map[_key(g.get("wd") or "")]
-    if ctx.published is None:
-        return _undated(wd)
+    if ctx.published is None or ctx.precision in ("month", "year"):
+        return _undated(wd)  # a weekday in a report known only to its month: which one?
     pub = ctx.published
     q = ctx.gr.qual(g.get("wdq") or g.get("q"))
     if q == "next":
@@ -1097,7 +1097,7 @@ def _r_weekday(g: dict[str, str | None], ctx: _Ctx, wd_map: dict[str, int]) -> _
 def _r_night(g: dict[str, str | None], ctx: _Ctx) -> _Res:
     gr = ctx.gr
     wd = gr.ar_wd[_key(g["wd"] or "")]  # the second day follows it (`_Grammar._one_night`)
-    if ctx.published is None:
+    if ctx.published is None or ctx.precision in ("month", "year"):
         return _undated(wd)
     return _Res(_last_weekday(wd, ctx.published, strict=False), "day", True, weekday=wd)
 
