@@ -1425,3 +1425,10 @@ def test_the_outer_quarters_of_a_town_are_part_of_it(gaz, lex):
 ])
 def test_deployed_troops_hold_the_place(gaz, lex, text, expected):
     assert triples(run(text, gaz, lex)) == expected
+
+
+def test_a_scheduled_entry_and_fire_control_are_no_events(gaz, lex):
+    assert triples(run("وذكر المصدر أنه من المقرر دخول قوات النظام إلى بلدة هجين خلال الساعات "
+                       "القادمة.", gaz, lex)) == set()
+    x = run("تمكنت قوات النظام من بسط سيطرتها النارية على بلدة هجين.", gaz, lex)
+    assert triples(x) == set()
