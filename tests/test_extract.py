@@ -1432,3 +1432,11 @@ def test_a_scheduled_entry_and_fire_control_are_no_events(gaz, lex):
                        "القادمة.", gaz, lex)) == set()
     x = run("تمكنت قوات النظام من بسط سيطرتها النارية على بلدة هجين.", gaz, lex)
     assert triples(x) == set()
+
+
+@pytest.mark.parametrize("text", [
+    "ISIS shelled the town. As the aid convoys entered Hajin on Friday, the shelling stopped.",
+    "قصف داعش البلدة. وخرج المدنيون من بلدة هجين باتجاه الشعفة.",
+])
+def test_people_and_convoys_moving_make_no_claim(gaz, lex, text):
+    assert triples(run(text, gaz, lex)) == set()

@@ -814,6 +814,8 @@ class _Engine:
             first_item = slot.items[0].first
             if slot.items[0].anaphor and first_item <= t.last + 1:
                 first_item = t.last  # "سيطرت عليها قسد": the subject comes after the pronoun
+            if f.pos == "verb" and self.roles.people_subject(t.first, t.last, e):
+                continue  # "aid convoys entered P", "خرج المدنيون من P": not a side's move
             subject = self.roles.subject(t.first, t.last, pos=f.pos,
                                          place_start=first_item if first_item > t.last else None,
                                          limit=e)

@@ -306,6 +306,20 @@ class Roles:
         # "X (SDF) seized": an alias in brackets is the actor itself, no aside
         return not (sp is not None and sp.first == opening + 1 and sp.last == close - 1)
 
+    def people_subject(self, first: int, last: int, limit: int) -> bool:
+        """The verb's subject is people or vehicles, not a force: the noun right before an
+        English verb, or right after an Arabic one, is a "people" word."""
+        d = self.doc
+        if d.tokens[first].latin:
+            k = first - 1
+            while k >= 0 and d.tokens[k].is_word and d.tokens[k].norm in (
+                    "have", "has", "had", "were", "was", "also", "finally", "reportedly"):
+                k -= 1
+        else:
+            k = last + 1
+        return 0 <= k < limit and d.tokens[k].is_word and k not in d.actor_at and self.words.is_a(
+            d.tokens[k].norm, "people")
+
     def _speaker_subject(self, first: int, last: int, limit: int) -> str | None:
         """"our forces have taken P," the SDF spokesman said / "سيطرنا على P" قال قائد في X:
         a first-person subject is the side of the one speaking in the sentence."""
