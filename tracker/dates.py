@@ -756,13 +756,24 @@ def _led_by_first_letters(rx: re.Pattern[str]) -> re.Pattern[str]:
     matches (same spans and groups), but the regex engine gives up at once wherever none
     of them stands, instead of trying every alternative of the pattern there. `rx` itself
     when its first characters cannot be told (or the pattern module is not available)."""
-    try:
-        items = _first_chars(_sre_parser.parse(rx.pattern, rx.flags))
-        if not items:
-            return rx
-        return re.compile(f"(?=[{''.join(dict.fromkeys(items))}])(?:{rx.pattern})", rx.flags)
-    except Exception:  # an optimisation only: keep the pattern as it is
-        return rx
+    key = (rx.pattern, rx.flags)
+    got = _LED.get(key)
+    if got is None:
+        try:
+            items = _first_chars(_sre_parser.parse(rx.pattern, rx.flags))
+            got = rx if not items else re.compile(
+                f"(?=[{''.join(dict.fromkeys(items))}])(?:{rx.pattern})", rx.flags)
+        except Exception:  # an optimisation only: keep the pattern as it is
+            got = rx
+        if len(_LED) > 256:
+            _LED.clear()
+        _LED[key] = got
+    return got
+
+
+#: Patterns led by their first letters, by (pattern, flags): kept like the `re` module keeps
+#: compiled patterns (the date grammar is rebuilt when its words change; its patterns rarely do).
+_LED: dict[tuple[str, int], re.Pattern[str]] = {}
 
 
 try:  # the regex module's parser (private; only used by `_led_by_first_letters`)
