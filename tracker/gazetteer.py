@@ -1169,17 +1169,17 @@ class Gazetteer:
         kept: list[tuple[Place, float, str, int]] = []
         for c in cands:
             p = c[0]
+            p_admin = p.kind in ADMIN_KINDS
+            own = ((p.place_id[4:],) if p.place_id.startswith("adm:")
+                   else tuple(x for x in p.admin_pcodes if x)[-1:]) if p_admin and kept else ()
             dup = False
             for k in kept:
                 q = k[0]
-                own = ((p.place_id[4:],) if p.place_id.startswith("adm:")
-                       else tuple(x for x in p.admin_pcodes if x)[-1:])
-                if p.kind in ADMIN_KINDS and q.kind not in ADMIN_KINDS and self._in_admin(q, own):
+                q_admin = q.kind in ADMIN_KINDS
+                if p_admin and not q_admin and self._in_admin(q, own):
                     dup = True
                     break
-                if (p.kind in ADMIN_KINDS) == (q.kind in ADMIN_KINDS) and _near_km(
-                    p, q, SAME_PLACE_KM
-                ):
+                if p_admin == q_admin and _near_km(p, q, SAME_PLACE_KM):
                     dup = True
                     break
             if not dup:
