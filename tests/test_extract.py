@@ -1440,3 +1440,10 @@ def test_a_scheduled_entry_and_fire_control_are_no_events(gaz, lex):
 ])
 def test_people_and_convoys_moving_make_no_claim(gaz, lex, text):
     assert triples(run(text, gaz, lex)) == set()
+
+
+def test_a_counted_kind_taken_from_a_side_then_its_list(gaz, lex):
+    x = run("The SDF captured thirteen villages from the Islamic State (ISIS), including Hasrat "
+            "and Siyal east of the town of al-Mayadin as well as Shafa.", gaz, lex)
+    assert triples(x) == {("ocha:C5164", "sdf", "captured"), ("ocha:C5163", "sdf", "captured"),
+                          ("ocha:C5183", "sdf", "captured")}

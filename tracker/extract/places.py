@@ -102,7 +102,9 @@ _PLURAL_KINDS = frozenset(normalize(w) for w in (
 _COUNT_WORDS = frozenset({"ثلاث", "اربع", "خمس", "ست", "سبع", "ثماني", "تسع", "عشر", "ثلاثه",
                           "اربعه", "خمسه", "سته", "سبعه", "ثمانيه", "تسعه", "عشره", "two",
                           "three", "four", "five", "six", "seven", "eight", "nine", "ten",
-                          "eleven", "twelve", "dozen", "اثنتين", "اثنين"})
+                          "eleven", "twelve", "dozen", "اثنتين", "اثنين", "thirteen",
+                          "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen",
+                          "twenty", "thirty", "forty", "fifty", "dozens", "several", "some"})
 
 
 @dataclass(slots=True)
@@ -790,8 +792,9 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             ahead = next((k for k in range(i, min(lim, i + LIST_AHEAD)) if doc.tokens[k].is_word
                           and r.is_(k, "list_intro")), None)
             if ahead is not None and not any(
-                    x in r.triggers or x in doc.actor_at for x in range(i, ahead)):
-                i = ahead
+                    x in r.triggers or (x in doc.actor_at and not _after_from(doc, x))
+                    for x in range(i, ahead)):
+                i = ahead  # "captured 13 villages from the SDF, including A, B": past the loser
                 continue
         if got is None and slot.items and not t.latin and n.endswith(("تها", "ته")) and len(
                 n) > 4:
@@ -872,6 +875,17 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
     return slot
 
 
+def _after_from(doc: Doc, x: int) -> bool:
+    """The actor covering token x stands after "from"/"من" (the side a place was taken from)."""
+    sp = doc.actor_at[x]
+    k = sp.first - 1
+    while k >= 0 and doc.tokens[k].is_word and doc.tokens[k].norm in ("the", "تنظيم", "قوات"):
+        k -= 1
+    if k >= 1 and doc.tokens[k].text == "(" and (k - 1) in doc.actor_at:
+        return _after_from(doc, k - 1)  # "from the Syrian Democratic Forces (SDF)"
+    return k >= 0 and doc.tokens[k].norm in ("from", "من")
+
+
 def _after_item(r: _Reader, last: int) -> int:
     """The token after item `last` where the next item may begin, or -1 at the slot's end."""
     d = r.doc
@@ -942,6 +956,8 @@ def _past_locative(r: _Reader, last: int, *, open_list: bool = False) -> int:
         if k in d.actor_at or k in r.triggers or r.is_(k, "opener") or r.is_(k, "verb"):
             return -1  # "بريف حلب، في حين ذكرت وكالتا ...": another clause
         kn = tk.norm
+        if r.is_(k, "list_intro") and kn not in ("منها", "ومنها", "هي", "وهي", "هما", "وهما"):
+            return k  # "west of the town of P as well as A, B": the list goes on
         if kn in ("and",) and k + 1 < r.limit and (
                 d.tokens[k + 1].upper or r.is_(k + 1, "kind")):
             return k + 1
