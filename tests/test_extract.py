@@ -1447,3 +1447,25 @@ def test_a_counted_kind_taken_from_a_side_then_its_list(gaz, lex):
             "and Siyal east of the town of al-Mayadin as well as Shafa.", gaz, lex)
     assert triples(x) == {("ocha:C5164", "sdf", "captured"), ("ocha:C5163", "sdf", "captured"),
                           ("ocha:C5183", "sdf", "captured")}
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("رفعت وحدات الجيش العلم السوري في بلدة هجين صباح اليوم.",
+     {("ocha:C5175", "government", "captured")}),
+    ("Troops raised the Syrian flag over Hajin on Sunday.",
+     {("ocha:C5175", "government", "captured")}),
+    ("رفع العلم التركي فوق بلدة هجين.", {("ocha:C5175", "turkey", "captured")}),
+    ("غادر مقاتلو المعارضة بلدة هجين بموجب الاتفاق.", {("ocha:C5175", "opposition", "lost")}),
+])
+def test_flags_raised_and_places_left(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) == expected
+
+
+def test_towns_besieged_by_a_side_are_held_by_the_other(gaz, lex):
+    x = run("Government forces hold the east. The town of Hajin besieged by ISIS fighters is "
+            "running out of food.", gaz, lex)
+    got = {(c.place_id, c.actor, c.besieger) for c in x.claims if c.status == "besieged"}
+    assert got == {("ocha:C5175", "government", "isis")}
+    # with no side named for either role, no siege is guessed
+    y = run("Aid reached the two besieged towns of Hajin and Shafa.", gaz, lex)
+    assert not [c for c in y.claims if c.status == "besieged"]

@@ -563,6 +563,9 @@ class _Engine:
             p -= 1
         if been and p >= 0 and d.tokens[p].norm in ("has", "have", "had"):
             return True  # "has been liberated"
+        if t.last + 1 < len(d) and d.tokens[t.last + 1].norm == "by" and d.tokens[
+                t.first].norm.endswith("ed"):
+            return True  # "towns besieged by X", "the village captured by X"
         return p >= 0 and d.tokens[p].norm in _BE and p not in d.actor_at  # "IS" the group
 
     def _passive_subject(self, t: Trigger) -> Slot | None:
@@ -869,7 +872,7 @@ class _Engine:
                 actor, inferred = loser, inf_l
             elif status == "besieged":
                 actor, inferred, besieger = loser, inf_l, gainer
-                if actor is None:
+                if actor is None and gainer is not None:
                     actor = self._other_side(t, gainer)
                     inferred = True
             elif status == "contested":

@@ -525,9 +525,10 @@ def _extend(r: _Reader, last: int) -> int:
             last = j  # "كفر مز", "تل X": a name head that is also a place's name, and the rest
             continue
         if sp is None and n.startswith("ال") and len(n) > 3 and not r.is_(j, "nonplace") and (
+                not n.endswith(("تين", "يين", "تان", "ات"))) and n not in _LOCATIVE_HEADS and (
                 not r.is_(j, "kind")) and not r.is_(j, "anaphor") and not r.is_(j, "people") and (
                 j + 1 >= r.limit or (not d.tokens[j + 1].is_word and d.tokens[j + 1].text in (
-                    "،", ",")) or d.tokens[j + 1].norm in ("و",)):
+                    "،", ",", ".")) or d.tokens[j + 1].norm[:1] == "و"):
             last = j  # "وصيدا الحانوت، بعد ...": a second word of the name, then the list
         break
     return last
