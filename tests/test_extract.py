@@ -1469,3 +1469,8 @@ def test_towns_besieged_by_a_side_are_held_by_the_other(gaz, lex):
     # with no side named for either role, no siege is guessed
     y = run("Aid reached the two besieged towns of Hajin and Shafa.", gaz, lex)
     assert not [c for c in y.claims if c.status == "besieged"]
+
+
+def test_the_last_stronghold_of_a_side_named_inside_the_phrase(gaz, lex):
+    x = run("The army shelled Hajin, the last major ISIS stronghold in the valley.", gaz, lex)
+    assert ("ocha:C5175", "isis", "held") in triples(x)

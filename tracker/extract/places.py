@@ -1021,7 +1021,8 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
     while j >= s0 and ((not doc.tokens[j].is_word and doc.tokens[j].text in (
             "،", ",", "\"", "”", "»", ")", "'")) or (
             doc.tokens[j].is_word and (doc.tokens[j].norm in _LINKING_VERBS
-                                       or doc.tokens[j].norm in _BEFORE_ADVERBS))):
+                                       or doc.tokens[j].norm in _BEFORE_ADVERBS
+                                       or (doc.tokens[j].norm in ("the", "a") and j + 1 == end)))):
         j -= 1  # "half of Al-Bab remains under IS control": past the linking verb
     if j < s0:
         return Slot(end=end)
