@@ -1474,3 +1474,10 @@ def test_towns_besieged_by_a_side_are_held_by_the_other(gaz, lex):
 def test_the_last_stronghold_of_a_side_named_inside_the_phrase(gaz, lex):
     x = run("The army shelled Hajin, the last major ISIS stronghold in the valley.", gaz, lex)
     assert ("ocha:C5175", "isis", "held") in triples(x)
+
+
+def test_kurdish_town_names_resolve(national, lex):
+    x = run("Turkish forces and their mercenaries entered Serêkaniyê and attacked Girê Spî.",
+            national, lex)
+    assert "ocha:C4988" in {c.place_id for c in x.claims}
+    assert national.resolve("Efrîn", None).place.place_id == "ocha:C1366"

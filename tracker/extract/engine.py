@@ -875,6 +875,12 @@ class _Engine:
                 if actor is None and gainer is not None:
                     actor = self._other_side(t, gainer)
                     inferred = True
+                elif actor is None:
+                    # "hundreds of IS fighters are besieged in P", "باتوا محاصرين": the side
+                    # named before the siege word is inside it; with none, no side is guessed
+                    before = self.roles.actors_between(lo, t.first)
+                    actor = before[-1][2] if before else None  # "450 عنصرا من داعش باتوا محاصرين"
+                    inferred = True
             elif status == "contested":
                 actor, inferred = (gainer, inf_g) if gainer is not None else (loser, inf_l)
                 if actor is None:
