@@ -676,6 +676,7 @@ class Gazetteer:
         self._lookup = lru_cache(maxsize=65536)(self._lookup_uncached)
         self._reach_cache: dict[str, int] = {}  # token norm -> `_reach`
         self._dist_memo: dict[tuple[int, float, float], float] = {}
+        self._latin_window_cache: dict[str, tuple[tuple[int, str] | None]] = {}
         # matches -> candidates merged and ranked by prominence (before any context)
         self._ranked_cache: dict[tuple[tuple[int, float, str], ...],
                                  list[tuple[Place, float, str, int]]] = {}
@@ -687,7 +688,8 @@ class Gazetteer:
     #: Attributes left out of a pickle (memo tables, rebuilt empty on unpickling).
     _TRANSIENT = ("_admin_cache", "_latin_simple_cache", "_bucket_cache", "_anchor_cache",
                   "_lookup", "_gov_cache", "_gov_shapes", "_last_spot", "_ranked_cache",
-                  "_near_memo", "_region_memo", "_reach_cache", "_dist_memo")
+                  "_near_memo", "_region_memo", "_reach_cache", "_dist_memo",
+                  "_latin_window_cache")
 
     def __getstate__(self) -> dict[str, Any]:
         """The index without its memo tables (`tracker.gazetteer_io` caches it compiled)."""
@@ -1532,6 +1534,20 @@ class Gazetteer:
             if not _LATIN_GAP.fullmatch(gap) or not toks[j].text[0].isascii():
                 break
             last_ok = j
+        # the answer depends on the window's text alone (its words and the gaps between
+        # them): kept per window, as names recur
+        window = text[toks[i].start : toks[last_ok].end]
+        got = self._latin_window_cache.get(window)
+        if got is None:
+            got = self._latin_window_cache[window] = (
+                self._latin_name_in(text, toks, i, last_ok, lower),)
+            if len(self._latin_window_cache) > _MEMO_MAX:
+                self._latin_window_cache.clear()
+        return got[0]
+
+    def _latin_name_in(self, text: str, toks: Sequence[Any], i: int, last_ok: int,
+                       lower: str) -> tuple[int, str] | None:
+        """The longest window ``toks[i..j]`` (j <= `last_ok`) that spells a known Latin name."""
         for j in range(last_ok, i - 1, -1):
             if not toks[j].text[:1].isupper():
                 continue
