@@ -1423,13 +1423,11 @@ class Gazetteer:
         max_n = min(_SPOT_MAX_TOKENS, self._max_words)
         reach_of = self._reach_cache
         while i < len(toks):
-            reach = reach_of.get(norms[i])
-            if reach is None:
-                reach = self._reach(norms[i])
-            if not reach and not toks[i].text[0].isascii():
-                i += 1  # no spot key starts with any reading of this word
-                continue
-            if toks[i].text[0].isascii():
+            surface = toks[i].text
+            if surface[0].isascii():
+                if not surface[0].isupper() and surface.lower() not in _LATIN_ARTICLE_WORDS:
+                    i += 1  # neither a capital nor an article: no Latin name starts here
+                    continue
                 latin = self._spot_latin(text, toks, i)
                 if latin is None:
                     i += 1
@@ -1438,6 +1436,12 @@ class Gazetteer:
                 start, end = toks[i].start, toks[i + n - 1].end
                 out.append(NameSpan(start, end, text[start:end], key))
                 i += n
+                continue
+            reach = reach_of.get(norms[i])
+            if reach is None:
+                reach = self._reach(norms[i])
+            if not reach:
+                i += 1  # no spot key starts with any reading of this word
                 continue
             hit = self._spot_arabic_at(toks, norms, words, i, max_n)
             if hit is None:
