@@ -1481,3 +1481,25 @@ def test_kurdish_town_names_resolve(national, lex):
             national, lex)
     assert "ocha:C4988" in {c.place_id for c in x.claims}
     assert national.resolve("Efrîn", None).place.place_id == "ocha:C1366"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("قاتلت الفصائل قوات النظام طويلا. وبات كامل ريف دير الزور تحت سيطرة النظام ما عدا بلدة "
+     "هجين وقرية الشعفة.", {("ocha:C5175", "opposition", "held"),
+                            ("ocha:C5183", "opposition", "held")}),
+    ("Rebels held the valley for years. State forces eventually regained control of all areas "
+     "of the province except for Hajin.", {("ocha:C5175", "opposition", "held")}),
+])
+def test_places_excepted_from_a_claim_are_held_by_the_main_opponent(gaz, lex, text, expected):
+    assert expected <= triples(run(text, gaz, lex))
+
+
+def test_outside_a_sides_control_is_held_by_its_opponent(gaz, lex):
+    x = run("تقدمت الفصائل في ريف دير الزور. وسيطرت قوات النظام على قرى عدة، لتبقى بلدة هجين "
+            "فقط الخارجة عن سيطرته.", gaz, lex)
+    assert ("ocha:C5175", "opposition", "held") in triples(x)
+
+
+def test_a_rebels_word_beside_the_regimes_name_stays_the_rebels(lex):
+    got = [(a.text, a.actor) for a in lex.find("قاتلت الفصائل النظام طويلا.")]
+    assert ("الفصائل", "government") not in got

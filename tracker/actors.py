@@ -669,13 +669,16 @@ def _resolve(text: str, mentions: list[tuple[_Hit, int, int]], ctx: _Context) ->
 def _beside(text: str, mentions: list[tuple[_Hit, int, int]], actors: list[str | None],
             k: int) -> str | None:
     """The actor of a single-actor name separated from mention `k` by spaces on one line."""
-    _, start, end = mentions[k]
+    hit, start, end = mentions[k]
     for j in (k - 1, k + 1):
         if 0 <= j < len(mentions):
             other, s, e = mentions[j]
             gap = text[e:start] if j < k else text[end:s]
             if (other.entry.role != "generic" and len(other.entry.actors) == 1
-                    and gap and gap.isspace() and "\n" not in gap):
+                    and gap and gap.isspace() and "\n" not in gap and (
+                        len(hit.entry.actors) == 1 or actors[j] in hit.entry.actors)):
+                # ("قاتلت الفصائل النظام": a word that can only mean the rebels is never
+                # the regime named after it)
                 return actors[j]
     return None
 

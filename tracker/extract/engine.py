@@ -630,6 +630,10 @@ class _Engine:
             if got is None and d_pronoun(self.doc, t):
                 return self.roles.antecedent(t.first), True
             return got, False
+        if role == "other":
+            # "P الخارجة عن سيطرة X": held by the side the report sets against X
+            agent, _ = self._role("agent", t, slot, slot_name, limit, subject)
+            return (self._main_opponent(agent), True) if agent is not None else (None, False)
         if role == "near":
             s0, _ = self.doc.sentence(t.first)
             got = self.roles.actors_between(s0, t.first)
@@ -807,6 +811,10 @@ class _Engine:
                     continue
                 status = "contested"  # "did not take the whole of P": part of it
             got = self._slot(t, e)
+            if status in ("captured", "held"):
+                exc = self._exceptions(t, got[0] if got else None, e, lo)
+                if exc:
+                    out.extend(exc)
             if f.status == "besieged":
                 # who besieges, even when the place is a pocket named elsewhere in the sentence
                 self._record_siege(t, e)
@@ -1085,6 +1093,55 @@ class _Engine:
             if a and a not in same and a != "unknown":
                 return str(a)
         return None
+
+    def _exceptions(self, t: Trigger, slot: Slot | None, end: int, lo: int) -> list[_Raw]:
+        """"كامل المحافظة تحت سيطرة النظام ما عدا مدينة نوى", "regained all areas except
+        al-Waer": the places excepted right after a claim are held by the main opponent of the
+        side that holds the rest."""
+        d = self.doc
+        j = t.last + 1
+        if slot is not None and slot.items:
+            j = max(j, slot.end, max(it.last for it in slot.items) + 1)
+        k = 0
+        for _ in range(8):
+            if j >= end or j in self.trigger_tokens:
+                return []
+            if d.tokens[j].is_word:
+                k = self.words.match_words([x.norm for x in d.tokens[j:j + 4]], 0, "except")
+                if k:
+                    break
+            j += 1
+        if not k:
+            return []
+        holder = None
+        if "agent" in t.frame.gainer or t.frame.pos == "phrase":
+            holder = self.roles.agent(t.last, limit=end)
+        if holder is None:
+            got = self.roles.subject(t.first, t.last, pos=t.frame.pos, place_start=None, limit=end)
+            holder = got[0] if got else None
+        other = self._main_opponent(holder) if holder else None
+        if other is None:
+            return []
+        places = parse_slot(d, j + k, self.words, limit=end, triggers=self.trigger_tokens)
+        date = dating.date_of(d, t.first, t.last, triggers=self._sentence_triggers(t.first),
+                              published=self.report.published,
+                              published_precision=self.report.published_precision,
+                              words=self.words, clause_start=lo, status="held")
+        return [_Raw(t, it, other, "held", None, None, True, date, it.text, it.first)
+                for it in places.items if not it.anaphor and not _countryside(it.text)]
+
+    def _main_opponent(self, actor: str) -> str | None:
+        """The side the report names most often apart from `actor`'s own side (its main
+        opponent in the story), or None."""
+        same = {actor} | _SIDES.get(actor, set())
+        counts: dict[str, int] = {}
+        for sp in self.doc.actors:
+            a = str(getattr(sp.value, "actor", "") or "")
+            if a and a not in same and a not in ("unknown", "coalition"):
+                counts[a] = counts.get(a, 0) + 1
+        if not counts:
+            return None
+        return max(counts, key=lambda a: (counts[a], -list(counts).index(a)))
 
     def _weak_name(self, sp: Any) -> bool:
         """A one-word gazetteer name that is a common word here (an adjective, a verb)."""

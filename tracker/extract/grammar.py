@@ -32,7 +32,7 @@ GRAMMAR_VERSION = 1
 _COLUMNS = ("trigger", "forms", "pos", "status", "gainer", "loser", "places", "example", "origin")
 _STATUSES = frozenset({"captured", "held", "lost", "contested", "besieged", "pocket", "none"})
 _POS = frozenset({"verb", "noun", "phrase", "participle"})
-_ROLES = frozenset({"subject", "agent", "object", "from", "gap", "near"})
+_ROLES = frozenset({"subject", "agent", "object", "from", "gap", "near", "other"})
 _SLOTS = ("object", "gap", "before", "after", "front")
 #: Words a gap (~) in a form may span.
 GAP = 3
@@ -76,8 +76,8 @@ def _roles(value: str, where: str) -> tuple[str, ...]:
                        f"{', '.join(ACTORS)}")
                 raise InputError(msg)
         elif r not in _ROLES:
-            msg = (f"{where}: unknown role {r!r}; use subject, agent, object, from or "
-                   "actor:<id>, alternatives separated by /")
+            msg = (f"{where}: unknown role {r!r}; use subject, agent, object, from, gap, near, "
+                   "other or actor:<id>, alternatives separated by /")
             raise InputError(msg)
         out.append(r)
     return tuple(out)

@@ -28,7 +28,7 @@ CLASSES: frozenset[str] = frozenset({
     "kind", "landmark", "partial", "full", "remainder", "list_intro", "nonplace", "anaphor",
     "negation", "still", "denial", "intent", "future", "conditional", "fire", "pluperfect",
     "helper", "object", "agent", "become", "title", "stop", "direction", "people", "opener",
-    "verb", "peaceful", "expect", "destination", "actor_tail", "name_tail",
+    "verb", "peaceful", "expect", "destination", "actor_tail", "name_tail", "except",
 })
 _COLUMNS = ("word", "class", "lang", "note")
 #: Classes whose words are indefinite: the article is never stripped to find them
@@ -36,7 +36,7 @@ _COLUMNS = ("word", "class", "lang", "note")
 _DEFINITE = frozenset({"kind"})
 #: Classes whose words never take a proclitic (they are particles themselves).
 _NO_PROCLITIC = frozenset({"stop", "object", "agent", "negation", "list_intro", "conditional",
-                           "destination"})
+                           "destination", "except"})
 #: Answers of `WordClasses.is_a` kept (then forgotten all at once).
 _IS_A_MAX = 1 << 18
 
