@@ -666,19 +666,24 @@ def _resolve(text: str, mentions: list[tuple[_Hit, int, int]], ctx: _Context) ->
             for k, (hit, start, end) in enumerate(mentions)]
 
 
+def _definite_word(surface: str) -> bool:
+    """An Arabic word with the article (after a و/ف/ب proclitic): "الفصائل", "والفصائل"."""
+    w = surface.strip().split()[0] if surface.strip() else ""
+    return w.startswith("ال") or (w[:1] in "وفب" and w[1:].startswith("ال"))
+
+
 def _beside(text: str, mentions: list[tuple[_Hit, int, int]], actors: list[str | None],
             k: int) -> str | None:
     """The actor of a single-actor name separated from mention `k` by spaces on one line."""
-    hit, start, end = mentions[k]
+    _, start, end = mentions[k]
     for j in (k - 1, k + 1):
         if 0 <= j < len(mentions):
             other, s, e = mentions[j]
             gap = text[e:start] if j < k else text[end:s]
+            if j == k + 1 and _definite_word(text[start:end]):
+                continue  # "قاتلت الفصائل النظام": with its article the word is no construct
             if (other.entry.role != "generic" and len(other.entry.actors) == 1
-                    and gap and gap.isspace() and "\n" not in gap and (
-                        len(hit.entry.actors) == 1 or actors[j] in hit.entry.actors)):
-                # ("قاتلت الفصائل النظام": a word that can only mean the rebels is never
-                # the regime named after it)
+                    and gap and gap.isspace() and "\n" not in gap):
                 return actors[j]
     return None
 
