@@ -1023,6 +1023,13 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
             doc.tokens[j].is_word and (doc.tokens[j].norm in _LINKING_VERBS
                                        or doc.tokens[j].norm in _BEFORE_ADVERBS
                                        or (doc.tokens[j].norm in ("the", "a") and j + 1 == end)))):
+        if doc.tokens[j].text == ")":
+            # "مدينة الزبداني (45 كم جنوب غرب العاصمة دمشق)، أصبحت": past the remark
+            open_ = next((k for k in range(j - 1, max(s0 - 1, j - 16), -1)
+                          if doc.tokens[k].text == "("), None)
+            if open_ is not None and open_ > s0:
+                j = open_ - 1
+                continue
         j -= 1  # "half of Al-Bab remains under IS control": past the linking verb
     if j < s0:
         return Slot(end=end)
