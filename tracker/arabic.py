@@ -183,13 +183,15 @@ def normalize(text: str) -> str:
     'جانات الصوارنه'
     """
     if len(text) > _LONG_TEXT:
-        return _normalize_text(text)
+        return _normalize_text(text) if len(text) <= _KEPT_TEXT_MAX else _normalize(text)
     return _normalize_short(text)
 
 
 #: Texts longer than this are whole reports or paragraphs (several readers normalise the
 #: same report: keep the last few); shorter ones are names and words, which recur.
 _LONG_TEXT = 200
+#: Reports longer than this (characters) are not kept (their tokens would hold much memory).
+_KEPT_TEXT_MAX = 1 << 18
 
 
 def _normalize(text: str) -> str:
@@ -215,7 +217,7 @@ def _normalize_word(word: str) -> str:
 
 def tokens(text: str) -> list[Token]:
     """Split text into word tokens that keep their character offsets into `text`."""
-    if len(text) > _LONG_TEXT:
+    if _LONG_TEXT < len(text) <= _KEPT_TEXT_MAX:
         return list(_text_tokens(text))  # a report: the lexicon and the spotter both read it
     return _tokens(text)
 
