@@ -1503,3 +1503,12 @@ def test_outside_a_sides_control_is_held_by_its_opponent(gaz, lex):
 def test_a_rebels_word_beside_the_regimes_name_stays_the_rebels(lex):
     got = [(a.text, a.actor) for a in lex.find("قاتلت الفصائل النظام طويلا.")]
     assert ("الفصائل", "government") not in got
+
+
+@pytest.mark.parametrize("text", [
+    "Remaining villages held by ISIS, such as Hajin and Shafa, were shelled.",
+    "القرى الخاضعة لسيطرة داعش، ومنها هجين والشعفة، تعرضت للقصف.",
+])
+def test_villages_held_by_a_side_then_their_list(gaz, lex, text):
+    assert triples(run(text, gaz, lex)) == {("ocha:C5175", "isis", "held"),
+                                            ("ocha:C5183", "isis", "held")}

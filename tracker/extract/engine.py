@@ -512,9 +512,29 @@ class _Engine:
                                   triggers=self.trigger_tokens)
             elif name == "before":
                 slot = parse_before(d, t.first, self.words, triggers=self.trigger_tokens)
+                if not slot.items and self._kind_before(t.first):
+                    # "villages held by X, such as A and B": the list after the agent
+                    slot = self._list_after_agent(t, limit) or slot
             if slot is not None and slot.items:
                 return slot, name
         return None
+
+    def _list_after_agent(self, t: Trigger, limit: int) -> Slot | None:
+        d = self.doc
+        j = t.last + 1
+        sp = d.actor_at.get(j) or (d.actor_at.get(j + 1) if j < limit and d.tokens[
+            j].norm in ("the", "by") else None)
+        if sp is None:
+            return None
+        k = sp.last + 1
+        while k < limit and not d.tokens[k].is_word and d.tokens[k].text in ("،", ","):
+            k += 1
+        if k >= limit or not self.words.match_words(
+                [x.norm for x in d.tokens[k:k + 4]], 0, "list_intro"):
+            return None
+        got = parse_slot(d, k, self.words, limit=limit, triggers=self.trigger_tokens,
+                         head_kind=d.tokens[t.first - 1].norm)
+        return got if got.items else None
 
     def _relative_list(self, t: Trigger, limit: int) -> Slot | None:
         """"القرى التي سيطرت عليها الفصائل ..., وهي قرى A وB": the places are listed after.
