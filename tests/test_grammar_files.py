@@ -90,6 +90,9 @@ BAD_PHRASES = [
     (["grabbed,grabbed . on,verb,captured,subject,,object,x,y"], 2,
      r"the word '\.' .* not made of"),
     (["grabbed,grab.bed,verb,captured,subject,,object,x,y"], 2, r"the word 'grab.bed' .* not made"),
+    # a word whose normal form a text would cut in two (a hyphen before a lone diacritic)
+    (["grabbed,grab-\u064e,verb,captured,subject,,object,x,y"], 2,
+     r"the word 'grab-.' .* not made"),
     (["grabbed,grabbed,verb,captured,subject,,after:.,x,y"], 2, r"preposition .* no letters"),
 ]
 

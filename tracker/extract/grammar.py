@@ -115,7 +115,10 @@ def _forms(value: str, where: str) -> tuple[tuple[str, ...], ...]:
             # tokens ("north-east" stays one word); punctuation is never part of a form
             pieces = _TOKEN_RE.findall(w[:-1] if w.endswith("*") else w)
             parts = [_norm(t) for t in pieces if _WORD_START.match(t)]
-            if not parts or len(parts) < len(pieces) or not all(parts):
+            # a normal form must itself be one token ("a-" + a diacritic folds to "a-",
+            # which a text would cut in two)
+            if not parts or len(parts) < len(pieces) or not all(parts) or any(
+                    _TOKEN_RE.findall(p) != [p] for p in parts):
                 msg = (f"{where}: the word {w!r} of form {alt!r} is not made of letters or "
                        "digits (a hyphen or apostrophe inside a word is fine); write the "
                        "trigger's words separated by spaces")
