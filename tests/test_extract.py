@@ -1512,3 +1512,8 @@ def test_a_rebels_word_beside_the_regimes_name_stays_the_rebels(lex):
 def test_villages_held_by_a_side_then_their_list(gaz, lex, text):
     assert triples(run(text, gaz, lex)) == {("ocha:C5175", "isis", "held"),
                                             ("ocha:C5183", "isis", "held")}
+
+
+def test_a_list_before_a_passive_with_a_comma_before_and(gaz, lex):
+    x = run("The villages of Hasrat, Siyal, and Hajin were controlled by the SDF.", gaz, lex)
+    assert {c.place_id for c in x.claims} == {"ocha:C5164", "ocha:C5163", "ocha:C5175"}

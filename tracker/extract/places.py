@@ -1093,8 +1093,11 @@ def parse_before(doc: Doc, end: int, words: WordClasses, *,
         if prev is not None and joined:
             k = prev.first
             continue
-        if doc.tokens[p].norm in ("and", "و") and p - 1 >= s0 and doc.name_cover.get(p - 1):
-            k = doc.name_cover[p - 1].first
+        q = p - 1
+        while q > s0 and not doc.tokens[q].is_word and doc.tokens[q].text in ("،", ","):
+            q -= 1  # "A, B, and C were taken": the comma before "and"
+        if doc.tokens[p].norm in ("and", "و") and q >= s0 and doc.name_cover.get(q):
+            k = doc.name_cover[q].first
             continue
         break
     # "A and B in C were taken": C locates the list; the list is what was taken
