@@ -1517,3 +1517,9 @@ def test_villages_held_by_a_side_then_their_list(gaz, lex, text):
 def test_a_list_before_a_passive_with_a_comma_before_and(gaz, lex):
     x = run("The villages of Hasrat, Siyal, and Hajin were controlled by the SDF.", gaz, lex)
     assert {c.place_id for c in x.claims} == {"ocha:C5164", "ocha:C5163", "ocha:C5175"}
+
+
+def test_fighting_reaches_its_place_past_an_auxiliary(gaz, lex):
+    x = run("SDF fighters held the line. The clashes were concentrated in the village of Hasrat "
+            "north of the river.", gaz, lex)
+    assert ("ocha:C5164", "sdf", "contested") in triples(x)

@@ -311,7 +311,8 @@ class _Engine:
                                                 "fully", "full", "also", "now", "totally"):
                     j += 1
                     continue
-                if t.frame.status == "contested" and n not in preps and self.words.is_a(
+                if t.frame.status == "contested" and n not in preps and n not in _BE and (
+                        n not in ("has", "have", "had")) and self.words.is_a(
                         n, "stop", proclitics=False):
                     return None  # "تقدم ... لتحتل مواقع في P": another phrase's place
             elif tok.text in (".", ";", "؛", "?", "؟", "!", ":"):
