@@ -1523,3 +1523,13 @@ def test_fighting_reaches_its_place_past_an_auxiliary(gaz, lex):
     x = run("SDF fighters held the line. The clashes were concentrated in the village of Hasrat "
             "north of the river.", gaz, lex)
     assert ("ocha:C5164", "sdf", "contested") in triples(x)
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("SDF forces have failed to get a full control of Hajin so far.",
+     {("ocha:C5175", "sdf", "contested")}),
+    ("لم تتمكن قسد من فرض السيطرة الكاملة على بلدة هجين.", {("ocha:C5175", "sdf", "contested")}),
+    ("لم تتمكن قسد من السيطرة على بلدة هجين.", set()),
+])
+def test_failing_to_take_all_of_a_place_is_fighting_for_it(gaz, lex, text, expected):
+    assert triples(run(text, gaz, lex)) == expected

@@ -825,7 +825,13 @@ class _Engine:
             elif why is not None:
                 negated_full = why.startswith("negation") and status == "captured"
                 got = self._slot(t, e) if negated_full else None
-                if not (got and got[0].full):
+                span = range(t.gap[0], t.gap[1]) if t.gap is not None else range(0)
+                if got and got[0].items:  # "لم تتمكن من فرض السيطرة الكاملة على P"
+                    span = [*span, *range(t.last + 1, min(got[0].items[0].first, t.last + 5))]
+                full_in_gap = any(  # "failed to get a full control of P"
+                    d.tokens[k].is_word and self.words.is_a(d.tokens[k].norm, "full")
+                    for k in span)
+                if not (got and (got[0].full or full_in_gap)):
                     logger.debug("trigger %r at %d: %s", d.tokens[t.first].text, t.first, why)
                     if why.startswith("denial") and status in ("captured", "lost"):
                         out.extend(self._denier_holds(t, lo, e))
