@@ -939,6 +939,12 @@ def test_keyword_hints_on_the_table() -> None:
     assert [find_dates(t, PUB) for t in texts] == full
 
 
+def test_a_season_with_its_year_is_its_middle_month() -> None:
+    got = find_dates("The town fell to the rebels in spring 2013.", dt.date(2017, 2, 24))
+    assert [(d.date, d.precision) for d in got] == [(dt.date(2013, 4, 1), "month")]
+    assert find_dates("The town will fall soon.", dt.date(2017, 2, 24)) == []
+
+
 def test_a_weekday_in_a_report_known_to_its_month_keeps_its_weekday() -> None:
     got = find_dates("The fighters took the hill on Tuesday.", dt.date(2018, 3, 1),
                      published_precision="month")
