@@ -1533,3 +1533,9 @@ def test_fighting_reaches_its_place_past_an_auxiliary(gaz, lex):
 ])
 def test_failing_to_take_all_of_a_place_is_fighting_for_it(gaz, lex, text, expected):
     assert triples(run(text, gaz, lex)) == expected
+
+
+def test_a_share_after_the_place(gaz, lex):
+    x = run("قوات النظام تسيطر على بلدة هجين بنسبة 80% بعد معارك عنيفة.", gaz, lex)
+    assert [(c.place_id, c.actor, c.status, c.fraction) for c in x.claims] == [
+        ("ocha:C5175", "government", "contested", 0.8)]

@@ -849,6 +849,11 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
         else:
             item.partial, item.fraction = slot.partial, slot.fraction
         slot.items.append(item)
+        if last + 2 < lim and doc.tokens[last + 1].norm in ("بنسبه", "by"):
+            pct = r.percent_at(last + 2)  # "يسيطران على مدينة القصير بنسبة 80%"
+            if pct is not None and pct[0] < 0.999:
+                item.partial, item.fraction = True, pct[0]
+                last = last + 1 + pct[1]
         if dual_left:
             dual_left -= 1
             if not dual_left:
