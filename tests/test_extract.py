@@ -1539,3 +1539,10 @@ def test_a_share_after_the_place(gaz, lex):
     x = run("قوات النظام تسيطر على بلدة هجين بنسبة 80% بعد معارك عنيفة.", gaz, lex)
     assert [(c.place_id, c.actor, c.status, c.fraction) for c in x.claims] == [
         ("ocha:C5175", "government", "contested", 0.8)]
+
+
+def test_the_town_points_back_to_the_town_named_before(gaz, lex):
+    x = run("ISIS has held Hajin since 2014. SDF fighters captured the town on Monday.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "captured") in triples(x)
+    y = run("ISIS has held Hajin since 2014. SDF fighters captured the city stadium.", gaz, lex)
+    assert ("ocha:C5175", "sdf", "captured") not in triples(y)

@@ -292,6 +292,10 @@ def _quantifier(r: _Reader, i: int, slot: Slot) -> int:
     return i
 
 
+#: English kind words that, after "the" and with no name, point back to a place named before.
+_EN_ANAPHOR_KINDS = frozenset({"town", "city", "village", "neighbourhood", "neighborhood",
+                               "district", "camp"})
+
 #: Short words that begin many place names ("أم الكهير", "تل عدس"): "وأم" is "و" + a name.
 _NAME_HEADS = frozenset({"ام", "تل", "جب", "دير", "بير", "عين", "كفر", "بيت", "ابو"})
 
@@ -708,6 +712,17 @@ def parse_slot(doc: Doc, start: int, words: WordClasses, *, limit: int | None = 
             slot.items.append(Item(i + k, i + k, doc.tokens[i + k].text, False, True,
                                    anaphor=True, partial=True, fraction=0.25))
             break
+        if k and t.latin and n in _EN_ANAPHOR_KINDS and i > 0 and (
+                doc.tokens[i - 1].norm == "the") and (
+                i + 1 >= lim or not doc.tokens[i + 1].is_word or (
+                    doc.tokens[i + 1].norm not in ("of", "and") and r.blocked(i + 1))):
+            # "captured the town on Monday": the town named before
+            slot.items.append(Item(i, i, f"the {t.text}", False, True, "", anaphor=True,
+                                   partial=slot.partial, fraction=slot.fraction))
+            i = _after_item(r, i)
+            if i < 0:
+                break
+            continue
         if k:
             was_plural = plural_kind and not slot.items
             kind = n
