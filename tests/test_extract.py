@@ -1546,3 +1546,10 @@ def test_the_town_points_back_to_the_town_named_before(gaz, lex):
     assert ("ocha:C5175", "sdf", "captured") in triples(x)
     y = run("ISIS has held Hajin since 2014. SDF fighters captured the city stadium.", gaz, lex)
     assert ("ocha:C5175", "sdf", "captured") not in triples(y)
+
+
+def test_a_range_of_shares_is_part_of_the_place(gaz, lex):
+    got = [(c.place_id, c.status, c.fraction) for c in run(
+        "ISIS held Hajin. 85-90% of Hajin was under SDF control.", gaz, lex).claims
+        if c.actor == "sdf"]
+    assert got == [("ocha:C5175", "contested", 0.875)]

@@ -199,8 +199,11 @@ class _Reader:
             return None
         n = d.tokens[i].norm
         j = i + 1
+        a, dash, b = n.partition("-")
         if n in _NUMBER_WORDS:
             value = float(_NUMBER_WORDS[n])
+        elif dash and a.isdigit() and b.isdigit():
+            value = (float(a) + float(b)) / 2  # "85-90%": the middle of the range
         elif _PERCENT.match(n):
             try:
                 value = float(n.replace(",", "."))
@@ -210,6 +213,10 @@ class _Reader:
             if j + 1 < self.limit and d.tokens[j].text in (".", ",", "٫", "،") and (
                     d.tokens[j + 1].norm.isdigit()) and d.tokens[j].start == d.tokens[i].end:
                 value = float(f"{n}.{d.tokens[j + 1].norm}")
+                j += 2
+            if j + 1 < self.limit and d.tokens[j].text in ("-", "–") and (
+                    d.tokens[j + 1].norm.isdigit()):
+                value = (value + float(d.tokens[j + 1].norm)) / 2  # "85-90%": the middle
                 j += 2
         else:
             return None
