@@ -1553,3 +1553,11 @@ def test_a_range_of_shares_is_part_of_the_place(gaz, lex):
         "ISIS held Hajin. 85-90% of Hajin was under SDF control.", gaz, lex).claims
         if c.actor == "sdf"]
     assert got == [("ocha:C5175", "contested", 0.875)]
+
+
+def test_turkish_backed_rebels_before_euphrates_shield_are_the_opposition(gaz, lex):
+    x = run("Turkish-backed rebels entered Hajin in 2017. Hajin had fallen to Turkish-backed "
+            "rebels in spring 2012.", gaz, lex, published=D(2017, 3, 1))
+    got = {(c.actor, c.date) for c in x.claims if c.status == "captured"}
+    assert ("opposition", D(2012, 4, 1)) in got
+    assert not [c for c in x.claims if c.actor == "sna" and c.date and c.date.year < 2016]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import datetime as dt
 import functools
 import logging
 import os
@@ -1396,7 +1397,8 @@ class _Engine:
                 source_file=report.source_file,
                 place_text=rc.place_text,
                 place_id=place.place_id if place else None,
-                actor=rc.actor,
+                actor=_in_its_time(rc.actor, rc.date.date),
+                besieger=_in_its_time(rc.besieger, rc.date.date) if rc.besieger else None,
                 status=rc.status,
                 date=rc.date.date,
                 date_precision=rc.date.precision if rc.date.date else "unknown",
@@ -1405,7 +1407,6 @@ class _Engine:
                                   d.evidence(ev_first, ev_last), rc.trig.frame.trigger),
                 fraction=rc.fraction,
                 exclusive_group=rc.group,
-                besieger=rc.besieger,
                 scope=rc.scope,
                 name_ar=place.name_ar if place else "",
                 name_en=place.name_en if place else "",
@@ -1584,6 +1585,19 @@ _DIRECTION_ADJ = frozenset({"الشرقيه", "الغربيه", "الشمالي�
                             "الشمالي", "الجنوبي", "eastern", "western", "northern", "southern",
                             "east", "west", "north", "south", "شرقي", "غربي", "شمالي",
                             "جنوبي", "قبلي"})
+
+
+#: Sides that did not exist before a date, and who fought under that name before it: the
+#: Turkish-backed rebel army (SNA) grew out of Operation Euphrates Shield, launched on
+#: 24 August 2016; rebels of an earlier event ("fell to the rebels in 2012") are the opposition.
+_ACTOR_SINCE: dict[str, tuple[dt.date, str]] = {"sna": (dt.date(2016, 8, 24), "opposition")}
+
+
+def _in_its_time(actor: str, when: dt.date | None) -> str:
+    since = _ACTOR_SINCE.get(actor)
+    if since is not None and when is not None and when < since[0]:
+        return since[1]
+    return actor
 
 
 _COMPASS_BARE = frozenset(normalize(w) for w in (
