@@ -1561,3 +1561,8 @@ def test_turkish_backed_rebels_before_euphrates_shield_are_the_opposition(gaz, l
     got = {(c.actor, c.date) for c in x.claims if c.status == "captured"}
     assert ("opposition", D(2012, 4, 1)) in got
     assert not [c for c in x.claims if c.actor == "sna" and c.date and c.date.year < 2016]
+
+
+def test_an_adjective_after_the_quarters_is_not_a_place(gaz, lex):
+    x = run("سيطرت قسد على الأحياء السكنية قرب بلدة هجين.", gaz, lex)
+    assert all(c.place_text != "السكنية" for c in x.claims)

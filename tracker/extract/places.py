@@ -353,8 +353,9 @@ def _compass_part(r: _Reader, i: int) -> int:
     return 0
 
 
-_BROKEN_PLURALS = frozenset({"قري", "مناطق", "احياء", "مدن", "مواقع", "نقاط", "اراضي", "مساحات",
-                             "بلدات", "قرى", "تلال", "مزارع", "حقول"})
+_BROKEN_PLURALS = frozenset(_norm(w) for w in (
+    "قرى", "مناطق", "أحياء", "مدن", "مواقع", "نقاط", "أراضي", "مساحات", "بلدات", "تلال", "مزارع",
+    "حقول"))
 
 
 def _after_plural(r: _Reader, i: int) -> bool:
