@@ -193,7 +193,7 @@ def test_evaluate_cli_on_a_folder_of_our_own(tmp_path):
 #: (recall, precision) reached on each folder of ../shared/corpus with the bundled gazetteer
 #: (`make eval`); a test fails when either falls more than FLOOR_POINTS below.
 REACHED = {"aleppo_palmyra": (0.668, 0.785), "raqqa_afrin": (0.578, 0.801),
-           "south_albab": (0.691, 0.783)}
+           "south_albab": (0.698, 0.789)}
 FLOOR_POINTS = 0.05
 
 
