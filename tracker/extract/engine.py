@@ -220,7 +220,9 @@ class _Engine:
         except Exception:
             logger.warning("date finding failed for report %s", report.report_id, exc_info=True)
             dates = []
-        names = _split_compass_names(text, gazetteer.spot(text), gazetteer.spot)
+        names = _split_compass_names(
+            text, gazetteer.spot(text), gazetteer.spot,
+            lambda n: grammar.words.is_a(n, "direction", proclitics=False))
         self.doc: Doc = build_doc(
             text, actors=actors, dates=dates, names=names,
             actor_tail=lambda n: self.words.is_a(n, "actor_tail", proclitics=False))
@@ -1600,19 +1602,17 @@ def _in_its_time(actor: str, when: dt.date | None) -> str:
     return actor
 
 
-_COMPASS_BARE = frozenset(normalize(w) for w in (
-    "شرق", "غرب", "شمال", "جنوب", "شرقي", "غربي", "شمالي", "جنوبي"))
-
-
-def _split_compass_names(text: str, names: list[Any], spot: Any) -> list[Any]:
-    """A spotted name that ends in a compass word right before another name is the name
-    before it, located by the compass word ("الباب شرقي حلب" is al-Bab east of Aleppo, not
-    the Damascus quarter "باب شرقي")."""
+def _split_compass_names(text: str, names: list[Any], spot: Any, compass: Any) -> list[Any]:
+    """A spotted name that ends in an Arabic compass word (`compass(norm)`: the words.csv
+    class "direction") right before another name is the name before it, located by the
+    compass word ("الباب شرقي حلب" is al-Bab east of Aleppo, not the Damascus quarter
+    "باب شرقي")."""
     out = []
     for k, n in enumerate(names):
         words = n.text.split()
         nxt = names[k + 1] if k + 1 < len(names) else None
-        if len(words) >= 2 and normalize(words[-1]) in _COMPASS_BARE and nxt is not None and (
+        last = _norm(words[-1]) if words else ""
+        if len(words) >= 2 and not last.isascii() and compass(last) and nxt is not None and (
                 not text[n.end:nxt.start].strip()):
             head = n.text[: n.text.rfind(words[-1])].rstrip()
             sub = [m for m in spot(head) if m.start == 0 and m.end == len(head)]
